@@ -1,0 +1,41 @@
+"""Settings every model shares: training loop, optimisers, export. Model configs start from this."""
+
+import ml_collections
+
+from tf_i2i.data import default_data_config
+
+
+def get_config() -> ml_collections.ConfigDict:
+    c = ml_collections.ConfigDict()
+    c.model = ml_collections.ConfigDict()
+    c.data = default_data_config()
+
+    c.train = ml_collections.ConfigDict()
+    c.train.batch_size = 1           # global batch, split over replicas
+    c.train.num_steps = 1000
+    c.train.log_every = 50           # TensorBoard scalars + progress line
+    c.train.sample_every = 500       # image grid to TensorBoard and workdir/samples/
+    c.train.checkpoint_every = 500
+    c.train.keep_checkpoints = 3
+    c.train.mixed_precision = "float32"   # or "mixed_bfloat16"
+    c.train.strategy = "auto"        # auto | default | mirrored | multi_worker
+    c.train.seed = 0
+    c.train.deterministic = False
+
+    c.optim = ml_collections.ConfigDict()
+    c.optim.g_lr = 2e-4
+    c.optim.d_lr = 2e-4
+    c.optim.beta1 = 0.5
+    c.optim.beta2 = 0.999
+    c.optim.schedule = "linear"      # linear | step | constant
+    c.optim.constant_steps = 500     # linear: keep lr for these steps, then decay to 0 ...
+    c.optim.decay_steps = 500        # ... over these steps (the papers' n_epochs / n_epochs_decay)
+    c.optim.step_size = 100000       # step: multiply by gamma every step_size steps (MUNIT)
+    c.optim.gamma = 0.5
+
+    c.export = ml_collections.ConfigDict()
+    c.export.at_end = True           # write SavedModel + TFLite into workdir/export after training
+    c.export.tflite = ("float32",)   # any of float32, float16, int8 (dynamic range)
+    c.export.height = 256            # fixed TFLite input size (SavedModel stays dynamic)
+    c.export.width = 256
+    return c

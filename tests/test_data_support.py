@@ -1,0 +1,49 @@
+"""Helpers shared by the data tests (this module holds no tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ml_collections
+import numpy as np
+import pytest
+
+from tf_i2i.data import build_dataset, default_data_config
+
+SHARED_DATA = Path("/work/shared/data")
+
+
+def shared_path(relative: str) -> Path:
+    """A folder of the read-only reference samples, or skip the test when they are not mounted."""
+    path = SHARED_DATA / relative
+    if not path.is_dir():
+        pytest.skip(f"reference sample data not available: {path} (needs the read-only /work/shared mount)")
+    return path
+
+
+def data_cfg(**fields) -> ml_collections.ConfigDict:
+    """A small, fast data config; ``fields`` use dotted names, e.g. ``**{"synthetic.num_images": 4}``."""
+    cfg = default_data_config()
+    cfg.update_from_flattened_dict(
+        {
+            "synthetic.num_images": 6,
+            "synthetic.image_size": 32,
+            "load_size": 40,
+            "crop_size": 32,
+            "num_parallel_calls": 2,
+        }
+    )
+    cfg.update_from_flattened_dict(fields)
+    return cfg
+
+
+def elements(cfg: ml_collections.ConfigDict, **kwargs) -> list[dict[str, np.ndarray]]:
+    """One pass over the data set, unbatched, in file order unless told otherwise."""
+    options = {"batch_size": 1, "shuffle": False, "repeat": False, "deterministic": True, **kwargs}
+    return [{k: v[0].numpy() for k, v in batch.items()} for batch in build_dataset(cfg, **options)]
+
+
+def exact(cfg: ml_collections.ConfigDict) -> ml_collections.ConfigDict:
+    """Same config without any resizing, cropping or flipping, so pixels can be compared to files."""
+    cfg.preprocess, cfg.flip = "none", False
+    return cfg

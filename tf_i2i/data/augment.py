@@ -1,0 +1,74 @@
+"""One random resize/crop/flip applied identically to every part of a sample.
+
+Integer parts (label and instance maps) are resized with nearest neighbour so ids stay ids;
+float parts (images) bilinearly with antialiasing (like PIL's resize, which filters when it
+shrinks; this matters when a 2048 px photo is shrunk to 286). Randomness is stateless and
+comes from the per-element seed, so a (seed, element index) pair always gives the same result.
+
+Preprocess modes (load_size L, crop_size C):
+  resize_and_crop       resize to L x L, random C x C crop
+  crop                  random C x C crop of the original
+  scale_width_and_crop  width -> L, height keeps the aspect (at least C), random C x C crop
+  scale_width           width -> L, height keeps the aspect, no crop
+  resize                resize to C x C, no crop
+  none                  unchanged
+"""
+
+from __future__ import annotations
+
+import ml_collections
+import tensorflow as tf
+
+from tf_i2i.data.config import CROPPING
+
+
+def _target_size(height: tf.Tensor, width: tf.Tensor, cfg: ml_collections.ConfigDict) -> tf.Tensor | None:
+    load, crop = cfg.load_size, cfg.crop_size
+    if cfg.preprocess == "resize_and_crop":
+        return tf.constant([load, load])
+    if cfg.preprocess == "resize":
+        return tf.constant([crop, crop])
+    if cfg.preprocess in ("scale_width", "scale_width_and_crop"):
+        scaled = tf.cast(tf.round(load * tf.cast(height, tf.float32) / tf.cast(width, tf.float32)), tf.int32)
+        floor = crop if cfg.preprocess == "scale_width_and_crop" else 1
+        return tf.stack([tf.maximum(scaled, floor), tf.constant(load)])
+    return None
+
+
+def _resize(part: tf.Tensor, size: tf.Tensor) -> tf.Tensor:
+    if part.dtype.is_integer:
+        return tf.image.resize(part, size, method="nearest")
+    # Float parts are images in [-1, 1]; the antialiasing filter can round a hair past the ends.
+    return tf.clip_by_value(tf.image.resize(part, size, method="bilinear", antialias=True), -1.0, 1.0)
+
+
+def augment(parts: dict[str, tf.Tensor], cfg: ml_collections.ConfigDict, seed: tf.Tensor) -> dict[str, tf.Tensor]:
+    """Resize, crop and flip all ``parts`` ([H, W, C] tensors of one sample) the same way."""
+    first = next(iter(parts.values()))
+    shape = tf.shape(first)
+    checks = [
+        tf.debugging.assert_equal(tf.shape(p)[:2], shape[:2], message=f"parts of one sample differ in size ({name})")
+        for name, p in parts.items()
+    ]
+    with tf.control_dependencies(checks):
+        height, width = tf.identity(shape[0]), tf.identity(shape[1])
+    size = _target_size(height, width, cfg)
+    if size is not None:
+        parts = {name: _resize(p, size) for name, p in parts.items()}
+        height, width = size[0], size[1]
+    top_seed, left_seed, flip_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 3))
+    if cfg.preprocess in CROPPING:
+        c = cfg.crop_size
+        small = tf.debugging.assert_greater_equal(
+            tf.minimum(height, width), c, message=f"image smaller than crop_size {c} (preprocess={cfg.preprocess})"
+        )
+        with tf.control_dependencies([small]):
+            top = tf.random.stateless_uniform([], top_seed, minval=0, maxval=height - c + 1, dtype=tf.int32)
+            left = tf.random.stateless_uniform([], left_seed, minval=0, maxval=width - c + 1, dtype=tf.int32)
+        parts = {name: p[top : top + c, left : left + c] for name, p in parts.items()}
+    if cfg.flip:
+        flip = tf.random.stateless_uniform([], flip_seed) < 0.5
+        parts = {name: tf.cond(flip, lambda p=p: tf.reverse(p, axis=[1]), lambda p=p: p) for name, p in parts.items()}
+    if cfg.preprocess in CROPPING or cfg.preprocess == "resize":
+        parts = {name: tf.ensure_shape(p, [cfg.crop_size, cfg.crop_size, p.shape[-1]]) for name, p in parts.items()}
+    return parts

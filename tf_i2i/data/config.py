@@ -1,0 +1,80 @@
+"""Defaults and sanity checks for the ``data`` section of a model config.
+
+Model configs start from :func:`default_data_config` and override fields, so every field
+has a default here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import ml_collections
+import tensorflow as tf
+
+from tf_i2i.data.errors import DatasetError
+from tf_i2i.data.synthetic_street import NUM_CLASSES as SYNTHETIC_NUM_CLASSES
+
+LAYOUTS = ("aligned", "paired_folders", "unpaired", "labels")
+PREPROCESS = ("resize_and_crop", "crop", "scale_width_and_crop", "scale_width", "resize", "none")
+DIRECTIONS = ("AtoB", "BtoA")
+# Preprocess modes that end in a random crop_size x crop_size crop.
+CROPPING = ("resize_and_crop", "crop", "scale_width_and_crop")
+
+
+def default_data_config() -> ml_collections.ConfigDict:
+    """Return the data config every model starts from: the built-in synthetic street scenes."""
+    cfg = ml_collections.ConfigDict()
+    cfg.source = "synthetic"  # "synthetic", a folder path, or "tfds:<name>"
+    cfg.layout = "aligned"
+    cfg.direction = "AtoB"
+    cfg.load_size = 286
+    cfg.crop_size = 256
+    cfg.preprocess = "resize_and_crop"
+    cfg.flip = True
+    cfg.a_channels = 3
+    cfg.b_channels = 3
+    cfg.num_classes = SYNTHETIC_NUM_CLASSES
+    cfg.dontcare_label = -1
+    cfg.use_instance = False
+    cfg.synthetic = ml_collections.ConfigDict({"num_images": 256, "image_size": 256, "seed": 0})
+    cfg.tfds = ml_collections.ConfigDict(
+        {
+            "data_dir": "",  # "" = TFDS default (~/tensorflow_datasets)
+            "download": False,  # True lets TFDS download and prepare the data set
+            "a_split": "{split}A",  # unpaired: TFDS split of domain A ({split} = build_dataset's split)
+            "b_split": "{split}B",
+            "a_key": "image",  # feature holding A (aligned: the A|B image)
+            "b_key": "image",
+            "label_key": "segmentation_mask",
+            "instance_key": "",
+            "image_key": "image",
+        }
+    )
+    cfg.num_parallel_calls = tf.data.AUTOTUNE
+    cfg.shuffle_buffer = 1000  # TFDS examples only; file lists are always shuffled in full
+    return cfg
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise DatasetError(message)
+
+
+def check_data_config(cfg: ml_collections.ConfigDict) -> None:
+    """Reject impossible settings with a message naming the field, before any file is read."""
+    _require(cfg.layout in LAYOUTS, f"data.layout must be one of {LAYOUTS}, got {cfg.layout!r}")
+    _require(cfg.direction in DIRECTIONS, f"data.direction must be one of {DIRECTIONS}, got {cfg.direction!r}")
+    _require(cfg.preprocess in PREPROCESS, f"data.preprocess must be one of {PREPROCESS}, got {cfg.preprocess!r}")
+    for field in ("a_channels", "b_channels"):
+        _require(cfg[field] in (1, 3), f"data.{field} must be 1 or 3, got {cfg[field]!r}")
+    _require(cfg.crop_size > 0, f"data.crop_size must be positive, got {cfg.crop_size}")
+    if cfg.preprocess in ("resize_and_crop", "scale_width_and_crop"):
+        _require(
+            cfg.load_size >= cfg.crop_size,
+            f"data.load_size ({cfg.load_size}) must be >= data.crop_size ({cfg.crop_size}) "
+            f"for preprocess={cfg.preprocess!r}",
+        )
+    if cfg.preprocess == "scale_width":
+        _require(cfg.load_size > 0, f"data.load_size must be positive, got {cfg.load_size}")
+    if cfg.layout == "labels":
+        _require(cfg.num_classes > 0, f"data.num_classes must be positive, got {cfg.num_classes}")
+        _require(cfg.dontcare_label >= -1, f"data.dontcare_label must be -1 (none) or an id, got {cfg.dontcare_label}")
+    _require(cfg.shuffle_buffer > 0, f"data.shuffle_buffer must be positive, got {cfg.shuffle_buffer}")

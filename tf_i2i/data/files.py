@@ -1,0 +1,105 @@
+"""Find the files of a folder data set and match partners (A with B, label with image and instance).
+
+Partners are matched by a *sample key* derived from the file stem (the name without extension):
+
+* ``paired_folders``: the key is the whole stem, so ``trainA/x.png`` pairs with ``trainB/x.jpg``.
+* ``labels``: the key is the stem without the longest known suffix of :data:`LABEL_SUFFIXES`,
+  so Cityscapes' ``X_gtFine_labelIds.png``, ``X_gtFine_instanceIds.png`` and ``X_leftImg8bit.png``
+  all have key ``X``, and COCO-Stuff's ``000123.png`` pairs with ``000123.jpg``.
+
+Every file must have exactly one partner in every other folder of the sample; anything else is
+a :class:`DatasetError` naming the file.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+from tf_i2i.data.errors import DatasetError
+
+IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png", ".webp")
+LABEL_SUFFIXES = (
+    "_gtFine_labelIds",
+    "_gtFine_instanceIds",
+    "_gtCoarse_labelIds",
+    "_gtCoarse_instanceIds",
+    "_leftImg8bit",
+    "_labelIds",
+    "_instanceIds",
+    "_label",
+    "_inst",
+    "_img",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class FileSet:
+    """Paths per part. ``joint``: lists are index-aligned samples; else independent domains (unpaired)."""
+
+    parts: dict[str, list[str]]
+    joint: bool
+
+
+def list_images(folder: Path) -> list[Path]:
+    """Sorted image files (known extensions, not hidden) directly inside ``folder``."""
+    if not folder.is_dir():
+        raise DatasetError(f"folder missing: {folder} does not exist or is not a directory")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    images = [p for p in files if p.suffix.lower() in IMAGE_EXTENSIONS]
+    if not images:
+        others = collections.Counter(p.suffix.lower() or "(no extension)" for p in files)
+        found = ", ".join(f"{n} {ext}" for ext, n in sorted(others.items())) or "nothing"
+        raise DatasetError(f"empty folder: no images ({', '.join(IMAGE_EXTENSIONS)}) in {folder}; found {found}")
+    return images
+
+
+def label_key(stem: str) -> str:
+    """Sample key of a labels-layout file: the stem minus its longest known suffix."""
+    for suffix in sorted(LABEL_SUFFIXES, key=len, reverse=True):
+        if stem.endswith(suffix) and len(stem) > len(suffix):
+            return stem[: -len(suffix)]
+    return stem
+
+
+def match_partners(folders: dict[str, Path], key: Callable[[str], str]) -> dict[str, list[str]]:
+    """Index-aligned path lists, one per part, matched by ``key(stem)``; sorted by key."""
+    tables: dict[str, dict[str, Path]] = {}
+    for part, folder in folders.items():
+        table: dict[str, Path] = {}
+        for path in list_images(folder):
+            k = key(path.stem)
+            if k in table:
+                raise DatasetError(f"ambiguous partner: {table[k]} and {path} both have sample key {k!r}; keep one")
+            table[k] = path
+        tables[part] = table
+    keys = sorted(set().union(*tables.values()))
+    missing = [
+        f"missing partner: {next(t[k] for t in tables.values() if k in t)} has no partner in {folders[part]} "
+        f"(expected a file with sample key {k!r})"
+        for k in keys
+        for part, table in tables.items()
+        if k not in table
+    ]
+    if missing:
+        more = f" (and {len(missing) - 1} more missing partners)" if len(missing) > 1 else ""
+        raise DatasetError(missing[0] + more)
+    return {part: [str(table[k]) for k in keys] for part, table in tables.items()}
+
+
+def collect_files(root: Path, layout: str, split: str, use_instance: bool) -> FileSet:
+    """The files a layout reads under ``root`` for ``split`` (see docs/datasets.md for the trees)."""
+    if not root.is_dir():
+        raise DatasetError(f"folder missing: data set root {root} does not exist or is not a directory")
+    if layout == "aligned":
+        return FileSet({"AB": [str(p) for p in list_images(root / split)]}, joint=True)
+    if layout == "unpaired":
+        return FileSet({d: [str(p) for p in list_images(root / f"{split}{d}")] for d in "AB"}, joint=False)
+    if layout == "paired_folders":
+        return FileSet(match_partners({d: root / f"{split}{d}" for d in "AB"}, key=lambda stem: stem), joint=True)
+    folders = {"label": root / f"{split}_label", "image": root / f"{split}_img"}
+    if use_instance:
+        folders["instance"] = root / f"{split}_inst"
+    return FileSet(match_partners(folders, key=label_key), joint=True)

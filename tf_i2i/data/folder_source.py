@@ -1,0 +1,42 @@
+"""Folder data sets: find and match files, validate them eagerly, decode them inside tf.data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ml_collections
+import tensorflow as tf
+
+from tf_i2i.data.decode import read_image, read_instance, read_label, split_aligned
+from tf_i2i.data.files import collect_files
+from tf_i2i.data.source import Source, epoch_indices, independent_indices
+from tf_i2i.data.validate import validate_files
+
+READERS = {"A": read_image, "B": read_image, "image": read_image, "label": read_label, "instance": read_instance}
+
+
+def _decode(paths: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+    if "AB" in paths:
+        a, b = split_aligned(read_image(paths["AB"]))
+        return {"A": a, "B": b}
+    return {part: READERS[part](path) for part, path in paths.items()}
+
+
+def folder_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
+    """Source over ``cfg.source`` (a folder); raises DatasetError before returning if any file is bad."""
+    root = Path(cfg.source).expanduser()
+    files = collect_files(root, cfg.layout, split, cfg.use_instance)
+    validate_files(files, cfg, name=f"{root} [{split}]")
+    tables = {part: tf.constant(paths) for part, paths in files.parts.items()}
+    sizes = {part: len(paths) for part, paths in files.parts.items()}
+
+    if files.joint:
+        n = next(iter(sizes.values()))
+        return Source(
+            records=lambda seed, shuffle, repeat: epoch_indices(n, seed, shuffle, repeat),
+            load=lambda index: _decode({part: tf.gather(table, index) for part, table in tables.items()}),
+        )
+    return Source(
+        records=lambda seed, shuffle, repeat: independent_indices(sizes["A"], sizes["B"], seed, shuffle, repeat),
+        load=lambda rec: _decode({part: tf.gather(tables[part], rec[part]) for part in ("A", "B")}),
+    )

@@ -1,0 +1,41 @@
+"""One synthetic street scene: every layer a renderer or a loader needs, from one seeded RNG.
+
+Instance ids follow Cityscapes: stuff pixels hold their class id, things (cars, people) hold
+class * 1000 + k with k = 0, 1, ... per class and image.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from tf_i2i.data.synthetic_background import facades, far_buildings, sky_and_ground
+from tf_i2i.data.synthetic_canvas import Canvas
+from tf_i2i.data.synthetic_objects import place_objects
+from tf_i2i.data.synthetic_street import CLASS_NAMES, NUM_CLASSES, PALETTE, THING_CLASSES, make_street
+
+__all__ = ["CLASS_NAMES", "NUM_CLASSES", "PALETTE", "THING_CLASSES", "Scene", "make_scene"]
+
+
+@dataclasses.dataclass
+class Scene:
+    label: np.ndarray  # uint8 [H, W] class ids
+    instance: np.ndarray  # int32 [H, W] Cityscapes-style instance ids
+    albedo: np.ndarray  # float32 [H, W, 3] shaded surface colour in [0, 1] (gradients, cast shadows)
+    emission: np.ndarray  # float32 [H, W, 3] light emitted at night (windows, lamps, car lights)
+    lights: list  # (y, x, radius px, rgb intensity) glows added at night
+
+
+def make_scene(rng: np.random.Generator, height: int, width: int) -> Scene:
+    """Compose one street scene; the same RNG state always gives the same scene."""
+    c = Canvas(height, width)
+    st = make_street(rng, height, width)
+    sky_and_ground(c, st, rng)
+    far_buildings(c, st, rng)
+    parks = rng.random(2) < 0.3  # a side without buildings is a park: grass and more trees
+    for side, park in zip((-1, 1), parks):
+        if not park:
+            facades(c, st, rng, side)
+    lights = place_objects(c, st, rng, parks)
+    return Scene(c.label, c.instance, c.albedo, c.emission, lights)

@@ -1,0 +1,97 @@
+"""Normalisation layers with PyTorch semantics (eps, biased variance) so official weights load as-is."""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+
+@keras.saving.register_keras_serializable(package="tf_i2i")
+class InstanceNorm(keras.layers.Layer):
+    """Per-sample, per-channel normalisation over H and W, as torch.nn.InstanceNorm2d.
+
+    Statistics use the biased variance and are computed in float32 even under a mixed
+    policy, so bfloat16 activations do not lose the mean (paper: Ulyanov et al. 2016).
+    """
+
+    def __init__(self, epsilon: float = 1e-5, affine: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = epsilon
+        self.affine = affine
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        if self.affine:
+            self.gamma = self.add_weight(shape=(channels,), initializer="ones", name="gamma")
+            self.beta = self.add_weight(shape=(channels,), initializer="zeros", name="beta")
+
+    def call(self, x):
+        x32 = tf.cast(x, tf.float32)
+        mean, var = tf.nn.moments(x32, axes=[1, 2], keepdims=True)
+        y = (x32 - mean) * tf.math.rsqrt(var + self.epsilon)
+        if self.affine:
+            y = y * tf.cast(self.gamma, tf.float32) + tf.cast(self.beta, tf.float32)
+        return tf.cast(y, self.compute_dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "epsilon": self.epsilon, "affine": self.affine}
+
+
+@keras.saving.register_keras_serializable(package="tf_i2i")
+class LayerNorm(keras.layers.Layer):
+    """Per-sample normalisation over H, W and C with a per-channel affine, as MUNIT/UNIT's LayerNorm.
+
+    Differs from keras.layers.LayerNormalization on purpose: it divides by (unbiased std + eps),
+    which is what the official MUNIT/UNIT code does, so converted weights reproduce its outputs.
+    """
+
+    def __init__(self, epsilon: float = 1e-5, affine: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = epsilon
+        self.affine = affine
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        if self.affine:
+            self.gamma = self.add_weight(shape=(channels,), initializer="random_uniform", name="gamma")
+            self.beta = self.add_weight(shape=(channels,), initializer="zeros", name="beta")
+
+    def call(self, x):
+        x32 = tf.cast(x, tf.float32)
+        mean, var = tf.nn.moments(x32, axes=[1, 2, 3], keepdims=True)
+        n = tf.cast(tf.reduce_prod(tf.shape(x32)[1:]), tf.float32)
+        std = tf.sqrt(var * n / tf.maximum(n - 1.0, 1.0))
+        y = (x32 - mean) / (std + self.epsilon)
+        if self.affine:
+            y = y * tf.cast(self.gamma, tf.float32) + tf.cast(self.beta, tf.float32)
+        return tf.cast(y, self.compute_dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "epsilon": self.epsilon, "affine": self.affine}
+
+
+def batch_norm(synchronized: bool = False, name: str | None = None, dtype=None) -> keras.layers.Layer:
+    """BatchNorm with torch defaults (momentum 0.1 -> Keras 0.9, eps 1e-5).
+
+    `synchronized=True` averages the batch statistics over all replicas of a tf.distribute
+    strategy (SyncBatchNorm), which SPADE and pix2pixHD use on several GPUs.
+    """
+    return keras.layers.BatchNormalization(
+        momentum=0.9, epsilon=1e-5, synchronized=synchronized, name=name, dtype=dtype
+    )
+
+
+NORMS = ("none", "batch", "sync_batch", "instance", "instance_affine", "layer")
+
+
+def make_norm(kind: str, name: str | None = None, dtype=None) -> keras.layers.Layer | None:
+    """Builds the normalisation named by a config string (None for 'none')."""
+    if kind == "none":
+        return None
+    if kind in ("batch", "sync_batch"):
+        return batch_norm(synchronized=kind == "sync_batch", name=name, dtype=dtype)
+    if kind in ("instance", "instance_affine"):
+        return InstanceNorm(affine=kind == "instance_affine", name=name, dtype=dtype)
+    if kind == "layer":
+        return LayerNorm(name=name, dtype=dtype)
+    raise ValueError(f"unknown norm {kind!r}; expected one of {NORMS}")

@@ -1,0 +1,7 @@
+"""One module per paper: its networks and its keras.Model with compile(g_optimizer, d_optimizer) and train_step."""
+
+from tf_i2i.models.base import GANModel
+from tf_i2i.models.cyclegan import CycleGAN
+from tf_i2i.models.pix2pix import Pix2Pix
+
+__all__ = ["CycleGAN", "GANModel", "Pix2Pix"]

@@ -1,0 +1,79 @@
+"""Shared mechanics of every two-player GAN model: two optimizers, loss reduction, gradient steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import tensorflow as tf
+
+
+class GANModel(keras.Model):
+    """A keras.Model whose `train_step` updates generator(s) and discriminator(s) with two optimizers.
+
+    Subclasses build their networks in `__init__`, list them in `generator_networks()` /
+    `discriminator_networks()`, implement `train_step`, `sample_images` and `export_generators`.
+    """
+
+    def compile(self, g_optimizer: keras.optimizers.Optimizer, d_optimizer: keras.optimizers.Optimizer,
+                **kwargs: Any) -> None:
+        """Keeps both optimizers; loss weights come from the model config, not from here."""
+        super().compile(**kwargs)
+        self.g_optimizer = g_optimizer
+        self.d_optimizer = d_optimizer
+
+    def generator_networks(self) -> list[keras.Model]:
+        raise NotImplementedError
+
+    def discriminator_networks(self) -> list[keras.Model]:
+        raise NotImplementedError
+
+    @property
+    def g_variables(self) -> list:
+        return [v for net in self.generator_networks() for v in net.trainable_variables]
+
+    @property
+    def d_variables(self) -> list:
+        return [v for net in self.discriminator_networks() for v in net.trainable_variables]
+
+    def build_all(self, batch: dict[str, tf.Tensor]) -> None:
+        """Creates every variable (networks, pools, optimizer slots) from one batch.
+
+        Must run under the strategy scope before training: a distributed step cannot create
+        variables, and optimizer slots must exist for a checkpoint to restore them.
+        """
+        self.build_networks(batch)
+        self.g_optimizer.build(self.g_variables)
+        self.d_optimizer.build(self.d_variables)
+
+    def build_networks(self, batch: dict[str, tf.Tensor]) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def reduce_loss(per_example: tf.Tensor) -> tf.Tensor:
+        """Replica share of the global-batch mean, so summed replica gradients give the mean gradient."""
+        return tf.nn.compute_average_loss(per_example)
+
+    @staticmethod
+    def apply(optimizer: keras.optimizers.Optimizer, tape: tf.GradientTape, loss: tf.Tensor,
+              variables: list) -> None:
+        """One optimizer step on `variables` from the gradient of `loss` recorded on `tape`."""
+        grads = tape.gradient(loss, variables)
+        optimizer.apply_gradients(zip(grads, variables))
+
+    def learning_rates(self) -> dict[str, tf.Tensor]:
+        """Current learning rates, logged next to the losses."""
+        return {"lr_g": _current_lr(self.g_optimizer), "lr_d": _current_lr(self.d_optimizer)}
+
+    def sample_images(self, batch: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+        """Named images in [-1, 1] for the sample grid, in display order (e.g. input | output | target)."""
+        raise NotImplementedError
+
+    def export_generators(self) -> dict[str, tuple[keras.Model, int]]:
+        """Endpoint name -> (generator, its input channel count), for SavedModel/TFLite export."""
+        raise NotImplementedError
+
+
+def _current_lr(optimizer: keras.optimizers.Optimizer) -> tf.Tensor:
+    lr = optimizer.learning_rate
+    return tf.convert_to_tensor(lr, tf.float32)

@@ -1,0 +1,12 @@
+"""Network blocks shared by several papers: residual blocks, generators, PatchGAN discriminators."""
+
+from tf_i2i.nets.factory import define_discriminator, define_generator
+from tf_i2i.nets.patchgan import NLayerDiscriminator, PixelDiscriminator
+from tf_i2i.nets.resnet_block import ResnetBlock
+from tf_i2i.nets.resnet_generator import ResnetGenerator
+from tf_i2i.nets.unet import UnetGenerator
+
+__all__ = [
+    "NLayerDiscriminator", "PixelDiscriminator", "ResnetBlock", "ResnetGenerator", "UnetGenerator",
+    "define_discriminator", "define_generator",
+]

@@ -1,0 +1,71 @@
+"""PatchGAN discriminators (Isola et al. 2017): N-layer (70x70 for n_layers=3) and 1x1 PixelGAN."""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+from tf_i2i.layers import ConvBlock
+
+
+class BlockStackDiscriminator(keras.Model):
+    """A discriminator that is a plain stack of `self.blocks`; exposes every block's output."""
+
+    blocks: list[keras.layers.Layer]
+
+    def features(self, x, training=None) -> list[tf.Tensor]:
+        """Output of each block; the last one is the logits."""
+        out = []
+        for block in self.blocks:
+            x = block(x, training=training)
+            out.append(x)
+        return out
+
+    def call(self, x, training=None):
+        return self.features(x, training=training)[-1]
+
+
+@keras.saving.register_keras_serializable(package="tf_i2i")
+class NLayerDiscriminator(BlockStackDiscriminator):
+    """k4s2 conv + LReLU, (n_layers-1) x [k4s2 conv, norm, LReLU], k4s1 conv/norm/LReLU, k4s1 conv -> 1.
+
+    Widths ndf*min(2**n, 8); zero padding 1 everywhere; raw logits out. `features(x)` returns the
+    output of every block, for feature-matching losses (pix2pixHD) and per-layer checks.
+    """
+
+    def __init__(self, ndf: int = 64, n_layers: int = 3, norm: str = "batch",
+                 spectral_norm: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.ndf, self.n_layers, self.norm_kind, self.spectral_norm = ndf, n_layers, norm, spectral_norm
+        bias = norm.startswith("instance")
+        common = dict(kernel_size=4, padding=1, spectral_norm=spectral_norm, dtype=self.dtype_policy)
+        self.blocks = [ConvBlock(ndf, strides=2, activation="lrelu", name="block0", **common)]
+        for n in range(1, n_layers + 1):
+            self.blocks.append(ConvBlock(
+                ndf * min(2 ** n, 8), strides=2 if n < n_layers else 1, norm=norm,
+                activation="lrelu", use_bias=bias, name=f"block{n}", **common))
+        self.blocks.append(ConvBlock(1, strides=1, name="logits",
+                                     **{**common, "dtype": "float32"}))
+
+    def get_config(self):
+        return {"ndf": self.ndf, "n_layers": self.n_layers, "norm": self.norm_kind,
+                "spectral_norm": self.spectral_norm, "name": self.name}
+
+
+@keras.saving.register_keras_serializable(package="tf_i2i")
+class PixelDiscriminator(BlockStackDiscriminator):
+    """1x1 PatchGAN ('pixel'): judges each pixel's colour statistics, no spatial context."""
+
+    def __init__(self, ndf: int = 64, norm: str = "batch", **kwargs):
+        super().__init__(**kwargs)
+        self.ndf, self.norm_kind = ndf, norm
+        bias = norm.startswith("instance")
+        sub = {"dtype": self.dtype_policy}
+        self.blocks = [
+            ConvBlock(ndf, 1, activation="lrelu", name="block0", **sub),
+            ConvBlock(ndf * 2, 1, norm=norm, activation="lrelu", use_bias=bias, name="block1", **sub),
+            ConvBlock(1, 1, use_bias=bias, name="logits", dtype="float32"),
+        ]
+
+    def get_config(self):
+        return {"ndf": self.ndf, "norm": self.norm_kind, "name": self.name}

@@ -1,0 +1,40 @@
+"""Model name -> Model class and paper-default config, so the tools stay generic."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import ml_collections
+
+from tf_i2i.config_utils import CONFIG_DIR, load_config_file
+from tf_i2i.models import CycleGAN, GANModel, Pix2Pix
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelEntry:
+    model_class: type[GANModel]
+    default_config: Path
+    status: str
+
+
+MODELS: dict[str, ModelEntry] = {
+    "pix2pix": ModelEntry(Pix2Pix, CONFIG_DIR / "pix2pix" / "default.py", "trainable, fixture-checked"),
+    "cyclegan": ModelEntry(CycleGAN, CONFIG_DIR / "cyclegan" / "default.py", "trainable, fixture-checked"),
+}
+
+
+def get_entry(name: str) -> ModelEntry:
+    if name not in MODELS:
+        raise KeyError(f"unknown model {name!r}; registered: {sorted(MODELS)}")
+    return MODELS[name]
+
+
+def default_config(name: str) -> ml_collections.ConfigDict:
+    """The paper-default config of a registered model."""
+    return load_config_file(get_entry(name).default_config)
+
+
+def build_model(config: ml_collections.ConfigDict) -> GANModel:
+    """Instantiates config.model.name's Model from config.model."""
+    return get_entry(config.model.name).model_class(config.model)

@@ -1,0 +1,1 @@
+"""Strategy choice, the training loop, checkpoints, summaries and learning-rate schedules."""

@@ -1,0 +1,38 @@
+"""Full-state checkpoints (networks, both optimizers, pools, RNG states, step) with auto-resume.
+
+Under MultiWorkerMirroredStrategy every worker must save; only the chief's copy is kept, the
+others write to a scratch folder that is deleted afterwards (TF's documented pattern).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import tensorflow as tf
+
+
+class TrainCheckpoint:
+    """Saves every `trackables` value under workdir/checkpoints and restores the newest one."""
+
+    def __init__(self, workdir: str | Path, trackables: dict, keep: int = 3, chief: bool = True,
+                 worker: int = 0):
+        self.chief = chief
+        self.directory = Path(workdir) / "checkpoints"
+        write_dir = self.directory if chief else Path(workdir) / f"scratch_worker{worker}" / "checkpoints"
+        self.checkpoint = tf.train.Checkpoint(**trackables)
+        self.manager = tf.train.CheckpointManager(self.checkpoint, str(write_dir), max_to_keep=keep)
+        self._write_dir = write_dir
+
+    def restore_latest(self) -> str | None:
+        """Restores the chief's newest checkpoint, if any; returns its path."""
+        latest = tf.train.latest_checkpoint(str(self.directory))
+        if latest:
+            self.checkpoint.restore(latest).assert_existing_objects_matched()
+        return latest
+
+    def save(self, step: int) -> str:
+        path = self.manager.save(checkpoint_number=step)
+        if not self.chief:
+            shutil.rmtree(self._write_dir.parent, ignore_errors=True)
+        return path

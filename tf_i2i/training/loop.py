@@ -1,0 +1,142 @@
+"""The training loop: strategy.run(model.train_step) in a tf.function, with summaries, samples,
+checkpoints (periodic and on SIGTERM/SIGINT), auto-resume and export at the end.
+
+A custom loop rather than Model.fit because fit fails under MultiWorkerMirroredStrategy in
+Keras 3.15 on dict/tuple batches (stack-facts) and cannot checkpoint mid-epoch exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+from pathlib import Path
+
+import keras
+import ml_collections
+import tensorflow as tf
+from absl import logging
+
+from tf_i2i.data import build_dataset
+from tf_i2i.registry import build_model
+from tf_i2i.training.checkpoint import TrainCheckpoint
+from tf_i2i.training.progress import Progress
+from tf_i2i.training.schedules import make_optimizers
+from tf_i2i.training.strategy import is_chief, make_strategy, worker_id
+from tf_i2i.training.summaries import Summaries
+
+
+@dataclasses.dataclass
+class TrainResult:
+    step: int
+    interrupted: bool
+    last_logs: dict[str, float]
+    model: keras.Model
+
+
+class _StopFlag:
+    """Turns SIGTERM/SIGINT into a flag checked between steps, so the loop saves before exiting."""
+
+    def __init__(self):
+        self.signal: int | None = None
+        self._previous = {}
+
+    def __enter__(self):
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        self.signal = signum
+
+    def __exit__(self, *exc):
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+
+def save_config(config: ml_collections.ConfigDict, workdir: Path) -> None:
+    """workdir/config.json lets translate/export rebuild the model without the original flags."""
+    (workdir / "config.json").write_text(config.to_json_best_effort(indent=2))
+
+
+def _distribute_options() -> tf.data.Options:
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return options
+
+
+def _per_replica_slice(batch: dict, strategy: tf.distribute.Strategy) -> dict:
+    per_replica = next(iter(batch.values())).shape[0] // strategy.num_replicas_in_sync
+    return {k: v[:per_replica] for k, v in batch.items()}
+
+
+def build_trainer_state(config, strategy, sample_batch):
+    """Model, optimizers and every variable, created under the strategy scope before any step."""
+    with strategy.scope():
+        model = build_model(config)
+        g_opt, d_opt = make_optimizers(config.optim)
+        model.compile(g_optimizer=g_opt, d_optimizer=d_opt)
+        model.build_all(_per_replica_slice(sample_batch, strategy))
+    return model
+
+
+def train(config: ml_collections.ConfigDict, workdir: str | Path,
+          strategy: tf.distribute.Strategy | None = None) -> TrainResult:
+    """Trains config.model on config.data for config.train.num_steps, resuming from workdir."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    t = config.train
+    keras.mixed_precision.set_global_policy(t.mixed_precision)
+    strategy = strategy or make_strategy(t.strategy)
+    chief = is_chief(strategy)
+    if t.batch_size % strategy.num_replicas_in_sync:
+        raise ValueError(f"train.batch_size={t.batch_size} is not divisible by the "
+                         f"{strategy.num_replicas_in_sync} replicas")
+    if chief:
+        save_config(config, workdir)
+    probe = build_dataset(config.data, batch_size=t.batch_size, seed=t.seed, deterministic=True)
+    sample_batch = next(iter(probe))
+    model = build_trainer_state(config, strategy, sample_batch)
+    step_var = model.g_optimizer.iterations
+    ckpt = TrainCheckpoint(workdir, {"model": model, "g_optimizer": model.g_optimizer,
+                                     "d_optimizer": model.d_optimizer},
+                           keep=t.keep_checkpoints, chief=chief, worker=worker_id(strategy))
+    restored = ckpt.restore_latest()
+    start = int(step_var.numpy())
+    if restored:
+        logging.info("resumed from %s at step %d", restored, start)
+    # Re-seed the input order on resume so a restart does not replay the first batches.
+    dataset = build_dataset(config.data, batch_size=t.batch_size, seed=t.seed + start,
+                            deterministic=t.deterministic).with_options(_distribute_options())
+    iterator = iter(strategy.experimental_distribute_dataset(dataset))
+
+    @tf.function
+    def distributed_step(it):
+        logs = strategy.run(model.train_step, args=(next(it),))
+        return {k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None) for k, v in logs.items()}
+
+    summaries = Summaries(workdir, enabled=chief)
+    progress = Progress(t.num_steps, start)
+    logs: dict[str, float] = {}
+    step = start
+    with _StopFlag() as stop:
+        while step < t.num_steps and stop.signal is None:
+            logs = {k: float(v) for k, v in distributed_step(iterator).items()}
+            step += 1
+            progress.add(logs)
+            if step % t.log_every == 0 or step == t.num_steps:
+                line, means = progress.report(step)
+                logging.info(line)
+                summaries.scalars(means, step)
+            if step % t.sample_every == 0 or step == t.num_steps:
+                summaries.images(model.sample_images(sample_batch), step)
+            if step % t.checkpoint_every == 0 or step == t.num_steps:
+                ckpt.save(step)
+        if stop.signal is not None:
+            path = ckpt.save(step)
+            logging.warning("stopped by signal %d at step %d; checkpoint %s", stop.signal, step, path)
+    if chief and config.export.at_end and stop.signal is None:
+        from tf_i2i.export import export_model  # export pulls in the TFLite converter: only when used
+        export_model(model, workdir / "export", tflite=tuple(config.export.tflite),
+                     height=config.export.height, width=config.export.width)
+    return TrainResult(step=step, interrupted=stop.signal is not None, last_logs=logs, model=model)
+
