@@ -26,6 +26,13 @@ class ResnetBlock(keras.layers.Layer):
         self.dropout = keras.layers.Dropout(dropout, name="dropout") if dropout > 0 else None
         self.conv2 = ConvBlock(filters, activation="none", name="conv2", **common)
 
+    def build(self, input_shape):
+        self.conv1.build(input_shape)
+        self.conv2.build(input_shape)  # 3x3 pad-1 convs keep the shape (the residual needs it)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
     def call(self, x, training=None):
         y = self.conv1(x, training=training)
         if self.dropout is not None:
