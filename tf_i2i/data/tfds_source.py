@@ -71,6 +71,7 @@ def _to_raw(part: str, value: tf.Tensor, cfg: ml_collections.ConfigDict, name: s
 
 
 def tfds_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
+    """Source over a prepared TFDS data set; unknown names and features raise DatasetError here."""
     tfds = _import_tfds()
     name = cfg.source[len("tfds:") :]
     data_dir = cfg.tfds.data_dir or None
@@ -109,14 +110,11 @@ def tfds_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
         return Source(records, load)
 
     domains = {part: load_split(s, {part: key}) for part, (s, key) in wanted.items()}
-    sizes = [int(ds.cardinality()) for ds in domains.values()]
+    epoch = max(int(ds.cardinality()) for ds in domains.values())  # tfds.load datasets know their size
 
     def unpaired_records(seed: int, shuffle: bool, repeat: bool) -> tf.data.Dataset:
-        known = min(sizes) >= 0  # TFDS splits know their size; otherwise an epoch ends with the shorter one
-        streams = [shuffled(ds, seed + i, shuffle) for i, ds in enumerate(domains.values())]
-        if repeat or known:
-            streams = [ds.repeat() for ds in streams]
+        streams = [shuffled(ds, seed + i, shuffle).repeat() for i, ds in enumerate(domains.values())]
         pairs = tf.data.Dataset.zip(tuple(streams)).map(lambda a, b: {**a, **b})
-        return pairs.take(max(sizes)) if known and not repeat else pairs  # epoch = the larger domain
+        return pairs if repeat else pairs.take(epoch)  # one epoch = the larger domain, as for folders
 
     return Source(unpaired_records, load)

@@ -18,11 +18,21 @@ class TrainCheckpoint:
     def __init__(self, workdir: str | Path, trackables: dict, keep: int = 3, chief: bool = True,
                  worker: int = 0):
         self.chief = chief
-        self.directory = Path(workdir) / "checkpoints"
+        self.directory = self.directory_for(workdir)
         write_dir = self.directory if chief else Path(workdir) / f"scratch_worker{worker}" / "checkpoints"
         self.checkpoint = tf.train.Checkpoint(**trackables)
         self.manager = tf.train.CheckpointManager(self.checkpoint, str(write_dir), max_to_keep=keep)
         self._write_dir = write_dir
+
+    @staticmethod
+    def directory_for(workdir: str | Path) -> Path:
+        return Path(workdir) / "checkpoints"
+
+    @staticmethod
+    def step_of(checkpoint_path: str | None) -> int:
+        """Step of a checkpoint path (files are numbered by step), 0 for None. Known before the
+        model exists, so the input pipeline is built once, already seeded for the resume step."""
+        return int(checkpoint_path.rsplit("-", 1)[1]) if checkpoint_path else 0
 
     def restore_latest(self) -> str | None:
         """Restores the chief's newest checkpoint, if any; returns its path."""
