@@ -6,13 +6,12 @@ import keras
 import tensorflow as tf
 
 
-@keras.saving.register_keras_serializable(package="tf_i2i")
-class InstanceNorm(keras.layers.Layer):
-    """Per-sample, per-channel normalisation over H and W, as torch.nn.InstanceNorm2d.
+class _AffineNorm(keras.layers.Layer):
+    """Normalise in float32 (even under a mixed policy, so bfloat16 does not lose the mean), then an
+    optional per-channel scale/shift. Subclasses define the statistics in `_normalize`."""
 
-    Statistics use the biased variance and are computed in float32 even under a mixed
-    policy, so bfloat16 activations do not lose the mean (paper: Ulyanov et al. 2016).
-    """
+    def gamma_initializer(self):
+        return "ones"
 
     def __init__(self, epsilon: float = 1e-5, affine: bool = False, **kwargs):
         super().__init__(**kwargs)
@@ -22,13 +21,14 @@ class InstanceNorm(keras.layers.Layer):
     def build(self, input_shape):
         channels = input_shape[-1]
         if self.affine:
-            self.gamma = self.add_weight(shape=(channels,), initializer="ones", name="gamma")
+            self.gamma = self.add_weight(shape=(channels,), initializer=self.gamma_initializer(), name="gamma")
             self.beta = self.add_weight(shape=(channels,), initializer="zeros", name="beta")
 
+    def _normalize(self, x32: tf.Tensor) -> tf.Tensor:
+        raise NotImplementedError
+
     def call(self, x):
-        x32 = tf.cast(x, tf.float32)
-        mean, var = tf.nn.moments(x32, axes=[1, 2], keepdims=True)
-        y = (x32 - mean) * tf.math.rsqrt(var + self.epsilon)
+        y = self._normalize(tf.cast(x, tf.float32))
         if self.affine:
             y = y * tf.cast(self.gamma, tf.float32) + tf.cast(self.beta, tf.float32)
         return tf.cast(y, self.compute_dtype)
@@ -38,36 +38,34 @@ class InstanceNorm(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
-class LayerNorm(keras.layers.Layer):
+class InstanceNorm(_AffineNorm):
+    """Per-sample, per-channel normalisation over H and W, as torch.nn.InstanceNorm2d (biased
+    variance; Ulyanov et al. 2016). affine=False is CycleGAN's/MUNIT's 'in'."""
+
+    def _normalize(self, x32):
+        mean, var = tf.nn.moments(x32, axes=[1, 2], keepdims=True)
+        return (x32 - mean) * tf.math.rsqrt(var + self.epsilon)
+
+
+@keras.saving.register_keras_serializable(package="tf_i2i")
+class LayerNorm(_AffineNorm):
     """Per-sample normalisation over H, W and C with a per-channel affine, as MUNIT/UNIT's LayerNorm.
 
-    Differs from keras.layers.LayerNormalization on purpose: it divides by (unbiased std + eps),
-    which is what the official MUNIT/UNIT code does, so converted weights reproduce its outputs.
+    Differs from keras.layers.LayerNormalization on purpose: it divides by (unbiased std + eps) and
+    starts gamma ~ U(0, 1), as the official MUNIT/UNIT code, so converted weights reproduce it.
     """
 
+    def gamma_initializer(self):
+        return keras.initializers.RandomUniform(0.0, 1.0)
+
     def __init__(self, epsilon: float = 1e-5, affine: bool = True, **kwargs):
-        super().__init__(**kwargs)
-        self.epsilon = epsilon
-        self.affine = affine
+        super().__init__(epsilon=epsilon, affine=affine, **kwargs)
 
-    def build(self, input_shape):
-        channels = input_shape[-1]
-        if self.affine:
-            self.gamma = self.add_weight(shape=(channels,), initializer="random_uniform", name="gamma")
-            self.beta = self.add_weight(shape=(channels,), initializer="zeros", name="beta")
-
-    def call(self, x):
-        x32 = tf.cast(x, tf.float32)
+    def _normalize(self, x32):
         mean, var = tf.nn.moments(x32, axes=[1, 2, 3], keepdims=True)
         n = tf.cast(tf.reduce_prod(tf.shape(x32)[1:]), tf.float32)
         std = tf.sqrt(var * n / tf.maximum(n - 1.0, 1.0))
-        y = (x32 - mean) / (std + self.epsilon)
-        if self.affine:
-            y = y * tf.cast(self.gamma, tf.float32) + tf.cast(self.beta, tf.float32)
-        return tf.cast(y, self.compute_dtype)
-
-    def get_config(self):
-        return {**super().get_config(), "epsilon": self.epsilon, "affine": self.affine}
+        return (x32 - mean) / (std + self.epsilon)
 
 
 def batch_norm(synchronized: bool = False, name: str | None = None, dtype=None) -> keras.layers.Layer:
