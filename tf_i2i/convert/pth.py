@@ -1,0 +1,240 @@
+"""Reads official PyTorch checkpoints (.pth/.pt) without torch, and never runs code from them.
+
+torch.save writes a pickle whose tensors refer to raw storages: in a zip archive
+(`<name>/data.pkl` + `<name>/data/<key>`, torch >= 1.6) or, in the legacy format (the 2017-2019
+pretrained models), in the same stream right after the pickle. Unpickling can call any importable
+function, so our unpickler maps only the globals a state_dict needs (OrderedDict, the tensor
+rebuild functions, typed storages) to local stand-ins that build numpy arrays, and refuses the rest.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import pickle
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from tf_i2i.convert.state_dict import ConversionError, StateDict
+
+_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+_LEGACY_PROTOCOL = 1001
+# torch typed storage -> numpy type (bfloat16 has none: read as its 16 bits, widened to float32).
+_STORAGE_DTYPES = {
+    "FloatStorage": "f4", "DoubleStorage": "f8", "HalfStorage": "f2", "BFloat16Storage": "u2",
+    "LongStorage": "i8", "IntStorage": "i4", "ShortStorage": "i2", "CharStorage": "i1",
+    "ByteStorage": "u1", "BoolStorage": "?",
+}
+
+
+@dataclass(frozen=True)
+class _StorageType:
+    name: str
+
+
+@dataclass
+class _Storage:
+    key: str
+    type_name: str
+    numel: int
+
+
+@dataclass
+class _TensorRef:
+    """A tensor as its storage, offset, size and stride (in elements), resolved once data is read."""
+
+    storage: Any
+    offset: Any
+    size: Any
+    stride: Any
+
+
+def _rebuild_tensor(storage, storage_offset, size, stride, *_grad_hooks_metadata) -> _TensorRef:
+    return _TensorRef(storage, storage_offset, size, stride)
+
+
+def _rebuild_parameter(data, _requires_grad, _backward_hooks):
+    return data
+
+
+_ALLOWED_GLOBALS = {
+    ("collections", "OrderedDict"): collections.OrderedDict,
+    ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
+    ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor,
+    ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
+}
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    """Resolves only _ALLOWED_GLOBALS and torch storage types; records the storages referenced."""
+
+    def __init__(self, file: BinaryIO, source: str):
+        super().__init__(file)
+        self.source = source
+        self.storages: dict[str, _Storage] = {}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in _ALLOWED_GLOBALS:
+            return _ALLOWED_GLOBALS[module, name]
+        if module in ("torch", "torch.cuda") and name in _STORAGE_DTYPES:
+            return _StorageType(name)
+        raise ConversionError(
+            f"{self.source}: refusing to unpickle {module}.{name}: only state_dicts of plain tensors "
+            "are read (a checkpoint pickle can run arbitrary code)")
+
+    def persistent_load(self, pid):
+        ok = (isinstance(pid, tuple) and len(pid) in (5, 6) and pid[0] == "storage"
+              and isinstance(pid[1], _StorageType) and isinstance(pid[4], int))
+        if not ok:
+            raise ConversionError(f"{self.source}: unsupported storage reference {str(pid)[:120]}")
+        if len(pid) == 6 and pid[5] is not None:
+            raise ConversionError(f"{self.source}: storage views (torch < 0.4 checkpoints) are not supported")
+        key = str(pid[2])
+        return self.storages.setdefault(key, _Storage(key, pid[1].name, pid[4]))
+
+    def load_checked(self) -> Any:
+        """load(), with a malformed pickle reported as a ConversionError."""
+        try:
+            return self.load()
+        except ConversionError:
+            raise
+        except (pickle.UnpicklingError, EOFError, TypeError, ValueError, AttributeError, IndexError,
+                KeyError) as e:
+            raise ConversionError(f"{self.source}: not a readable torch.save pickle: {e}") from e
+
+
+def _storage_array(raw: bytes, storage: _Storage, big_endian: bool, source: str) -> np.ndarray:
+    dtype = np.dtype(_STORAGE_DTYPES[storage.type_name]).newbyteorder(">" if big_endian else "<")
+    if len(raw) < storage.numel * dtype.itemsize:
+        raise ConversionError(f"{source}: storage {storage.key} holds {len(raw)} bytes, "
+                              f"needs {storage.numel * dtype.itemsize}")
+    array = np.frombuffer(raw, dtype, count=storage.numel).astype(dtype.newbyteorder("="))
+    if storage.type_name == "BFloat16Storage":
+        array = (array.astype(np.uint32) << 16).view(np.float32)
+    return array
+
+
+def _ints(value, what: str, source: str) -> tuple[int, ...]:
+    if not isinstance(value, (tuple, list)) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
+        raise ConversionError(f"{source}: malformed tensor {what} {str(value)[:80]}")
+    return tuple(value)
+
+
+def _tensor(ref: _TensorRef, storage_array: Callable[[_Storage], np.ndarray], source: str) -> np.ndarray:
+    """Copies the strided view out of its storage, after checking it stays inside the storage."""
+    if not isinstance(ref.storage, _Storage):
+        raise ConversionError(f"{source}: a tensor without a storage")
+    size, stride = _ints(ref.size, "size", source), _ints(ref.stride, "stride", source)
+    (offset,) = _ints((ref.offset,), "offset", source)
+    if len(size) != len(stride):
+        raise ConversionError(f"{source}: tensor size {size} and stride {stride} differ in rank")
+    base = storage_array(ref.storage)
+    if 0 in size:
+        return np.zeros(size, base.dtype)
+    last = offset + sum((n - 1) * s for n, s in zip(size, stride))
+    if last >= base.size:
+        raise ConversionError(f"{source}: tensor reaches element {last} of a {base.size}-element storage")
+    view = np.lib.stride_tricks.as_strided(base[offset:], size, [s * base.itemsize for s in stride])
+    return view.copy()
+
+
+def _materialize(obj, storage_array: Callable[[_Storage], np.ndarray], source: str):
+    """Replaces every _TensorRef in dicts/lists/tuples by its numpy array."""
+    if isinstance(obj, _TensorRef):
+        return _tensor(obj, storage_array, source)
+    if isinstance(obj, dict):
+        return {k: _materialize(v, storage_array, source) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_materialize(v, storage_array, source) for v in obj)
+    return obj
+
+
+def _cached(read: Callable[[_Storage], np.ndarray]) -> Callable[[_Storage], np.ndarray]:
+    """Reads each storage once, however many tensors share it."""
+    cache: dict[str, np.ndarray] = {}
+
+    def get(storage: _Storage) -> np.ndarray:
+        if storage.key not in cache:
+            cache[storage.key] = read(storage)
+        return cache[storage.key]
+
+    return get
+
+
+def _read_zip(path: Path) -> Any:
+    source = str(path)
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        pickles = [n for n in names if n.endswith("/data.pkl") and n.count("/") == 1]
+        if len(pickles) != 1:
+            raise ConversionError(f"{source}: not a torch.save archive (no single <name>/data.pkl)")
+        prefix = pickles[0][: -len("data.pkl")]
+        big_endian = f"{prefix}byteorder" in names and archive.read(f"{prefix}byteorder").strip() == b"big"
+        unpickler = _RestrictedUnpickler(io.BytesIO(archive.read(pickles[0])), source)
+        obj = unpickler.load_checked()
+
+        def read(storage: _Storage) -> np.ndarray:
+            name = f"{prefix}data/{storage.key}"
+            if name not in names:
+                raise ConversionError(f"{source}: missing storage record {name}")
+            return _storage_array(archive.read(name), storage, big_endian, source)
+
+        return _materialize(obj, _cached(read), source)
+
+
+def _read_legacy(path: Path) -> Any:
+    """Legacy torch.save: pickles of magic, protocol and sys_info, the object, the storage keys,
+    then each storage as a little-endian int64 element count followed by its raw bytes."""
+    source = str(path)
+    with open(path, "rb") as f:
+        if _RestrictedUnpickler(f, source).load_checked() != _LEGACY_MAGIC:
+            raise ConversionError(f"{source}: not a torch.save checkpoint (neither a zip archive nor "
+                                  "the legacy format's magic number)")
+        if _RestrictedUnpickler(f, source).load_checked() != _LEGACY_PROTOCOL:
+            raise ConversionError(f"{source}: unsupported legacy torch.save protocol")
+        sys_info = _RestrictedUnpickler(f, source).load_checked()
+        big_endian = isinstance(sys_info, dict) and sys_info.get("little_endian") is False
+        main = _RestrictedUnpickler(f, source)
+        obj = main.load_checked()
+        raw = {}
+        for key in _RestrictedUnpickler(f, source).load_checked():
+            storage = main.storages.get(str(key))
+            if storage is None:
+                raise ConversionError(f"{source}: storage {key} is listed but no tensor uses it")
+            numel = int.from_bytes(f.read(8), "little")
+            raw[storage.key] = f.read(numel * np.dtype(_STORAGE_DTYPES[storage.type_name]).itemsize)
+    return _materialize(obj, _cached(lambda s: _storage_array(raw[s.key], s, big_endian, source)), source)
+
+
+def read_pth(path: str | Path) -> Any:
+    """The object torch.save wrote (typically a state_dict), with tensors as numpy arrays."""
+    path = Path(path)
+    return _read_zip(path) if zipfile.is_zipfile(path) else _read_legacy(path)
+
+
+def load_state_dict(path: str | Path) -> StateDict:
+    """An official state_dict from a .pth/.pt checkpoint or an .npz of the same keys; the `module.`
+    prefix nn.DataParallel adds is removed."""
+    path = Path(path)
+    if path.suffix == ".npz":
+        with np.load(path) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    elif path.suffix in (".pth", ".pt"):
+        obj = read_pth(path)
+        if not isinstance(obj, Mapping):
+            raise ConversionError(f"{path}: holds a {type(obj).__name__}, not a state_dict")
+        other = [k for k, v in obj.items() if not (isinstance(k, str) and isinstance(v, np.ndarray))]
+        if other:
+            raise ConversionError(f"{path}: not a flat state_dict of tensors; non-tensor entries: {other[:8]}")
+        arrays = dict(obj)
+    else:
+        raise ConversionError(f"{path}: expected a .pth, .pt or .npz file")
+    if arrays and all(k.startswith("module.") for k in arrays):
+        arrays = {k[len("module."):]: v for k, v in arrays.items()}
+    return StateDict(arrays, source=str(path))

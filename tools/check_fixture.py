@@ -1,0 +1,23 @@
+"""Compare our networks with official-reference fixtures (contract: ../shared/docs/fixtures.md).
+
+  python tools/check_fixture.py ../shared/fixtures/cyclegan_pix2pix [more fixture dirs ...]
+
+Prints `<out key> max_abs_err=<x>` (or `skipped <out key>: <reason>`) per official output and
+`<name>: <n> compared, <k> skipped, worst max_abs_err=<x>` per fixture; exits 0 only if every
+compared output is within 1e-4 * max(1, max|official|) and no fixture had an error.
+"""
+
+import argparse
+import sys
+
+from tf_i2i.convert.fixture_check import run
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dirs", nargs="+", metavar="DIR", help="fixture directory with config.json and fixture.npz")
+    return run(parser.parse_args().dirs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
