@@ -1,0 +1,111 @@
+"""Helpers shared by the export/translate tests (this module holds no tests): tiny configs and models."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import ml_collections
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tf_i2i.config_utils import CONFIG_DIR, load_config_file
+from tf_i2i.export import export_model
+from tf_i2i.models import GANModel
+from tf_i2i.registry import build_model
+from tf_i2i.training.checkpoint import TrainCheckpoint, training_state
+from tf_i2i.training.loop import build_trainer_state, save_config
+
+REPO = Path(__file__).resolve().parent.parent
+
+# 4 filters; a 5-down U-Net (size multiple 32) and a 1-block ResNet (size multiple 4). pix2pix keeps
+# its batch norm and dropout so the export must run them in inference mode.
+TINY = {
+    "pix2pix": {"model.generator.netG": "unet_5downs", "model.generator.ngf": 4,
+                "model.discriminator.ndf": 4},
+    "cyclegan": {"model.generator.netG": "resnet_1blocks", "model.generator.ngf": 4,
+                 "model.discriminator.ndf": 4, "model.pool_size": 0},
+}
+RUN = {"data.crop_size": 32, "export.height": 32, "export.width": 32, "export.tflite": ()}
+
+
+def tiny_config(model: str, **flat: object) -> ml_collections.ConfigDict:
+    """configs/<model>/synthetic.py shrunk by TINY, with RUN's sizes, then `flat` ({'a.b': value})."""
+    config = load_config_file(CONFIG_DIR / model / "synthetic.py")
+    config.update_from_flattened_dict({**TINY[model], **RUN, **flat})
+    return config
+
+
+def tiny_model(model: str, seed: int = 0) -> GANModel:
+    """A tiny untrained model with built generators (random weights are enough to compare runtimes)."""
+    keras.utils.set_random_seed(seed)
+    built = build_model(tiny_config(model))
+    for generator, channels in built.export_generators().values():
+        generator(tf.zeros([1, 32, 32, channels]), training=False)
+    return built
+
+
+_EXPORTS: dict[str, tuple] = {}
+
+
+@pytest.fixture(scope="session", params=["pix2pix", "cyclegan"])
+def exported(request, tmp_path_factory):
+    """(model, export_model paths, loaded SavedModel) for each tiny model, float32 TFLite at 32x32.
+
+    Imported by the SavedModel and TFLite test modules; pytest would build one per module, so the
+    result is cached here and both modules share one export per model.
+    """
+    if request.param not in _EXPORTS:
+        model = tiny_model(request.param)
+        paths = export_model(model, tmp_path_factory.mktemp(request.param), tflite=("float32",),
+                             height=32, width=32)
+        _EXPORTS[request.param] = model, paths, tf.saved_model.load(str(paths["saved_model"]))
+    return _EXPORTS[request.param]
+
+
+def write_run(workdir: Path, config: ml_collections.ConfigDict) -> GANModel:
+    """A run folder as train() leaves it (config.json + a checkpoint of training_state()), no steps."""
+    side = config.data.crop_size
+    batch = {"A": tf.zeros([1, side, side, config.model.input_nc]),
+             "B": tf.zeros([1, side, side, config.model.output_nc])}
+    model = build_trainer_state(config, tf.distribute.get_strategy(), batch)
+    for net in model.generator_networks():  # move every variable (BatchNorm statistics too) off its init
+        for variable in net.weights:
+            variable.assign_add(tf.random.uniform(variable.shape, -0.1, 0.1))
+    workdir.mkdir(parents=True, exist_ok=True)
+    save_config(config, workdir)
+    TrainCheckpoint(workdir, training_state(model)).save(1)
+    return model
+
+
+def random_images(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:
+    """float32 images in [-1, 1]."""
+    return np.random.default_rng(seed).uniform(-1.0, 1.0, shape).astype(np.float32)
+
+
+def keras_output(generator, images: np.ndarray) -> np.ndarray:
+    return generator(images, training=False).numpy()
+
+
+def run_tools(*commands: tuple[str, ...], timeout: float = 180) -> list[subprocess.CompletedProcess]:
+    """Runs each (tool, *args) as tools/<tool>.py at the same time (2 cores: about half the wall
+    time of running them in turn), with quiet TF logs; returns the finished processes in order."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    started = []
+    for tool, *args in commands:
+        cmd = [sys.executable, str(REPO / "tools" / f"{tool}.py"), *args]
+        started.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                              cwd=REPO, env=env)))
+    finished = []
+    for cmd, process in started:
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+        finished.append(subprocess.CompletedProcess(cmd, process.returncode, out, err))
+    return finished

@@ -1,0 +1,7 @@
+"""The one error type for bad user input to export/translate, so the tools can print it without a traceback."""
+
+from __future__ import annotations
+
+
+class ExportInputError(ValueError):
+    """A size, file, folder, endpoint or run folder is unusable; the message names it and the problem."""

@@ -1,0 +1,95 @@
+"""Translate image files with a generator from a checkpoint or an exported SavedModel.
+
+Both sources become the same uint8-in/uint8-out function (tf_i2i.export.serving.uint8_fn), so the
+two modes of tools/translate.py give the same pixels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import tensorflow as tf
+
+from tf_i2i.export import serving
+from tf_i2i.export.errors import ExportInputError
+from tf_i2i.export.images import read_image, resize_uint8, write_png
+from tf_i2i.export.info import SAVED_MODEL_DIR, read_endpoint
+from tf_i2i.export.sizes import check_multiple, nearest_multiple
+from tf_i2i.export.workdir import load_trained_model
+
+RESIZE_MODES = ("multiple", "none")
+
+
+@dataclasses.dataclass(frozen=True)
+class Translator:
+    """A uint8 NHWC -> uint8 NHWC function with the channel count and size rule of its generator."""
+
+    fn: Callable[[tf.Tensor], tf.Tensor]
+    input_channels: int
+    size_multiple: int
+
+
+def translator_from_workdir(workdir: str | Path, endpoint: str = "serve") -> Translator:
+    """The restored generator of a run folder behind `endpoint` (serve, or serve_b2a for CycleGAN)."""
+    generators = load_trained_model(workdir).export_generators()
+    if endpoint not in generators:
+        raise ExportInputError(f"endpoint {endpoint!r} not in this model; available: {sorted(generators)}")
+    generator, channels = generators[endpoint]
+    fn = tf.function(serving.uint8_fn(generator, endpoint),
+                     input_signature=[serving.image_spec(channels, tf.uint8)])
+    return Translator(fn, channels, generator.size_multiple)
+
+
+def translator_from_saved_model(saved_model_dir: str | Path, endpoint: str = "serve") -> Translator:
+    """The `<endpoint>_uint8` endpoint of an exported SavedModel (size rule from export_info.json).
+
+    `saved_model_dir` may also be the export folder that holds the SavedModel.
+    """
+    saved_model_dir = Path(saved_model_dir)
+    if (saved_model_dir / SAVED_MODEL_DIR / "saved_model.pb").is_file():
+        saved_model_dir = saved_model_dir / SAVED_MODEL_DIR
+    if not (saved_model_dir / "saved_model.pb").is_file():
+        raise ExportInputError(f"{saved_model_dir} is not a SavedModel folder (no saved_model.pb)")
+    info = read_endpoint(saved_model_dir, endpoint)
+    loaded = tf.saved_model.load(str(saved_model_dir))
+    if not hasattr(loaded, info.uint8_name):
+        raise ExportInputError(f"SavedModel {saved_model_dir} has no endpoint {info.uint8_name!r}")
+    # The lambda keeps `loaded` alive: its variables are freed with it.
+    return Translator(lambda images: getattr(loaded, info.uint8_name)(images),
+                      info.input_channels, info.size_multiple)
+
+
+def translate_image(translator: Translator, image: tf.Tensor, resize: str, name: str) -> tf.Tensor:
+    """uint8 [H, W, C] -> uint8 [H, W, C_out].
+
+    resize='multiple' resizes to the nearest valid size and the result back to H x W;
+    resize='none' requires H and W to be multiples already (`name` labels the error).
+    """
+    if resize not in RESIZE_MODES:
+        raise ExportInputError(f"unknown resize mode {resize!r}; expected one of {RESIZE_MODES}")
+    height, width = int(image.shape[0]), int(image.shape[1])
+    m = translator.size_multiple
+    if resize == "none":
+        check_multiple(height, width, m, name)
+    size = (nearest_multiple(height, m), nearest_multiple(width, m))
+    same = size == (height, width)
+    out = translator.fn(tf.expand_dims(image if same else resize_uint8(image, *size), 0))[0]
+    return out if same else resize_uint8(out, height, width)
+
+
+def translate_files(translator: Translator, files: list[Path], outdir: str | Path, resize: str = "multiple",
+                    on_done: Callable[[int, Path], None] | None = None) -> list[Path]:
+    """Writes outdir/<stem>.png for every file; calls on_done(count, written) after each one."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file in files:
+        out = translate_image(translator, read_image(file, translator.input_channels), resize, str(file))
+        path = outdir / f"{file.stem}.png"
+        write_png(path, out)
+        written.append(path)
+        if on_done is not None:
+            on_done(len(written), path)
+    return written

@@ -1,0 +1,51 @@
+"""Export a trained run: SavedModel (float32 + uint8 endpoints, dynamic sizes), TFLite files and
+export_info.json.
+
+  python tools/export.py --workdir=runs/p2p [--output=runs/p2p/export] \
+      [--tflite=float32,float16,int8] [--height=256 --width=256]
+
+Rebuilds the model from RUN/config.json and restores the newest checkpoint in RUN/checkpoints.
+--height/--width fix the TFLite input size (default: config.export.*) and must be multiples of
+the generator's size multiple; --tflite= (empty) writes no TFLite file. int8 is dynamic-range
+quantization (int8 weights, float activations).
+"""
+
+import sys
+from pathlib import Path
+
+from absl import app, flags, logging
+
+from tf_i2i.export import QUANTIZATIONS, ExportInputError, export_model, load_trained_model
+from tf_i2i.export.workdir import load_run_config
+
+_WORKDIR = flags.DEFINE_string("workdir", None, "Run folder written by tools/train.py.")
+_OUTPUT = flags.DEFINE_string("output", None, "Output folder (default: WORKDIR/export).")
+_TFLITE = flags.DEFINE_list("tflite", None, f"TFLite variants, any of {','.join(QUANTIZATIONS)} "
+                            "(default: config.export.tflite; empty for none).")
+_HEIGHT = flags.DEFINE_integer("height", None, "TFLite input height (default: config.export.height).")
+_WIDTH = flags.DEFINE_integer("width", None, "TFLite input width (default: config.export.width).")
+flags.mark_flag_as_required("workdir")
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"unexpected arguments: {argv[1:]}")
+    logging.set_verbosity(logging.INFO)
+    workdir = Path(_WORKDIR.value)
+    try:
+        export_cfg = load_run_config(workdir).export
+        model = load_trained_model(workdir)
+        paths = export_model(
+            model, Path(_OUTPUT.value) if _OUTPUT.value else workdir / "export",
+            tflite=tuple(export_cfg.tflite if _TFLITE.value is None else _TFLITE.value),
+            height=export_cfg.height if _HEIGHT.value is None else _HEIGHT.value,
+            width=export_cfg.width if _WIDTH.value is None else _WIDTH.value)
+    except ExportInputError as err:
+        logging.set_verbosity(logging.ERROR)  # TF warns per value of a checkpoint that did not fit
+        sys.exit(f"export: {err}")
+    for name, path in paths.items():
+        logging.info("%s: %s", name, path)
+
+
+if __name__ == "__main__":
+    app.run(main)
