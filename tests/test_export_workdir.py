@@ -27,9 +27,6 @@ def test_restores_the_saved_generators(tmp_path):
     _assert_same_generators(load_trained_model(tmp_path / "run"), trained)
 
 
-@pytest.mark.xfail(strict=True, raises=ExportInputError,
-                   reason="training checkpoints miss BatchNorm moving statistics: Keras 3 layers kept in "
-                          "Python lists are not tf.train.Checkpoint dependencies (training/checkpoint.py)")
 def test_restores_batch_norm_statistics(tmp_path):
     config = tiny_config("pix2pix")
     trained = write_run(tmp_path / "run", config)

@@ -1,8 +1,7 @@
 """Rebuild a trained model from a run folder (config.json + newest checkpoint) for export and translation.
 
-Generator weights are restored through the same objects training saves, "model" and "g_optimizer":
-Keras 3 layers held in Python lists are not checkpoint dependencies of their model, so today most
-trainable weights are reachable only through the optimizer's variable list. The model is rebuilt
+Generator weights are restored through the map training saves them under, "network_weights" (see
+GANModel.network_weights), so BatchNorm statistics come back too. The model is rebuilt
 under the current dtype policy (float32 unless changed), which suits inference for any training
 precision because variables are stored in float32.
 """
@@ -19,7 +18,6 @@ from tf_i2i.export.errors import ExportInputError
 from tf_i2i.export.sizes import build_side
 from tf_i2i.models import GANModel
 from tf_i2i.registry import build_model
-from tf_i2i.training.schedules import make_optimizers
 
 
 def load_run_config(workdir: str | Path) -> ml_collections.ConfigDict:
@@ -43,12 +41,10 @@ def load_trained_model(workdir: str | Path) -> GANModel:
     for generator, channels in model.export_generators().values():
         side = build_side(generator.size_multiple)
         generator(tf.zeros([1, side, side, channels]), training=False)
-    g_optimizer, _ = make_optimizers(config.optim)
-    g_optimizer.build(model.g_variables)
     checkpoint_path = tf.train.latest_checkpoint(str(workdir / "checkpoints"))
     if checkpoint_path is None:
         raise ExportInputError(f"no checkpoint in {workdir / 'checkpoints'}: train the run first")
-    root = tf.train.Checkpoint(model=model, g_optimizer=g_optimizer)
+    root = tf.train.Checkpoint(network_weights=model.network_weights(generators_only=True))
     try:
         root.restore(checkpoint_path).expect_partial().assert_existing_objects_matched()
     except (AssertionError, ValueError, tf.errors.OpError) as err:

@@ -71,7 +71,11 @@ class ConvBlock(keras.layers.Layer):
         if start == 0 and stop == 0:
             return y
         h, w = tf.shape(y)[1], tf.shape(y)[2]
-        return y[:, start:h - stop, start:w - stop]
+        # tf.slice, not y[a:b]: its gradient is a Pad, ~5x faster on CPU than StridedSliceGrad.
+        out = tf.slice(y, [0, start, start, 0], [-1, h - start - stop, w - start - stop, -1])
+        crop = lambda n: None if n is None else n - start - stop  # noqa: E731
+        out.set_shape([y.shape[0], crop(y.shape[1]), crop(y.shape[2]), y.shape[3]])  # tf.slice drops it
+        return out
 
     def stages(self, x, training=None) -> list[tuple[str, tf.Tensor]]:
         """Outputs after conv, norm and activation (only the parts present), for feature matching/tests."""

@@ -24,11 +24,11 @@ class _AffineNorm(keras.layers.Layer):
             self.gamma = self.add_weight(shape=(channels,), initializer=self.gamma_initializer(), name="gamma")
             self.beta = self.add_weight(shape=(channels,), initializer="zeros", name="beta")
 
-    def _normalize(self, x32: tf.Tensor) -> tf.Tensor:
+    def _normalize(self, x32: tf.Tensor, training: bool) -> tf.Tensor:
         raise NotImplementedError
 
-    def call(self, x):
-        y = self._normalize(tf.cast(x, tf.float32))
+    def call(self, x, training=None):
+        y = self._normalize(tf.cast(x, tf.float32), bool(training))
         if self.affine:
             y = y * tf.cast(self.gamma, tf.float32) + tf.cast(self.beta, tf.float32)
         return tf.cast(y, self.compute_dtype)
@@ -40,11 +40,32 @@ class _AffineNorm(keras.layers.Layer):
 @keras.saving.register_keras_serializable(package="tf_i2i")
 class InstanceNorm(_AffineNorm):
     """Per-sample, per-channel normalisation over H and W, as torch.nn.InstanceNorm2d (biased
-    variance; Ulyanov et al. 2016). affine=False is CycleGAN's/MUNIT's 'in'."""
+    variance; Ulyanov et al. 2016). affine=False is CycleGAN's/MUNIT's 'in'.
 
-    def _normalize(self, x32):
+    With ``training=True`` it runs as one fused kernel (FusedBatchNormV3 with the batch folded
+    into the channels) whose gradient is one fused op too: about 2x faster forward + backward on
+    CPU than the ~10 elementwise and reduction ops of the moments formula. Inference keeps the
+    moments formula, which converts to TFLite builtins (the training-mode fused op does not).
+    Both agree to float32 rounding.
+    """
+
+    def _normalize(self, x32, training):
+        if training:
+            return self._fused(x32)
         mean, var = tf.nn.moments(x32, axes=[1, 2], keepdims=True)
         return (x32 - mean) * tf.math.rsqrt(var + self.epsilon)
+
+    def _fused(self, x32: tf.Tensor) -> tf.Tensor:
+        """Batch-norm statistics are per channel over (N, H, W); folding the batch into the channels,
+        [N, H, W, C] -> [1, H, W, N*C], makes them per sample and channel. With N = 1 the transposes
+        only move a size-1 axis: no data is reordered."""
+        n, h, w, c = tf.unstack(tf.shape(x32))
+        folded = tf.reshape(tf.transpose(x32, [1, 2, 0, 3]), [1, h, w, n * c])
+        y, _, _ = tf.compat.v1.nn.fused_batch_norm(folded, tf.ones([n * c]), tf.zeros([n * c]),
+                                                    epsilon=self.epsilon, is_training=True)
+        y = tf.transpose(tf.reshape(y, [h, w, n, c]), [2, 0, 1, 3])
+        y.set_shape(x32.shape)  # the dynamic reshapes lost the static shape later layers build from
+        return y
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
@@ -61,7 +82,7 @@ class LayerNorm(_AffineNorm):
     def __init__(self, epsilon: float = 1e-5, affine: bool = True, **kwargs):
         super().__init__(epsilon=epsilon, affine=affine, **kwargs)
 
-    def _normalize(self, x32):
+    def _normalize(self, x32, training):
         mean, var = tf.nn.moments(x32, axes=[1, 2, 3], keepdims=True)
         n = tf.cast(tf.reduce_prod(tf.shape(x32)[1:]), tf.float32)
         std = tf.sqrt(var * n / tf.maximum(n - 1.0, 1.0))

@@ -28,6 +28,18 @@ class GANModel(keras.Model):
     def discriminator_networks(self) -> list[keras.Model]:
         raise NotImplementedError
 
+    def network_weights(self, generators_only: bool = False) -> dict[str, list]:
+        """Network name -> every weight of it (BatchNorm statistics too), in a fixed order.
+
+        Checkpoints save weights through this map: Keras 3 layers held in Python lists are not
+        tf.train.Checkpoint dependencies of their model, so the model object alone misses some.
+        """
+        nets = self.generator_networks() + ([] if generators_only else self.discriminator_networks())
+        names = [net.name for net in nets]
+        if len(set(names)) != len(names):
+            raise ValueError(f"network names must be unique to be checkpointed, got {names}")
+        return {net.name: list(net.weights) for net in nets}
+
     @property
     def g_variables(self) -> list:
         return [v for net in self.generator_networks() for v in net.trainable_variables]
@@ -62,7 +74,11 @@ class GANModel(keras.Model):
         optimizer.apply_gradients(zip(grads, variables))
 
     def learning_rates(self) -> dict[str, tf.Tensor]:
-        """Current learning rates, logged next to the losses."""
+        """Learning rates of the optimizers' current step, logged next to the losses.
+
+        Call it before the updates: apply_gradients advances the step, and the log should show the
+        rate the step used, not the next one.
+        """
         return {"lr_g": _current_lr(self.g_optimizer), "lr_d": _current_lr(self.d_optimizer)}
 
     def sample_images(self, batch: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:

@@ -83,6 +83,7 @@ class CycleGAN(GANModel):
     def train_step(self, batch):
         """G_AB and G_BA step first (discriminators frozen), then both discriminators on pooled fakes."""
         real_a, real_b = batch["A"], batch["B"]
+        lrs = self.learning_rates()
         with tf.GradientTape() as g_tape:
             terms, fake_a, fake_b = self._generator_losses(real_a, real_b)
             g_loss = self.reduce_loss(tf.add_n(list(terms.values())))
@@ -97,7 +98,7 @@ class CycleGAN(GANModel):
         logs = {name: tf.reduce_mean(value) for name, value in terms.items()}
         logs.update(d_a_real=tf.reduce_mean(d_a_real), d_a_fake=tf.reduce_mean(d_a_fake),
                     d_b_real=tf.reduce_mean(d_b_real), d_b_fake=tf.reduce_mean(d_b_fake))
-        return {**logs, **self.learning_rates()}
+        return {**logs, **lrs}
 
     def sample_images(self, batch):
         fake_b = self.gen_ab(batch["A"], training=False)

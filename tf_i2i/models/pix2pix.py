@@ -46,6 +46,7 @@ class Pix2Pix(GANModel):
         """One D step then one G step on the same fake, as the official optimize_parameters()."""
         mode, lam = self.cfg.loss.gan_mode, self.cfg.loss.lambda_L1
         real_a, real_b = batch["A"], batch["B"]
+        lrs = self.learning_rates()
         with tf.GradientTape() as g_tape:
             fake_b = self.generator(real_a, training=True)
             with g_tape.stop_recording(), tf.GradientTape() as d_tape:
@@ -61,7 +62,7 @@ class Pix2Pix(GANModel):
         self.apply(self.g_optimizer, g_tape, g_loss, self.g_variables)
         return {"g_gan": tf.reduce_mean(g_gan), "g_l1": tf.reduce_mean(g_l1),
                 "d_real": tf.reduce_mean(d_real), "d_fake": tf.reduce_mean(d_fake),
-                **self.learning_rates()}
+                **lrs}
 
     def sample_images(self, batch):
         return {"input": batch["A"], "output": self.generator(batch["A"], training=False),

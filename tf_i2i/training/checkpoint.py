@@ -9,7 +9,25 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import keras
 import tensorflow as tf
+
+
+def seed_generator_states(model: keras.Model) -> list:
+    """State variables of the model's Keras SeedGenerators (Dropout masks and the like).
+
+    tf.train.Checkpoint does not reach them through the layers, so without this list a resumed
+    run would restart every dropout stream from its initial seed instead of continuing it.
+    """
+    return [v for v in model.variables if v.name == "seed_generator_state"]
+
+
+def training_state(model: keras.Model) -> dict:
+    """What a checkpoint holds to resume exactly: the model (image pools), every network weight,
+    both optimizers (slots and step) and the dropout RNG states."""
+    return {"model": model, "network_weights": model.network_weights(),
+            "g_optimizer": model.g_optimizer, "d_optimizer": model.d_optimizer,
+            "seed_generators": seed_generator_states(model)}
 
 
 class TrainCheckpoint:

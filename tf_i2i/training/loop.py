@@ -18,7 +18,7 @@ from absl import logging
 
 from tf_i2i.data import build_dataset
 from tf_i2i.registry import build_model
-from tf_i2i.training.checkpoint import TrainCheckpoint
+from tf_i2i.training.checkpoint import TrainCheckpoint, training_state
 from tf_i2i.training.progress import Progress
 from tf_i2i.training.schedules import make_optimizers
 from tf_i2i.training.strategy import is_chief, make_strategy, worker_id
@@ -79,6 +79,16 @@ def build_trainer_state(config, strategy, sample_batch):
     return model
 
 
+def make_train_step(strategy: tf.distribute.Strategy, model):
+    """A tf.function running model.train_step on every replica for the next batch of a distributed
+    iterator; returns the replica-mean logs. Shared by train() and the tests that check it."""
+    @tf.function
+    def distributed_step(iterator):
+        logs = strategy.run(model.train_step, args=(next(iterator),))
+        return {k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None) for k, v in logs.items()}
+    return distributed_step
+
+
 def train(config: ml_collections.ConfigDict, workdir: str | Path,
           strategy: tf.distribute.Strategy | None = None) -> TrainResult:
     """Trains config.model on config.data for config.train.num_steps, resuming from workdir."""
@@ -93,27 +103,23 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
                          f"{strategy.num_replicas_in_sync} replicas")
     if chief:
         save_config(config, workdir)
-    probe = build_dataset(config.data, batch_size=t.batch_size, seed=t.seed, deterministic=True)
-    sample_batch = next(iter(probe))
+    ckpt_dir = TrainCheckpoint.directory_for(workdir)
+    resume_step = TrainCheckpoint.step_of(tf.train.latest_checkpoint(str(ckpt_dir)))
+    # Seed the input order with the resume step so a restart does not replay the first batches.
+    dataset = build_dataset(config.data, batch_size=t.batch_size, seed=t.seed + resume_step,
+                            deterministic=t.deterministic).with_options(_distribute_options())
+    sample_batch = next(iter(dataset))
+    keras.utils.set_random_seed(t.seed)  # the same initial weights and dropout seeds on every run
     model = build_trainer_state(config, strategy, sample_batch)
     step_var = model.g_optimizer.iterations
-    ckpt = TrainCheckpoint(workdir, {"model": model, "g_optimizer": model.g_optimizer,
-                                     "d_optimizer": model.d_optimizer},
+    ckpt = TrainCheckpoint(workdir, training_state(model),
                            keep=t.keep_checkpoints, chief=chief, worker=worker_id(strategy))
     restored = ckpt.restore_latest()
     start = int(step_var.numpy())
     if restored:
         logging.info("resumed from %s at step %d", restored, start)
-    # Re-seed the input order on resume so a restart does not replay the first batches.
-    dataset = build_dataset(config.data, batch_size=t.batch_size, seed=t.seed + start,
-                            deterministic=t.deterministic).with_options(_distribute_options())
     iterator = iter(strategy.experimental_distribute_dataset(dataset))
-
-    @tf.function
-    def distributed_step(it):
-        logs = strategy.run(model.train_step, args=(next(it),))
-        return {k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None) for k, v in logs.items()}
-
+    distributed_step = make_train_step(strategy, model)
     summaries = Summaries(workdir, enabled=chief)
     progress = Progress(t.num_steps, start)
     logs: dict[str, float] = {}

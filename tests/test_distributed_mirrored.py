@@ -1,0 +1,46 @@
+"""MirroredStrategy on 2 logical CPUs trains exactly like one device at the same global batch.
+
+The measurements run in a fresh process (tests/helpers_mirrored.py), because logical devices can
+only be configured before TF initialises, which an earlier test in this process may have done.
+"""
+
+import json
+import sys
+
+import pytest
+
+from tests.helpers_training import run_bounded
+
+TOL = 1e-5
+
+
+@pytest.fixture(scope="module")
+def results():
+    proc = run_bounded([sys.executable, "-m", "tests.helpers_mirrored"], timeout=240)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULTS ")]
+    assert proc.returncode == 0 and lines, proc.stderr[-4000:]
+    return json.loads(lines[-1][len("RESULTS "):])
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("model", ["pix2pix", "cyclegan"])
+def test_two_replicas_update_like_one_device(results, model):
+    """Instance norm, no dropout, no pool: one SGD step must agree; the update itself is large."""
+    r = results[model]
+    assert r["replica_batches"] == [2, 2], "each replica must get half of the global batch"
+    assert r["update"] > 1000 * TOL, "the steps barely moved the weights: the comparison is vacuous"
+    assert r["weights"] < TOL, f"generator/discriminator variables differ by {r['weights']}"
+    assert r["logs"] < TOL, f"logged losses differ by {r['logs']}"
+
+
+@pytest.mark.timeout(300)
+def test_sync_batch_norm_uses_global_batch_statistics(results):
+    r = results["bn_sync_batch"]
+    assert r["output"] < TOL and r["input_gradient"] < TOL and r["moving_variance"] < TOL, r
+
+
+@pytest.mark.timeout(300)
+def test_plain_batch_norm_uses_per_replica_statistics(results):
+    """The contrast that makes the sync test meaningful: without sync the halves differ."""
+    r = results["bn_batch"]
+    assert r["output"] > 0.1 and r["input_gradient"] > 0.1 and r["moving_variance"] > 0.01, r

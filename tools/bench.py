@@ -1,0 +1,266 @@
+"""Benchmark one model's training and inference speed on this machine, against its measured peak.
+
+  python tools/bench.py --model=pix2pix|cyclegan [--config=configs/...py] [--size=256] [--batch=1]
+      [--steps=5] [--warmup=2] [--json=out.json] [--conv_repeats=3] [--profile]
+      [--intra_threads=0] [--inter_threads=0]
+
+Measures, in one process: the dense-matmul peak (fp32 and bf16, median of 10, at the start and
+the end; the higher is used), the train step (tf.function around strategy.run(model.train_step), as the
+training loop runs it) in float32 and in mixed_bfloat16 (a fresh model per policy, median of
+--steps steps after --warmup), whether the bf16 generator matches fp32 with the same weights,
+generator inference (batch 1), the tf.data pipeline's images/s against the step's demand, the
+peak RSS, and the step's analytic conv GFLOP/s (tf_i2i.training.flops) as a fraction of peak.
+It also times every conv of the step alone (--conv_repeats): the step's convolution floor, which
+says how much of a miss is the conv kernels themselves and how much is everything around them;
+--profile adds the time per op type from a tf.profiler trace of one step.
+Each timing also reports how much CPU other processes took meanwhile: on a shared machine that
+is the first suspect of a slow figure. A benchmark, not a test: targets print PASS/MISS and the
+exit code is 0 either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import ml_collections  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from tf_i2i.config_utils import load_config_file  # noqa: E402
+from tf_i2i.data import build_dataset  # noqa: E402
+from tf_i2i.registry import default_config  # noqa: E402
+from tf_i2i.training import bench_utils as bu  # noqa: E402
+from tf_i2i.training.flops import function_conv_flops, graph_conv_flops  # noqa: E402
+
+# Targets from the performance issue (CPU).
+FP32_PEAK_FRACTION = 0.75     # train-step conv GFLOP/s >= 75 % of the fp32 matmul peak
+BF16_STEP_RATIO = 0.55        # bf16 step <= 0.55 x fp32 step ...
+# ... with the generator output (in [-1, 1]) within 0.1 everywhere (13/255 grey levels) and, on
+# average, within 5 % of the output's own mean magnitude (bf16 keeps 8 significant bits).
+BF16_MAX_ABS, BF16_MEAN_REL = 0.1, 0.05
+DATA_HEADROOM = 10.0          # tf.data >= 10 x the images/s the step consumes
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--model", required=True, help="registered model name (pix2pix, cyclegan)")
+    p.add_argument("--config", help="config file; default: the model's paper-default config")
+    p.add_argument("--size", type=int, help="crop size (default: the config's)")
+    p.add_argument("--batch", type=int, help="batch size (default: the config's)")
+    p.add_argument("--steps", type=int, default=5, help="timed steps per measurement")
+    p.add_argument("--warmup", type=int, default=2, help="untimed steps before timing")
+    p.add_argument("--data_batches", type=int, default=20, help="batches timed from tf.data")
+    p.add_argument("--matmul", type=int, default=2048, help="matrix size of the peak measurement")
+    p.add_argument("--conv_repeats", type=int, default=3,
+                   help="timed runs of each distinct conv alone (0 = skip the convolution floor)")
+    p.add_argument("--profile", action="store_true", help="print the time per op type of one step")
+    p.add_argument("--intra_threads", type=int, default=0, help="tf.config.threading (0 = TF default)")
+    p.add_argument("--inter_threads", type=int, default=0, help="tf.config.threading (0 = TF default)")
+    p.add_argument("--json", help="also write every figure to this JSON file")
+    return p.parse_args(argv)
+
+
+def load_config(args: argparse.Namespace) -> ml_collections.ConfigDict:
+    """The model's config with --size/--batch applied; load and synthetic sizes keep their ratio to crop."""
+    cfg = load_config_file(args.config) if args.config else default_config(args.model)
+    if cfg.model.name != args.model:
+        raise SystemExit(f"--config is for model {cfg.model.name!r}, not --model={args.model!r}")
+    if args.size and args.size != cfg.data.crop_size:
+        scale = args.size / cfg.data.crop_size
+        cfg.data.load_size = round(cfg.data.load_size * scale)
+        cfg.data.synthetic.image_size = round(cfg.data.synthetic.image_size * scale)
+        cfg.data.crop_size = args.size
+    if args.batch:
+        cfg.train.batch_size = args.batch
+    return cfg
+
+
+def measure_peaks(n: int) -> dict[str, float]:
+    with bu.OtherCpu() as other:
+        fp32 = bu.matmul_peak_gflops(tf.float32, n)
+        bf16 = bu.matmul_peak_gflops(tf.bfloat16, n)
+    return {"fp32_gflops": fp32, "bf16_gflops": bf16, "other_cpu": other.fraction}
+
+
+def measure_policy(cfg: ml_collections.ConfigDict, policy: str, batch: dict, args: argparse.Namespace,
+                   weights: list | None = None) -> dict:
+    """Step and inference timings of a fresh model under `policy` (optionally given initial weights).
+
+    Also returns the generator output and all weights before the first step, so the other
+    policy can start from the very same weights and be compared output for output.
+    """
+    model = bu.build_model(cfg, policy, batch)
+    if weights is not None:
+        model.set_weights(weights)
+    (step, step_args), generate = bu.train_step_function(model, batch), bu.generator_function(model)
+    image = batch["A"][:1]
+    out: dict = {"initial_weights": model.get_weights(), "output": generate(image)}
+    graph = step.get_concrete_function(*step_args).graph
+    out["step_conv_flops"] = sum(graph_conv_flops(graph).values())
+    out["gen_conv_flops"] = sum(function_conv_flops(generate, image).values())
+    with bu.OtherCpu() as other:
+        out["step_times"] = bu.time_calls(step, step_args, args.steps, args.warmup)
+    out["step_other_cpu"] = other.fraction
+    if args.conv_repeats:
+        with bu.OtherCpu() as other:
+            out["conv_alone_s"] = bu.isolated_conv_seconds(graph, args.conv_repeats)
+        out["conv_alone_other_cpu"] = other.fraction
+    if args.profile:
+        out["op_times"] = bu.op_time_breakdown(step, step_args)
+    with bu.OtherCpu() as other:
+        out["infer_times"] = bu.time_calls(generate, (image,), args.steps, args.warmup)
+    out["infer_other_cpu"] = other.fraction
+    out["step_s"], out["infer_s"] = bu.median(out["step_times"]), bu.median(out["infer_times"])
+    out["peak_rss_mb"] = bu.peak_rss_mb()
+    del model, step, step_args, generate, graph
+    gc.collect()
+    return out
+
+
+def run(args: argparse.Namespace) -> dict:
+    """All measurements, in an order that keeps one model alive at a time."""
+    if args.intra_threads:
+        tf.config.threading.set_intra_op_parallelism_threads(args.intra_threads)
+    if args.inter_threads:
+        tf.config.threading.set_inter_op_parallelism_threads(args.inter_threads)
+    cfg = load_config(args)
+    batch = next(iter(build_dataset(cfg.data, batch_size=cfg.train.batch_size, seed=0, deterministic=True)))
+    peaks = [measure_peaks(args.matmul)]
+    fp32 = measure_policy(cfg, "float32", batch, args)
+    bf16 = measure_policy(cfg, "mixed_bfloat16", batch, args, weights=fp32.pop("initial_weights"))
+    peaks.append(measure_peaks(args.matmul))
+    with bu.OtherCpu() as other:
+        data_ips = bu.dataset_images_per_second(cfg, cfg.train.batch_size, args.data_batches)
+    return summarize(args, cfg, batch, peaks, fp32, bf16, data_ips, other.fraction)
+
+
+def summarize(args, cfg, batch, peaks, fp32, bf16, data_ips, data_other_cpu) -> dict:
+    """Every figure as a flat JSON-able dict, plus the target verdicts."""
+    peak32 = max(p["fp32_gflops"] for p in peaks)
+    peak16 = max(p["bf16_gflops"] for p in peaks)
+    max_abs, mean_abs = bu.output_difference(fp32["output"], bf16["output"])
+    out_mean = float(tf.reduce_mean(tf.abs(fp32["output"])))
+    step_gflop = fp32["step_conv_flops"] / 1e9
+    gen_gflop = fp32["gen_conv_flops"] / 1e9
+    cpu = bu.cpu_info()
+    demand = bu.images_per_batch(batch) / min(fp32["step_s"], bf16["step_s"])
+    r = {
+        "model": args.model, "config": args.config or "paper default", "size": cfg.data.crop_size,
+        "batch": cfg.train.batch_size, "steps": args.steps, "warmup": args.warmup,
+        "cpu": cpu["model"], "cores": os.cpu_count(), "cpu_bf16_flags": cpu["bf16_flags"],
+        "tf_version": tf.__version__,
+        "keras_version": keras.__version__,
+        "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default (on)"),
+        "threads": {"intra": tf.config.threading.get_intra_op_parallelism_threads(),
+                    "inter": tf.config.threading.get_inter_op_parallelism_threads()},
+        "peak_fp32_gflops": peak32, "peak_bf16_gflops": peak16, "peaks": peaks,
+        "step_conv_gflop": step_gflop, "gen_conv_gflop": gen_gflop,
+        "fp32_step_s": fp32["step_s"], "fp32_step_times": fp32["step_times"],
+        "fp32_step_other_cpu": fp32["step_other_cpu"],
+        "fp32_gflops": step_gflop / fp32["step_s"], "fp32_peak_fraction": step_gflop / fp32["step_s"] / peak32,
+        "bf16_step_s": bf16["step_s"], "bf16_step_times": bf16["step_times"],
+        "bf16_step_other_cpu": bf16["step_other_cpu"],
+        "bf16_gflops": step_gflop / bf16["step_s"], "bf16_fp32_step_ratio": bf16["step_s"] / fp32["step_s"],
+        "bf16_out_max_abs_diff": max_abs, "bf16_out_mean_abs_diff": mean_abs,
+        "fp32_out_mean_abs": out_mean,
+        "bf16_out_mean_rel_diff": mean_abs / out_mean,
+        "fp32_infer_s": fp32["infer_s"], "fp32_infer_other_cpu": fp32["infer_other_cpu"],
+        "bf16_infer_s": bf16["infer_s"], "bf16_infer_other_cpu": bf16["infer_other_cpu"],
+        "data_images_per_s": data_ips, "data_other_cpu": data_other_cpu,
+        "step_images_per_s": demand, "data_headroom": data_ips / demand,
+        "peak_rss_mb_fp32": fp32["peak_rss_mb"], "peak_rss_mb": bu.peak_rss_mb(),
+    }
+    for name, m in (("fp32", fp32), ("bf16", bf16)):
+        if "conv_alone_s" in m:
+            r[f"{name}_conv_alone_s"] = m["conv_alone_s"]
+            r[f"{name}_conv_alone_other_cpu"] = m["conv_alone_other_cpu"]
+        if "op_times" in m:
+            r[f"{name}_op_times"] = m["op_times"]
+    if "fp32_conv_alone_s" in r:
+        r["fp32_conv_alone_peak_fraction"] = step_gflop / r["fp32_conv_alone_s"] / peak32
+    r["targets"] = {
+        "fp32 step >= 75% of peak": r["fp32_peak_fraction"] >= FP32_PEAK_FRACTION,
+        "bf16 step <= 0.55x fp32": r["bf16_fp32_step_ratio"] <= BF16_STEP_RATIO,
+        "bf16 output matches fp32": max_abs <= BF16_MAX_ABS and r["bf16_out_mean_rel_diff"] <= BF16_MEAN_REL,
+        "tf.data >= 10x step demand": r["data_headroom"] >= DATA_HEADROOM,
+    }
+    return r
+
+
+def _other(fraction: float) -> str:
+    return f"(others {100 * fraction:.0f}% CPU)"
+
+
+def _conv_floor_rows(r: dict) -> list[tuple[str, str]]:
+    """Rows for the convolution floor: every conv of the step timed alone, and what is left."""
+    rows = []
+    for policy in ("fp32", "bf16"):
+        if f"{policy}_conv_alone_s" in r:
+            alone, step = r[f"{policy}_conv_alone_s"], r[f"{policy}_step_s"]
+            rows.append((f"{policy} convs alone", f"{alone:.3f} s = {r['step_conv_gflop'] / alone:.1f} GFLOP/s "
+                         f"= {100 * r['step_conv_gflop'] / alone / r[f'peak_{policy}_gflops']:.0f}% of "
+                         f"{policy} peak; rest of step {step - alone:.3f} s "
+                         f"{_other(r[f'{policy}_conv_alone_other_cpu'])}"))
+    return rows
+
+
+def print_report(r: dict) -> None:
+    """The human-readable table: one figure per line, then PASS/MISS per target."""
+    flags = ", ".join(f"{k}={'yes' if v else 'NO'}" for k, v in r["cpu_bf16_flags"].items())
+    rows = [
+        ("machine", f"{r['cpu']}, {r['cores']} cores, {flags}"),
+        ("software", f"TF {r['tf_version']}, Keras {r['keras_version']}, oneDNN {r['onednn']}, "
+                     f"threads intra={r['threads']['intra']} inter={r['threads']['inter']} (0 = TF default)"),
+        ("run", f"{r['model']} ({r['config']}) {r['size']}x{r['size']} batch {r['batch']}, "
+                f"median of {r['steps']} after {r['warmup']} warm-up"),
+        ("peak fp32 matmul", f"{r['peak_fp32_gflops']:.1f} GFLOP/s  (start/end: "
+                             + " / ".join(f"{p['fp32_gflops']:.1f}" for p in r["peaks"]) + ")"),
+        ("peak bf16 matmul", f"{r['peak_bf16_gflops']:.1f} GFLOP/s  (start/end: "
+                             + " / ".join(f"{p['bf16_gflops']:.1f}" for p in r["peaks"]) + ")"),
+        ("conv work", f"{r['step_conv_gflop']:.1f} GFLOP per train step, "
+                      f"{r['gen_conv_gflop']:.2f} GFLOP per generator forward (batch 1)"),
+        ("train step fp32", f"{r['fp32_step_s']:.3f} s  = {r['fp32_gflops']:.1f} GFLOP/s "
+                            f"= {100 * r['fp32_peak_fraction']:.0f}% of fp32 peak {_other(r['fp32_step_other_cpu'])}"),
+        ("train step bf16", f"{r['bf16_step_s']:.3f} s  = {r['bf16_gflops']:.1f} GFLOP/s, "
+                            f"{r['bf16_fp32_step_ratio']:.2f}x fp32 {_other(r['bf16_step_other_cpu'])}"),
+        *_conv_floor_rows(r),
+        ("bf16 vs fp32 output", f"max |diff| {r['bf16_out_max_abs_diff']:.4f}, mean |diff| "
+                                f"{r['bf16_out_mean_abs_diff']:.5f} = {100 * r['bf16_out_mean_rel_diff']:.1f}% of "
+                                f"fp32 mean |out| {r['fp32_out_mean_abs']:.3f}"),
+        ("generator inference", f"fp32 {1000 * r['fp32_infer_s']:.1f} ms {_other(r['fp32_infer_other_cpu'])}, "
+                                f"bf16 {1000 * r['bf16_infer_s']:.1f} ms {_other(r['bf16_infer_other_cpu'])}"),
+        ("tf.data", f"{r['data_images_per_s']:.1f} images/s vs step demand {r['step_images_per_s']:.2f} "
+                    f"images/s = {r['data_headroom']:.1f}x {_other(r['data_other_cpu'])}"),
+        ("peak RSS", f"{r['peak_rss_mb_fp32']:.0f} MB after fp32, {r['peak_rss_mb']:.0f} MB overall"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    for policy in ("fp32", "bf16"):
+        if f"{policy}_op_times" in r:
+            times = r[f"{policy}_op_times"]
+            total = sum(times.values())
+            print(f"{policy} step, time per op type (op-seconds; concurrent ops overlap): total {total:.3f} s")
+            for op_type, seconds in list(times.items())[:12]:
+                print(f"  {seconds:8.3f} s {100 * seconds / total:5.1f}%  {op_type}")
+    for name, ok in r["targets"].items():
+        print(f"{'PASS' if ok else 'MISS'}  {name}")
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    result = run(args)
+    print_report(result)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=2)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
