@@ -35,7 +35,7 @@ def get_config() -> ml_collections.ConfigDict:
 
     c.export = ml_collections.ConfigDict()
     c.export.at_end = True           # write SavedModel + TFLite into workdir/export after training
-    c.export.tflite = ("float32",)   # any of float32, float16, int8 (dynamic range)
+    c.export.tflite = "float32"      # comma-separated, any of float32,float16,int8 (dynamic range); "" = none
     c.export.height = 256            # fixed TFLite input size (SavedModel stays dynamic)
     c.export.width = 256
     return c

@@ -30,7 +30,7 @@ TINY = {
     "cyclegan": {"model.generator.netG": "resnet_1blocks", "model.generator.ngf": 4,
                  "model.discriminator.ndf": 4, "model.pool_size": 0},
 }
-RUN = {"data.crop_size": 32, "export.height": 32, "export.width": 32, "export.tflite": ()}
+RUN = {"data.crop_size": 32, "export.height": 32, "export.width": 32, "export.tflite": ""}
 
 
 def tiny_config(model: str, **flat: object) -> ml_collections.ConfigDict:

@@ -24,11 +24,11 @@ import argparse
 import gc
 import json
 import os
-import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+from absl import app, flags  # noqa: E402
 import ml_collections  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
@@ -47,23 +47,28 @@ BF16_MAX_ABS, BF16_MEAN_REL = 0.1, 0.05
 DATA_HEADROOM = 10.0          # tf.data >= 10 x the images/s the step consumes
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", required=True, help="registered model name (pix2pix, cyclegan)")
-    p.add_argument("--config", help="config file; default: the model's paper-default config")
-    p.add_argument("--size", type=int, help="crop size (default: the config's)")
-    p.add_argument("--batch", type=int, help="batch size (default: the config's)")
-    p.add_argument("--steps", type=int, default=5, help="timed steps per measurement")
-    p.add_argument("--warmup", type=int, default=2, help="untimed steps before timing")
-    p.add_argument("--data_batches", type=int, default=20, help="batches timed from tf.data")
-    p.add_argument("--matmul", type=int, default=2048, help="matrix size of the peak measurement")
-    p.add_argument("--conv_repeats", type=int, default=3,
-                   help="timed runs of each distinct conv alone (0 = skip the convolution floor)")
-    p.add_argument("--profile", action="store_true", help="print the time per op type of one step")
-    p.add_argument("--intra_threads", type=int, default=0, help="tf.config.threading (0 = TF default)")
-    p.add_argument("--inter_threads", type=int, default=0, help="tf.config.threading (0 = TF default)")
-    p.add_argument("--json", help="also write every figure to this JSON file")
-    return p.parse_args(argv)
+_MODEL = flags.DEFINE_string("model", None, "Registered model name (pix2pix, cyclegan, ...).")
+_CONFIG = flags.DEFINE_string("config", None, "Config file; default: the model's paper-default config.")
+_SIZE = flags.DEFINE_integer("size", None, "Crop size (default: the config's).")
+_BATCH = flags.DEFINE_integer("batch", None, "Batch size (default: the config's).")
+_STEPS = flags.DEFINE_integer("steps", 5, "Timed steps per measurement.")
+_WARMUP = flags.DEFINE_integer("warmup", 2, "Untimed steps before timing.")
+_DATA_BATCHES = flags.DEFINE_integer("data_batches", 20, "Batches timed from tf.data.")
+_MATMUL = flags.DEFINE_integer("matmul", 2048, "Matrix size of the peak measurement.")
+_CONV_REPEATS = flags.DEFINE_integer("conv_repeats", 3,
+                                     "Timed runs of each distinct conv alone (0 = skip the convolution floor).")
+_PROFILE = flags.DEFINE_bool("profile", False, "Print the time per op type of one step.")
+_INTRA = flags.DEFINE_integer("intra_threads", 0, "tf.config.threading intra-op threads (0 = TF default).")
+_INTER = flags.DEFINE_integer("inter_threads", 0, "tf.config.threading inter-op threads (0 = TF default).")
+_JSON = flags.DEFINE_string("json", None, "Also write every figure to this JSON file.")
+flags.mark_flag_as_required("model")
+
+
+def parse_args() -> argparse.Namespace:
+    """The flags as one namespace, so the measurement functions take plain arguments."""
+    names = ("model", "config", "size", "batch", "steps", "warmup", "data_batches", "matmul", "conv_repeats",
+             "profile", "intra_threads", "inter_threads", "json")
+    return argparse.Namespace(**{name: flags.FLAGS[name].value for name in names})
 
 
 def load_config(args: argparse.Namespace) -> ml_collections.ConfigDict:
@@ -254,7 +259,9 @@ def print_report(r: dict) -> None:
 
 
 def main(argv: list[str]) -> None:
-    args = parse_args(argv)
+    if len(argv) > 1:
+        raise app.UsageError(f"unexpected arguments: {argv[1:]}")
+    args = parse_args()
     result = run(args)
     print_report(result)
     if args.json:
@@ -263,4 +270,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    app.run(main)

@@ -7,10 +7,14 @@ Prints `<out key> max_abs_err=<x>` (or `skipped <out key>: <reason>`) per offici
 compared output is within 1e-4 * max(1, max|official|) and no fixture had an error.
 """
 
-import argparse
-import sys
+import os
 
-from tf_i2i.convert.fixture_check import run
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its C++ INFO/WARNING lines
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+
+from tf_i2i.convert.fixture_check import run  # noqa: E402
 
 
 def main() -> int:

@@ -13,13 +13,17 @@ Writes <output>/G.weights.h5 (pix2pix) or G_A.weights.h5 [+ G_B.weights.h5] (cyc
 rebuilds the networks. Checkpoints: .pth/.pt (zip or legacy torch.save format) or .npz.
 """
 
-import sys
+import os
 
-from absl import app, flags
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its C++ INFO/WARNING lines
 
-from tf_i2i.convert.cyclegan_pix2pix import OFFICIAL_NETG, OFFICIAL_NORMS
-from tf_i2i.convert.official_checkpoint import OFFICIAL_DEFAULTS, convert_generators
-from tf_i2i.convert.state_dict import ConversionError
+import sys  # noqa: E402
+
+from absl import app, flags  # noqa: E402
+
+from tf_i2i.convert.cyclegan_pix2pix import OFFICIAL_NETG, OFFICIAL_NORMS  # noqa: E402
+from tf_i2i.convert.official_checkpoint import OFFICIAL_DEFAULTS, convert_generators  # noqa: E402
+from tf_i2i.convert.state_dict import ConversionError  # noqa: E402
 
 _MODEL = flags.DEFINE_enum("model", None, sorted(OFFICIAL_DEFAULTS), "Official model the checkpoint is from.")
 _CHECKPOINT = flags.DEFINE_string(

@@ -10,13 +10,17 @@ the generator's size multiple; --tflite= (empty) writes no TFLite file. int8 is 
 quantization (int8 weights, float activations).
 """
 
-import sys
-from pathlib import Path
+import os
 
-from absl import app, flags, logging
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its C++ INFO/WARNING lines
 
-from tf_i2i.export import QUANTIZATIONS, ExportInputError, export_model, load_trained_model
-from tf_i2i.export.workdir import load_run_config
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from absl import app, flags, logging  # noqa: E402
+
+from tf_i2i.export import QUANTIZATIONS, ExportInputError, export_model, load_trained_model, parse_quantizations  # noqa: E402
+from tf_i2i.export.workdir import load_run_config  # noqa: E402
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder written by tools/train.py.")
 _OUTPUT = flags.DEFINE_string("output", None, "Output folder (default: WORKDIR/export).")
@@ -37,7 +41,7 @@ def main(argv):
         model = load_trained_model(workdir)
         paths = export_model(
             model, Path(_OUTPUT.value) if _OUTPUT.value else workdir / "export",
-            tflite=tuple(export_cfg.tflite if _TFLITE.value is None else _TFLITE.value),
+            tflite=parse_quantizations(export_cfg.tflite if _TFLITE.value is None else _TFLITE.value),
             height=export_cfg.height if _HEIGHT.value is None else _HEIGHT.value,
             width=export_cfg.width if _WIDTH.value is None else _WIDTH.value)
     except ExportInputError as err:

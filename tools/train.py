@@ -8,10 +8,14 @@ before exiting. Writes TensorBoard logs (workdir/logs), sample grids (workdir/sa
 config.export.at_end is set, a SavedModel and .tflite files (workdir/export).
 """
 
-from absl import app, flags, logging
-from ml_collections import config_flags
+import os
 
-from tf_i2i.training.loop import train
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its C++ INFO/WARNING lines
+
+from absl import app, flags, logging  # noqa: E402
+from ml_collections import config_flags  # noqa: E402
+
+from tf_i2i.training.loop import train  # noqa: E402
 
 _CONFIG = config_flags.DEFINE_config_file("config", None, "Path to a configs/<model>/<dataset>.py file.")
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder: checkpoints, logs, samples, export.")

@@ -12,14 +12,18 @@ The SavedModel mode uses the uint8 endpoint and reads the size multiple from the
 export_info.json next to the SavedModel folder.
 """
 
-import sys
-from pathlib import Path
+import os
 
-from absl import app, flags, logging
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its C++ INFO/WARNING lines
 
-from tf_i2i.export import ExportInputError
-from tf_i2i.export.images import list_inputs
-from tf_i2i.export.translation import (RESIZE_MODES, translate_files, translator_from_saved_model,
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from absl import app, flags, logging  # noqa: E402
+
+from tf_i2i.export import ExportInputError  # noqa: E402
+from tf_i2i.export.images import list_inputs  # noqa: E402
+from tf_i2i.export.translation import (RESIZE_MODES, translate_files, translator_from_saved_model,  # noqa: E402
                                        translator_from_workdir)
 
 _INPUT = flags.DEFINE_string("input", None, "An image file or a folder of images.")

@@ -23,5 +23,5 @@ def get_config():
     c.optim.decay_steps = 500
     c.export.height = 64
     c.export.width = 64
-    c.export.tflite = ("float32", "float16", "int8")
+    c.export.tflite = "float32,float16,int8"
     return c

@@ -13,12 +13,13 @@ from tf_i2i.export.float32 import float32_generators
 from tf_i2i.export.info import INFO_FILE, SAVED_MODEL_DIR, EndpointInfo, write_info
 from tf_i2i.export.savedmodel import write_saved_model
 from tf_i2i.export.sizes import check_multiple
-from tf_i2i.export.tflite import QUANTIZATIONS, check_quantizations, convert_endpoint, run_tflite, tflite_name
+from tf_i2i.export.tflite import (QUANTIZATIONS, check_quantizations, convert_endpoint, parse_quantizations,
+                                  run_tflite, tflite_name)
 from tf_i2i.export.workdir import load_trained_model
 from tf_i2i.models import GANModel
 
 __all__ = ["QUANTIZATIONS", "EndpointInfo", "ExportInputError", "check_export_args", "export_model",
-           "load_trained_model", "run_tflite"]
+           "load_trained_model", "parse_quantizations", "run_tflite"]
 
 
 def check_export_args(model: GANModel, tflite: tuple[str, ...], height: int, width: int) -> None:

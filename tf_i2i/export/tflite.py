@@ -7,6 +7,7 @@ on ai-edge-litert, which cannot run Flex (TF) ops.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,14 @@ def check_quantizations(quantizations: tuple[str, ...]) -> None:
     unknown = [q for q in quantizations if q not in QUANTIZATIONS]
     if unknown:
         raise ExportInputError(f"unknown TFLite quantization {unknown}; expected any of {QUANTIZATIONS}")
+
+
+def parse_quantizations(value: str | Sequence[str]) -> tuple[str, ...]:
+    """"float32,int8" (a config override on the command line) or a sequence -> checked names; "" -> none."""
+    names = [n.strip() for n in value.split(",")] if isinstance(value, str) else list(value)
+    names = tuple(n for n in names if n)
+    check_quantizations(names)
+    return names
 
 
 def tflite_name(endpoint: str, quantization: str) -> str:

@@ -17,6 +17,7 @@ import tensorflow as tf
 from absl import logging
 
 from tf_i2i.data import build_dataset
+from tf_i2i.export import check_export_args, export_model, parse_quantizations
 from tf_i2i.registry import build_model
 from tf_i2i.training.checkpoint import TrainCheckpoint, training_state
 from tf_i2i.training.progress import Progress
@@ -111,6 +112,9 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
     sample_batch = next(iter(dataset))
     keras.utils.set_random_seed(t.seed)  # the same initial weights and dropout seeds on every run
     model = build_trainer_state(config, strategy, sample_batch)
+    if config.export.at_end:  # a bad export setting fails now, not after hours of training
+        check_export_args(model, parse_quantizations(config.export.tflite),
+                          config.export.height, config.export.width)
     step_var = model.g_optimizer.iterations
     ckpt = TrainCheckpoint(workdir, training_state(model),
                            keep=t.keep_checkpoints, chief=chief, worker=worker_id(strategy))
@@ -141,8 +145,7 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
             path = ckpt.save(step)
             logging.warning("stopped by signal %d at step %d; checkpoint %s", stop.signal, step, path)
     if chief and config.export.at_end and stop.signal is None:
-        from tf_i2i.export import export_model  # export pulls in the TFLite converter: only when used
-        export_model(model, workdir / "export", tflite=tuple(config.export.tflite),
+        export_model(model, workdir / "export", tflite=parse_quantizations(config.export.tflite),
                      height=config.export.height, width=config.export.width)
     return TrainResult(step=step, interrupted=stop.signal is not None, last_logs=logs, model=model)
 
