@@ -8,6 +8,7 @@ before exiting. Writes TensorBoard logs (workdir/logs), sample grids (workdir/sa
 config.export.at_end is set, a SavedModel and .tflite files (workdir/export).
 """
 
+import logging as std_logging
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its C++ INFO/WARNING lines
@@ -26,6 +27,7 @@ def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     logging.set_verbosity(logging.INFO)
+    std_logging.getLogger("tensorflow").setLevel(std_logging.WARNING)  # TF's own per-checkpoint INFO lines
     result = train(_CONFIG.value, _WORKDIR.value)
     state = "interrupted (checkpoint saved)" if result.interrupted else "done"
     logging.info("%s at step %d; outputs in %s", state, result.step, _WORKDIR.value)
