@@ -1,5 +1,8 @@
 """One helper every custom layer goes through: build, call, get_config round trip, mixed_bfloat16,
-and TFLite conversion with builtin ops only (run with ai-edge-litert, compared with Keras)."""
+and TFLite conversion with builtin ops only (run with ai-edge-litert, compared with Keras).
+
+`x` is one float32 array, or a list of arrays (keeping their dtypes, e.g. features + int instance
+ids) for layers called on a list of inputs."""
 
 from __future__ import annotations
 
@@ -14,6 +17,13 @@ import tensorflow as tf
 
 def _call(layer, x, kwargs):
     return layer(x, **kwargs)
+
+
+def _as_inputs(x):
+    """float32 for a single array; a list keeps each array's dtype."""
+    if isinstance(x, (list, tuple)):
+        return [np.asarray(a) for a in x]
+    return np.asarray(x, np.float32)
 
 
 def check_config_roundtrip(layer: keras.layers.Layer, x: np.ndarray, call_kwargs: dict) -> None:
@@ -56,10 +66,12 @@ def check_tflite_builtins(layer: keras.layers.Layer, x: np.ndarray, call_kwargs:
     from ai_edge_litert.interpreter import Interpreter
 
     expected = np.asarray(_call(layer, x, call_kwargs))
+    several = isinstance(x, list)
+    inputs = x if several else [x.astype(np.float32)]
     archive = keras.export.ExportArchive()
     archive.track(layer)
-    archive.add_endpoint("serve", lambda t: layer(t, **call_kwargs),
-                         input_signature=[tf.TensorSpec(x.shape, tf.float32)])
+    archive.add_endpoint("serve", lambda *t: layer(list(t) if several else t[0], **call_kwargs),
+                         input_signature=[tf.TensorSpec(a.shape, a.dtype) for a in inputs])
     with tempfile.TemporaryDirectory() as tmp:
         archive.write_out(tmp, verbose=False)
         converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
@@ -71,8 +83,8 @@ def check_tflite_builtins(layer: keras.layers.Layer, x: np.ndarray, call_kwargs:
         interpreter.allocate_tensors()
         (signature,) = interpreter.get_signature_list()  # ExportArchive's single endpoint
         runner = interpreter.get_signature_runner(signature)
-        (name,) = runner.get_input_details()
-        (out,) = runner(**{name: x.astype(np.float32)}).values()
+        names = sorted(runner.get_input_details())  # args_0, args_1, ... in call order
+        (out,) = runner(**dict(zip(names, inputs))).values()
     np.testing.assert_allclose(out, expected, atol=atol, rtol=0)
 
 
@@ -80,7 +92,7 @@ def check_layer(factory: Callable[[], keras.layers.Layer], x: np.ndarray, call_k
                 bf16_atol: float = 0.1, tflite: bool = True) -> keras.layers.Layer:
     """Runs every shared check on a freshly built layer; returns the layer for extra assertions."""
     call_kwargs = call_kwargs or {}
-    x = np.asarray(x, np.float32)
+    x = _as_inputs(x)
     layer = factory()
     y = _call(layer, x, call_kwargs)
     assert np.all(np.isfinite(np.asarray(y)))

@@ -31,9 +31,10 @@ def default_data_config() -> ml_collections.ConfigDict:
     cfg.flip = True
     cfg.a_channels = 3
     cfg.b_channels = 3
-    cfg.num_classes = SYNTHETIC_NUM_CLASSES
+    cfg.num_classes = SYNTHETIC_NUM_CLASSES  # labels: 0 = the label folder holds RGB pictures (pix2pixHD label_nc 0)
     cfg.dontcare_label = -1
     cfg.use_instance = False
+    cfg.use_image = True  # labels: False reads only label (and instance) maps, for inference (official test phase)
     cfg.synthetic = ml_collections.ConfigDict({"num_images": 256, "image_size": 256, "seed": 0})
     cfg.tfds = ml_collections.ConfigDict(
         {
@@ -51,6 +52,11 @@ def default_data_config() -> ml_collections.ConfigDict:
     cfg.num_parallel_calls = tf.data.AUTOTUNE
     cfg.shuffle_buffer = 1000  # TFDS examples only; file lists are always shuffled in full
     return cfg
+
+
+def rgb_labels(cfg: ml_collections.ConfigDict) -> bool:
+    """labels layout with num_classes 0: the input is an RGB picture, not class ids (pix2pixHD label_nc 0)."""
+    return cfg.layout == "labels" and cfg.num_classes == 0
 
 
 def _require(ok: bool, message: str) -> None:
@@ -75,6 +81,10 @@ def check_data_config(cfg: ml_collections.ConfigDict) -> None:
     if cfg.preprocess == "scale_width":
         _require(cfg.load_size > 0, f"data.load_size must be positive, got {cfg.load_size}")
     if cfg.layout == "labels":
-        _require(cfg.num_classes > 0, f"data.num_classes must be positive, got {cfg.num_classes}")
+        _require(cfg.num_classes >= 0, f"data.num_classes must be >= 0 (0 = RGB label pictures), got {cfg.num_classes}")
         _require(cfg.dontcare_label >= -1, f"data.dontcare_label must be -1 (none) or an id, got {cfg.dontcare_label}")
+        _require(
+            cfg.num_classes > 0 or cfg.dontcare_label == -1,
+            "data.dontcare_label needs class ids; it cannot be used with num_classes 0 (RGB label pictures)",
+        )
     _require(cfg.shuffle_buffer > 0, f"data.shuffle_buffer must be positive, got {cfg.shuffle_buffer}")

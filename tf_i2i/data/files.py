@@ -89,7 +89,21 @@ def match_partners(folders: dict[str, Path], key: Callable[[str], str]) -> dict[
     return {part: [str(table[k]) for k in keys] for part, table in tables.items()}
 
 
-def collect_files(root: Path, layout: str, split: str, use_instance: bool) -> FileSet:
+def _label_folders(root: Path, split: str, use_instance: bool, rgb_labels: bool, use_image: bool) -> dict[str, Path]:
+    """Folders of the labels layout. ``rgb_labels`` (num_classes 0): the input pictures ("label_image")
+    come from ``{split}_A`` and the photos from ``{split}_B``, as in pix2pixHD with label_nc 0, or
+    from ``{split}_label`` and ``{split}_img`` when there is no ``{split}_A`` folder."""
+    a, b = ("_A", "_B") if rgb_labels and (root / f"{split}_A").is_dir() else ("_label", "_img")
+    folders = {"label_image" if rgb_labels else "label": root / f"{split}{a}"}
+    if use_instance:
+        folders["instance"] = root / f"{split}_inst"
+    if use_image:
+        folders["image"] = root / f"{split}{b}"
+    return folders
+
+
+def collect_files(root: Path, layout: str, split: str, *, use_instance: bool = False, rgb_labels: bool = False,
+                  use_image: bool = True) -> FileSet:
     """The files a layout reads under ``root`` for ``split`` (see docs/datasets.md for the trees)."""
     if not root.is_dir():
         raise DatasetError(f"folder missing: data set root {root} does not exist or is not a directory")
@@ -99,7 +113,5 @@ def collect_files(root: Path, layout: str, split: str, use_instance: bool) -> Fi
         return FileSet({d: [str(p) for p in list_images(root / f"{split}{d}")] for d in "AB"}, joint=False)
     if layout == "paired_folders":
         return FileSet(match_partners({d: root / f"{split}{d}" for d in "AB"}, key=lambda stem: stem), joint=True)
-    folders = {"label": root / f"{split}_label", "image": root / f"{split}_img"}
-    if use_instance:
-        folders["instance"] = root / f"{split}_inst"
+    folders = _label_folders(root, split, use_instance, rgb_labels, use_image)
     return FileSet(match_partners(folders, key=label_key), joint=True)

@@ -7,12 +7,16 @@ from pathlib import Path
 import ml_collections
 import tensorflow as tf
 
+from tf_i2i.data.config import rgb_labels
 from tf_i2i.data.decode import read_image, read_instance, read_label, split_aligned
 from tf_i2i.data.files import collect_files
 from tf_i2i.data.source import Source, epoch_indices, independent_indices
 from tf_i2i.data.validate import validate_files
 
-READERS = {"A": read_image, "B": read_image, "image": read_image, "label": read_label, "instance": read_instance}
+READERS = {
+    "A": read_image, "B": read_image, "image": read_image, "label_image": read_image,
+    "label": read_label, "instance": read_instance,
+}
 
 
 def _decode(paths: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
@@ -25,7 +29,8 @@ def _decode(paths: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
 def folder_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
     """Source over ``cfg.source`` (a folder); raises DatasetError before returning if any file is bad."""
     root = Path(cfg.source).expanduser()
-    files = collect_files(root, cfg.layout, split, cfg.use_instance)
+    files = collect_files(root, cfg.layout, split, use_instance=cfg.use_instance, rgb_labels=rgb_labels(cfg),
+                          use_image=cfg.use_image)
     validate_files(files, cfg, name=f"{root} [{split}]")
     tables = {part: tf.constant(paths) for part, paths in files.parts.items()}
     sizes = {part: len(paths) for part, paths in files.parts.items()}

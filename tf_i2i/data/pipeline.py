@@ -6,7 +6,7 @@ import ml_collections
 import tensorflow as tf
 
 from tf_i2i.data.augment import augment
-from tf_i2i.data.config import check_data_config
+from tf_i2i.data.config import check_data_config, rgb_labels
 from tf_i2i.data.decode import match_channels, to_float
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.labels import remap_dontcare
@@ -37,12 +37,14 @@ def make_element(
 ) -> dict[str, tf.Tensor]:
     """Raw decoded parts -> the element dict models see (see build_dataset)."""
     if cfg.layout == "labels":
-        parts = {
-            "label": remap_dontcare(raw["label"], cfg.num_classes, cfg.dontcare_label),
-            "image": match_channels(to_float(raw["image"]), cfg.b_channels),
-        }
+        if rgb_labels(cfg):
+            parts = {"label_image": match_channels(to_float(raw["label_image"]), cfg.a_channels)}
+        else:
+            parts = {"label": remap_dontcare(raw["label"], cfg.num_classes, cfg.dontcare_label)}
         if cfg.use_instance:
             parts["instance"] = raw["instance"]
+        if cfg.use_image:
+            parts["image"] = match_channels(to_float(raw["image"]), cfg.b_channels)
         return augment(parts, cfg, _seed(seed, 0, index))
     a, b = (raw["B"], raw["A"]) if cfg.direction == "BtoA" else (raw["A"], raw["B"])
     a = match_channels(to_float(a), cfg.a_channels)
@@ -69,11 +71,13 @@ def build_dataset(
     """Batches of training elements from the ``data`` config ``cfg`` (start from default_data_config()).
 
     Elements (before batching): ``{"A", "B"}`` float32 [H, W, a_channels / b_channels] in [-1, 1]
-    for aligned, paired_folders and unpaired; ``{"label": int32 [H, W, 1], "image": float32
-    [H, W, b_channels] in [-1, 1]}`` plus ``"instance": int32 [H, W, 1]`` (if use_instance) for
-    labels, with the dontcare id already mapped to num_classes. Folder data sets are fully
-    validated first: a bad file raises DatasetError here, not in the middle of training. With
-    ``deterministic=True`` the same seed gives the same batches.
+    for aligned, paired_folders and unpaired. For labels: ``"label"`` int32 [H, W, 1] class ids
+    (dontcare already mapped to num_classes), or with num_classes 0 (RGB label pictures, pix2pixHD
+    label_nc 0) ``"label_image"`` float32 [H, W, a_channels] in [-1, 1] instead; ``"instance"``
+    int32 [H, W, 1] ids as stored (if use_instance); ``"image"`` float32 [H, W, b_channels] in
+    [-1, 1] (if use_image). Folder data sets are fully validated first: a bad file raises
+    DatasetError here, not in the middle of training. With ``deterministic=True`` the same seed
+    gives the same batches.
     """
     check_data_config(cfg)
     if batch_size < 1:

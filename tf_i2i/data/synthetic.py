@@ -5,7 +5,8 @@ files written by :func:`write_synthetic_dataset` hold the same pictures. Per lay
 
 * ``aligned`` / ``paired_folders``: A = label map in colours (PALETTE), B = day photo.
 * ``unpaired``: A = day photos of scenes 0..n-1, B = night photos of scenes n..2n-1 (other scenes).
-* ``labels``: label ids, instance ids (class * 1000 + k for cars and people), day photo.
+* ``labels``: label ids, instance ids (class * 1000 + k for cars and people), day photo; with
+  num_classes 0 (RGB label pictures) the label colours (PALETTE) instead of the ids.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image
 
+from tf_i2i.data.config import rgb_labels
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.source import Source, epoch_indices, independent_indices
 from tf_i2i.data.synthetic_render import render_day, render_night
@@ -50,7 +52,7 @@ def synthetic_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
         raise DatasetError(f"data.synthetic needs num_images >= 1 and image_size >= 8, got {n} and {syn.image_size}")
     if cfg.preprocess == "crop" and min(h, w) < cfg.crop_size:
         raise DatasetError(f"image too small: data.synthetic.image_size {syn.image_size} < crop_size {cfg.crop_size}")
-    if cfg.layout == "labels" and cfg.num_classes < NUM_CLASSES:
+    if cfg.layout == "labels" and 0 < cfg.num_classes < NUM_CLASSES:
         raise DatasetError(
             f"the synthetic data set has {NUM_CLASSES} classes but data.num_classes is {cfg.num_classes}"
         )
@@ -73,9 +75,10 @@ def synthetic_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
 
         return Source(lambda seed, shuffle, repeat: independent_indices(n, n, seed, shuffle, repeat), load)
     if cfg.layout == "labels":
+        label_part, drawn_as = ("label_image", "palette") if rgb_labels(cfg) else ("label", "label")
 
         def load(index):
-            return dict(zip(("label", "instance", "image"), rendered(index, ("label", "instance", "day"))))
+            return dict(zip((label_part, "instance", "image"), rendered(index, (drawn_as, "instance", "day"))))
     else:
 
         def load(index):

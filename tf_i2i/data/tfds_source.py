@@ -12,6 +12,7 @@ from __future__ import annotations
 import ml_collections
 import tensorflow as tf
 
+from tf_i2i.data.config import rgb_labels
 from tf_i2i.data.decode import split_aligned
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.source import Source
@@ -37,7 +38,9 @@ def _wanted(cfg: ml_collections.ConfigDict, split: str) -> dict[str, tuple[str, 
         return {"AB": (split, t.a_key)}
     if cfg.layout == "paired_folders":
         return {"A": (split, t.a_key), "B": (split, t.b_key)}
-    wanted = {"label": (split, t.label_key), "image": (split, t.image_key)}
+    wanted = {"label_image" if rgb_labels(cfg) else "label": (split, t.label_key)}
+    if cfg.use_image:
+        wanted["image"] = (split, t.image_key)
     if cfg.use_instance:
         if not t.instance_key:
             raise DatasetError("data.use_instance is set but data.tfds.instance_key is empty")
@@ -50,7 +53,7 @@ def _check_features(name: str, features, wanted: dict[str, tuple[str, str]]) -> 
         if key not in features:
             raise DatasetError(f"TFDS data set {name!r} has no feature {key!r} (for {part}); it has {sorted(features)}")
         channels = features[key].shape[-1] if features[key].shape else None
-        if part in ("A", "B", "AB", "image") and channels not in (None, 1, 3):
+        if part in ("A", "B", "AB", "image", "label_image") and channels not in (None, 1, 3):
             raise DatasetError(f"wrong channel count: TFDS feature {name}/{key} has {channels} channels; need 1 or 3")
 
 

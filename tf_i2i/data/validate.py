@@ -29,7 +29,10 @@ GREY_MODES = ("1", "L", "I;16", "I;16B", "I;16L")
 RGB_MODES = ("RGB", "P")
 INSTANCE_MODES = ("L", "I;16", "I;16B", "I;16L", "I")
 JPEG_EXTENSIONS = (".jpg", ".jpeg")
-ROLES = {"AB": "aligned", "A": "image", "B": "image", "image": "image", "label": "label", "instance": "instance"}
+ROLES = {
+    "AB": "aligned", "A": "image", "B": "image", "image": "image", "label_image": "image",
+    "label": "label", "instance": "instance",
+}
 PROGRESS_MIN_FILES = 500
 
 

@@ -3,11 +3,14 @@
 from tf_i2i.layers.activations import make_activation
 from tf_i2i.layers.conv_block import ConvBlock
 from tf_i2i.layers.image_pool import ImagePool
+from tf_i2i.layers.instance_maps import InstanceAveragePool, InstanceBoundary
 from tf_i2i.layers.normalization import InstanceNorm, LayerNorm, batch_norm, make_norm
 from tf_i2i.layers.padding import Pad2D
+from tf_i2i.layers.pooling import AvgPoolExcludePad
 from tf_i2i.layers.resize import Resize, resize_images
 
 __all__ = [
-    "ConvBlock", "ImagePool", "InstanceNorm", "LayerNorm", "Pad2D", "Resize",
+    "AvgPoolExcludePad", "ConvBlock", "ImagePool", "InstanceAveragePool", "InstanceBoundary", "InstanceNorm",
+    "LayerNorm", "Pad2D", "Resize",
     "batch_norm", "make_activation", "make_norm", "resize_images",
 ]

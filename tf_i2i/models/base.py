@@ -61,6 +61,11 @@ class GANModel(keras.Model):
     def build_networks(self, batch: dict[str, tf.Tensor]) -> None:
         raise NotImplementedError
 
+    def warm_start(self) -> str | None:
+        """Initialises weights from elsewhere at the start of a fresh run (not on resume), e.g.
+        pix2pixHD's local stage from its global stage; returns what was loaded, or None."""
+        return None
+
     @staticmethod
     def reduce_loss(per_example: tf.Tensor) -> tf.Tensor:
         """Replica share of the global-batch mean, so summed replica gradients give the mean gradient."""

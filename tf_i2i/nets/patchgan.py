@@ -13,6 +13,13 @@ class BlockStackDiscriminator(keras.Model):
 
     blocks: list[keras.layers.Layer]
 
+    def build(self, input_shape):
+        """Builds the blocks in order, so a caller that only uses `features` (e.g. a multi-scale
+        discriminator) gets a built network."""
+        x = keras.KerasTensor(tuple(input_shape))
+        for block in self.blocks:
+            x = block(x)  # a symbolic call builds the block and gives the next input shape
+
     def features(self, x, training=None) -> list[tf.Tensor]:
         """Output of each block; the last one is the logits."""
         out = []
@@ -29,27 +36,33 @@ class BlockStackDiscriminator(keras.Model):
 class NLayerDiscriminator(BlockStackDiscriminator):
     """k4s2 conv + LReLU, (n_layers-1) x [k4s2 conv, norm, LReLU], k4s1 conv/norm/LReLU, k4s1 conv -> 1.
 
-    Widths ndf*min(2**n, 8); zero padding 1 everywhere; raw logits out. `features(x)` returns the
-    output of every block, for feature-matching losses (pix2pixHD) and per-layer checks.
+    Defaults are CycleGAN/pix2pix's: widths ndf*min(2**n, 8), zero padding 1, conv bias only with
+    instance norm, raw logits. pix2pixHD's variant is padding=2, use_bias=True, max_filters=512
+    (widths min(ndf*2**n, 512)). `features(x)` returns the output of every block, for
+    feature-matching losses (pix2pixHD) and per-layer checks.
     """
 
     def __init__(self, ndf: int = 64, n_layers: int = 3, norm: str = "batch",
-                 spectral_norm: bool = False, **kwargs):
+                 spectral_norm: bool = False, padding: int = 1, use_bias: bool | None = None,
+                 max_filters: int | None = None, use_sigmoid: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.ndf, self.n_layers, self.norm_kind, self.spectral_norm = ndf, n_layers, norm, spectral_norm
-        bias = norm.startswith("instance")
-        common = dict(kernel_size=4, padding=1, spectral_norm=spectral_norm, dtype=self.dtype_policy)
+        self.padding, self.use_bias, self.max_filters, self.use_sigmoid = padding, use_bias, max_filters, use_sigmoid
+        bias = norm.startswith("instance") if use_bias is None else use_bias
+        cap = ndf * 8 if max_filters is None else max_filters
+        common = dict(kernel_size=4, padding=padding, spectral_norm=spectral_norm, dtype=self.dtype_policy)
         self.blocks = [ConvBlock(ndf, strides=2, activation="lrelu", name="block0", **common)]
         for n in range(1, n_layers + 1):
             self.blocks.append(ConvBlock(
-                ndf * min(2 ** n, 8), strides=2 if n < n_layers else 1, norm=norm,
+                min(ndf * 2 ** n, cap), strides=2 if n < n_layers else 1, norm=norm,
                 activation="lrelu", use_bias=bias, name=f"block{n}", **common))
-        self.blocks.append(ConvBlock(1, strides=1, name="logits",
-                                     **{**common, "dtype": "float32"}))
+        self.blocks.append(ConvBlock(1, strides=1, activation="sigmoid" if use_sigmoid else "none",
+                                     name="logits", **{**common, "dtype": "float32"}))
 
     def get_config(self):
         return {"ndf": self.ndf, "n_layers": self.n_layers, "norm": self.norm_kind,
-                "spectral_norm": self.spectral_norm, "name": self.name}
+                "spectral_norm": self.spectral_norm, "padding": self.padding, "use_bias": self.use_bias,
+                "max_filters": self.max_filters, "use_sigmoid": self.use_sigmoid, "name": self.name}
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")

@@ -122,6 +122,8 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
     start = int(step_var.numpy())
     if restored:
         logging.info("resumed from %s at step %d", restored, start)
+    else:
+        model.warm_start()
     iterator = iter(strategy.experimental_distribute_dataset(dataset))
     distributed_step = make_train_step(strategy, model)
     summaries = Summaries(workdir, enabled=chief)
