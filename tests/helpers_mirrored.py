@@ -50,6 +50,10 @@ def _train(model, strategy, batch):
     return [{k: float(v) for k, v in step(iterator).items()} for _ in range(STEPS)]
 
 
+def _first_key(batch: dict) -> str:
+    return sorted(batch)[0]
+
+
 def compare_step(mirrored, model_name: str) -> dict:
     """Largest weight/log difference between 1 device and 2 replicas after STEPS identical steps."""
     config = tiny_config(model_name, train__batch_size=GLOBAL_BATCH)
@@ -64,7 +68,7 @@ def compare_step(mirrored, model_name: str) -> dict:
     after = snapshot(_network_variables(single))
     return {
         "replica_batches": [int(t.shape[0]) for t in
-                            mirrored.experimental_local_results(next(_batches(mirrored, batch))["A"])],
+                            mirrored.experimental_local_results(next(_batches(mirrored, batch))[_first_key(batch)])],
         "weights": max_abs_diff(after, snapshot(_network_variables(replicated))),
         "logs": max(abs(a[k] - b[k]) for a, b in zip(single_logs, replicated_logs) for k in a),
         "update": max_abs_diff(after, start),
@@ -117,6 +121,7 @@ def main() -> None:
     results = {
         "pix2pix": compare_step(mirrored, "pix2pix"),
         "cyclegan": compare_step(mirrored, "cyclegan"),
+        "pix2pixhd": compare_step(mirrored, "pix2pixhd"),
         "bn_sync_batch": batch_norm_gap(mirrored, "sync_batch"),
         "bn_batch": batch_norm_gap(mirrored, "batch"),
     }

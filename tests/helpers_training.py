@@ -23,7 +23,6 @@ TRAIN_TOOL = REPO / "tools" / "train.py"
 _COMMON = {
     "model.generator.ngf": 4,
     "model.discriminator.ndf": 4,
-    "model.discriminator.netD": "n_layers",
     "model.discriminator.n_layers_D": 1,
     "data.synthetic.num_images": 8,
     "data.synthetic.image_size": 36,
@@ -38,8 +37,13 @@ _COMMON = {
 }
 _PER_MODEL = {
     "pix2pix": {"model.generator.netG": "unet_5downs", "model.generator.norm": "instance",
-                "model.discriminator.norm": "instance", "model.generator.use_dropout": False},
-    "cyclegan": {"model.generator.netG": "resnet_1blocks", "model.pool_size": 0},
+                "model.discriminator.norm": "instance", "model.generator.use_dropout": False,
+                "model.discriminator.netD": "n_layers"},
+    "cyclegan": {"model.generator.netG": "resnet_1blocks", "model.pool_size": 0,
+                 "model.discriminator.netD": "n_layers"},
+    "pix2pixhd": {"model.generator.n_downsample_global": 2, "model.generator.n_blocks_global": 1,
+                  "model.generator.n_blocks_local": 1, "model.discriminator.num_D": 2,
+                  "model.encoder.nef": 4, "model.encoder.n_downsample_E": 2},
 }
 
 

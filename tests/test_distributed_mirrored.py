@@ -23,7 +23,7 @@ def results():
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("model", ["pix2pix", "cyclegan"])
+@pytest.mark.parametrize("model", ["pix2pix", "cyclegan", "pix2pixhd"])
 def test_two_replicas_update_like_one_device(results, model):
     """Instance norm, no dropout, no pool: one SGD step must agree; the update itself is large."""
     r = results[model]

@@ -37,6 +37,9 @@ class Pix2PixHD(GANModel):
             raise ValueError(f"model.stage must be one of {STAGES}, got {cfg.stage!r}")
         self.cfg = cfg
         g, d, e = cfg.generator, cfg.discriminator, cfg.encoder
+        if e.instance_feat and e.feat_num > 0 and not cfg.use_instance:
+            raise ValueError("model.encoder.instance_feat pools features over instances: it needs "
+                             "data.use_instance=True (instance maps), or set instance_feat=False")
         if cfg.stage == "global":
             self.generator = GlobalGenerator(cfg.output_nc, g.ngf, g.n_downsample_global, g.n_blocks_global,
                                              g.norm, name="generator")

@@ -13,18 +13,22 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
-
-
-def _entry(network: str, index: int) -> str:
-    return f"network_weights/{network}/{index}/.ATTRIBUTES/VARIABLE_VALUE"
+from tensorflow.core.protobuf import trackable_object_graph_pb2
 
 
 def _saved_list(reader: tf.train.CheckpointReader, network: str) -> list[np.ndarray]:
-    shapes = reader.get_variable_to_shape_map()
-    count = 0
-    while _entry(network, count) in shapes:
-        count += 1
-    return [reader.get_tensor(_entry(network, i)) for i in range(count)]
+    """The values saved under network_weights/<network>/0, 1, ... (found through the object graph:
+    a variable reachable by several paths is stored once, under a key of another path)."""
+    graph = trackable_object_graph_pb2.TrackableObjectGraph()
+    graph.ParseFromString(reader.get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"))
+    node = graph.nodes[0]
+    for name in ("network_weights", network):
+        children = {child.local_name: child.node_id for child in node.children}
+        if name not in children:
+            return []
+        node = graph.nodes[children[name]]
+    entries = sorted((int(child.local_name), child.node_id) for child in node.children)
+    return [reader.get_tensor(graph.nodes[node_id].attributes[0].checkpoint_key) for _, node_id in entries]
 
 
 def _fits(variables: list, saved: list[np.ndarray]) -> bool:
