@@ -9,7 +9,7 @@ compared output is within 1e-4 * max(1, max|official|) and no fixture had an err
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its C++ INFO/WARNING lines
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: fewer C++ INFO/WARNING lines (TF 2.21 still prints its start-up ones)
 
 import argparse  # noqa: E402
 import sys  # noqa: E402

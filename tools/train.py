@@ -11,7 +11,7 @@ config.export.at_end is set, a SavedModel and .tflite files (workdir/export).
 import logging as std_logging
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its C++ INFO/WARNING lines
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: fewer C++ INFO/WARNING lines (TF 2.21 still prints its start-up ones)
 
 from absl import app, flags, logging  # noqa: E402
 from ml_collections import config_flags  # noqa: E402
@@ -23,11 +23,16 @@ _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder: checkpoints, logs, 
 flags.mark_flags_as_required(["config", "workdir"])
 
 
+def _not_tensorflow_info(record: std_logging.LogRecord) -> bool:
+    """Drops TensorFlow's own INFO lines (one per checkpoint and TFLite file) from the progress log."""
+    return record.levelno >= std_logging.WARNING or f"{os.sep}tensorflow{os.sep}" not in record.pathname
+
+
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     logging.set_verbosity(logging.INFO)
-    std_logging.getLogger("tensorflow").setLevel(std_logging.WARNING)  # TF's own per-checkpoint INFO lines
+    logging.get_absl_handler().addFilter(_not_tensorflow_info)
     result = train(_CONFIG.value, _WORKDIR.value)
     state = "interrupted (checkpoint saved)" if result.interrupted else "done"
     logging.info("%s at step %d; outputs in %s", state, result.step, _WORKDIR.value)

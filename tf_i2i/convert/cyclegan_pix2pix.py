@@ -31,15 +31,23 @@ _DISCRIMINATOR_KEYS = {"input_nc", "ndf", "netD", "n_layers_D", "n_layers", "nor
 SD = StateDict | StateDictView
 
 
-def load_resnet_generator(gen: ResnetGenerator, sd: SD) -> None:
-    """`model.<i>` indices of the official nn.Sequential: pad, conv, norm, relu per stem; conv, norm,
-    relu per down/up; one ResnetBlock each (its own `conv_block.<j>` indices, shifted by dropout)."""
-    m = sd.sub("model")
+def load_stem_and_downsampling(gen, m: SD) -> int:
+    """The head of the official ResNet-style nn.Sequential (CycleGAN and pix2pixHD generators):
+    reflect pad 0, conv 1, norm 2, relu 3, then conv, norm, relu per stride-2 conv. Returns the
+    index of the next module."""
     load_conv_block(gen.stem, m.sub("1"), m.sub("2"))
     i = 4
     for down in gen.down:
         load_conv_block(down, m.sub(str(i)), m.sub(str(i + 1)))
         i += 3
+    return i
+
+
+def load_resnet_generator(gen: ResnetGenerator, sd: SD) -> None:
+    """`model.<i>` indices of the official nn.Sequential: pad, conv, norm, relu per stem; conv, norm,
+    relu per down/up; one ResnetBlock each (its own `conv_block.<j>` indices, shifted by dropout)."""
+    m = sd.sub("model")
+    i = load_stem_and_downsampling(gen, m)
     # Zero padding is the conv's own (no pad module), which shifts the block's indices by one.
     first = 0 if gen.pad_mode == "zero" else 1
     second = first + (4 if gen.use_dropout else 3) + first

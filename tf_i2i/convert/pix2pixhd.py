@@ -11,6 +11,7 @@ import keras
 import numpy as np
 
 from tf_i2i.convert.assign import load_conv_block
+from tf_i2i.convert.cyclegan_pix2pix import load_stem_and_downsampling
 from tf_i2i.convert.state_dict import ConversionError, StateDict, StateDictView
 from tf_i2i.models.pix2pixhd import EnhancerLevel, FeatureEncoder, GlobalGenerator, LocalEnhancer
 from tf_i2i.nets import MultiscaleDiscriminator, ResnetBlock
@@ -125,11 +126,7 @@ def load_global_generator(gen: GlobalGenerator, sd: SD) -> None:
     """`model.<i>`: pad 0, conv 1, norm 2, relu 3; 3 modules per down conv; 1 per residual block;
     3 per transposed conv; then pad, conv, tanh (absent in the LocalEnhancer's copy)."""
     m = sd.sub("model")
-    load_conv_block(gen.stem, m.sub("1"), m.sub("2"))
-    i = 4
-    for down in gen.down:
-        load_conv_block(down, m.sub(str(i)), m.sub(str(i + 1)))
-        i += 3
+    i = load_stem_and_downsampling(gen, m)
     for block in gen.blocks:
         load_resnet_block(block, m.sub(f"{i}.conv_block"))
         i += 1
