@@ -29,6 +29,12 @@ TINY = {
                 "model.discriminator.ndf": 4},
     "cyclegan": {"model.generator.netG": "resnet_1blocks", "model.generator.ngf": 4,
                  "model.discriminator.ndf": 4, "model.pool_size": 0},
+    # G1 with 2 downsamplings (size multiple 4), E with 2; 3 clusters per class; 6 synthetic scenes.
+    "pix2pixhd": {"model.generator.ngf": 4, "model.generator.n_downsample_global": 2,
+                  "model.generator.n_blocks_global": 1, "model.discriminator.ndf": 4,
+                  "model.discriminator.n_layers_D": 1, "model.discriminator.num_D": 1, "model.encoder.nef": 4,
+                  "model.encoder.n_downsample_E": 2, "model.encoder.n_clusters": 3,
+                  "data.synthetic.num_images": 6, "data.synthetic.image_size": 36, "data.load_size": 36},
 }
 RUN = {"data.crop_size": 32, "export.height": 32, "export.width": 32, "export.tflite": ""}
 
@@ -44,8 +50,7 @@ def tiny_model(model: str, seed: int = 0) -> GANModel:
     """A tiny untrained model with built generators (random weights are enough to compare runtimes)."""
     keras.utils.set_random_seed(seed)
     built = build_model(tiny_config(model))
-    for generator, channels in built.export_generators().values():
-        generator(tf.zeros([1, 32, 32, channels]), training=False)
+    built.build_generators()
     return built
 
 
@@ -69,10 +74,7 @@ def exported(request, tmp_path_factory):
 
 def write_run(workdir: Path, config: ml_collections.ConfigDict) -> GANModel:
     """A run folder as train() leaves it (config.json + a checkpoint of training_state()), no steps."""
-    side = config.data.crop_size
-    batch = {"A": tf.zeros([1, side, side, config.model.input_nc]),
-             "B": tf.zeros([1, side, side, config.model.output_nc])}
-    model = build_trainer_state(config, tf.distribute.get_strategy(), batch)
+    model = build_trainer_state(config, tf.distribute.get_strategy(), _zero_batch(config))
     for net in model.generator_networks():  # move every variable (BatchNorm statistics too) off its init
         for variable in net.weights:
             variable.assign_add(tf.random.uniform(variable.shape, -0.1, 0.1))
@@ -80,6 +82,15 @@ def write_run(workdir: Path, config: ml_collections.ConfigDict) -> GANModel:
     save_config(config, workdir)
     TrainCheckpoint(workdir, training_state(model)).save(1)
     return model
+
+
+def _zero_batch(config: ml_collections.ConfigDict) -> dict[str, tf.Tensor]:
+    """One all-zero training batch of config's layout, enough to build every network."""
+    side, d = config.data.crop_size, config.data
+    if d.layout != "labels":
+        return {"A": tf.zeros([1, side, side, d.a_channels]), "B": tf.zeros([1, side, side, d.b_channels])}
+    ids = tf.zeros([1, side, side, 1], tf.int32)
+    return {"label": ids, "instance": ids, "image": tf.zeros([1, side, side, d.b_channels])}
 
 
 def random_images(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:

@@ -7,7 +7,7 @@ import tensorflow as tf
 
 from tests import reference_ops as ref
 from tests.layer_checks import check_layer
-from tf_i2i.layers import ConvBlock, ImagePool, InstanceNorm, LayerNorm, Pad2D, Resize
+from tf_i2i.layers import ConvBlock, ImagePool, InstanceNorm, LayerNorm, LeakyReLU, Pad2D, Resize
 
 RNG = np.random.default_rng(0)
 
@@ -162,3 +162,50 @@ def test_sync_batch_norm_option_builds_synchronized_layer():
     block = ConvBlock(4, 3, padding=1, norm="sync_batch")
     block(_x(2, 4, 4, 2))
     assert isinstance(block.norm, keras.layers.BatchNormalization) and block.norm.synchronized
+
+
+def test_leaky_relu_matches_keras_in_value_and_gradient():
+    x = RNG_LRELU.normal(size=(2, 5, 6, 3)).astype(np.float32)
+    dy = RNG_LRELU.normal(size=x.shape).astype(np.float32)
+    ours, reference = LeakyReLU(0.2), keras.layers.LeakyReLU(negative_slope=0.2)
+    results = []
+    for layer in (ours, reference):
+        xt = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(xt)
+            y = layer(xt)
+        results.append((y.numpy(), tape.gradient(y, xt, output_gradients=dy).numpy()))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    check_layer(lambda: LeakyReLU(0.2), x)
+
+
+def test_leaky_relu_lets_grappler_fuse_conv_bias_activation_in_a_train_step():
+    """The stock LeakyReluGrad reads the BiasAdd, which makes TF's remapper give up on the graph."""
+    conv, act = keras.layers.Conv2D(4, 3), LeakyReLU(0.2)
+    x = tf.random.normal([1, 8, 8, 2])
+
+    @tf.function
+    def step(x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(act(conv(x)))
+        return tape.gradient(loss, conv.trainable_variables)
+
+    graph = step.get_concrete_function(x).graph.as_graph_def()
+    assert not any(node.op == "LeakyReluGrad" for node in graph.node)
+    for a, b in zip(step(x), _reference_step_grads(conv, x)):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def _reference_step_grads(conv, x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.nn.leaky_relu(conv(x), 0.2))
+    return tape.gradient(loss, conv.trainable_variables)
+
+
+def test_leaky_relu_refuses_a_slope_that_breaks_the_output_sign_rule():
+    with pytest.raises(ValueError, match="negative_slope"):
+        LeakyReLU(0.0)
+
+
+RNG_LRELU = np.random.default_rng(7)

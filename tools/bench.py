@@ -1,6 +1,6 @@
 """Benchmark one model's training and inference speed on this machine, against its measured peak.
 
-  python tools/bench.py --model=pix2pix|cyclegan [--config=configs/...py] [--size=256] [--batch=1]
+  python tools/bench.py --model=pix2pix|cyclegan|pix2pixhd [--config=configs/...py] [--size=256 | --height=256 --width=512] [--batch=1]
       [--steps=5] [--warmup=2] [--json=out.json] [--conv_repeats=3] [--profile]
       [--intra_threads=0] [--inter_threads=0]
 
@@ -50,6 +50,8 @@ DATA_HEADROOM = 10.0          # tf.data >= 10 x the images/s the step consumes
 _MODEL = flags.DEFINE_string("model", None, "Registered model name (pix2pix, cyclegan, ...).")
 _CONFIG = flags.DEFINE_string("config", None, "Config file; default: the model's paper-default config.")
 _SIZE = flags.DEFINE_integer("size", None, "Crop size (default: the config's).")
+_HEIGHT = flags.DEFINE_integer("height", None, "Image height for non-square sizes (with --width).")
+_WIDTH = flags.DEFINE_integer("width", None, "Image width for non-square sizes (with --height).")
 _BATCH = flags.DEFINE_integer("batch", None, "Batch size (default: the config's).")
 _STEPS = flags.DEFINE_integer("steps", 5, "Timed steps per measurement.")
 _WARMUP = flags.DEFINE_integer("warmup", 2, "Untimed steps before timing.")
@@ -66,17 +68,27 @@ flags.mark_flag_as_required("model")
 
 def parse_args() -> argparse.Namespace:
     """The flags as one namespace, so the measurement functions take plain arguments."""
-    names = ("model", "config", "size", "batch", "steps", "warmup", "data_batches", "matmul", "conv_repeats",
+    names = ("model", "config", "size", "height", "width", "batch", "steps", "warmup", "data_batches", "matmul", "conv_repeats",
              "profile", "intra_threads", "inter_threads", "json")
     return argparse.Namespace(**{name: flags.FLAGS[name].value for name in names})
 
 
 def load_config(args: argparse.Namespace) -> ml_collections.ConfigDict:
-    """The model's config with --size/--batch applied; load and synthetic sizes keep their ratio to crop."""
+    """The model's config with --size/--batch applied; load and synthetic sizes keep their ratio to crop.
+
+    The data always come from the built-in synthetic scenes (a benchmark needs no data set); with
+    --height/--width they are rendered at that size and used uncropped (e.g. Cityscapes' 2:1).
+    """
     cfg = load_config_file(args.config) if args.config else default_config(args.model)
     if cfg.model.name != args.model:
         raise SystemExit(f"--config is for model {cfg.model.name!r}, not --model={args.model!r}")
-    if args.size and args.size != cfg.data.crop_size:
+    cfg.data.source = "synthetic"
+    if args.height or args.width:
+        if not (args.height and args.width) or args.size:
+            raise SystemExit("give --height and --width together, without --size")
+        cfg.data.synthetic.image_size = (args.height, args.width)
+        cfg.data.preprocess = "none"
+    elif args.size and args.size != cfg.data.crop_size:
         scale = args.size / cfg.data.crop_size
         cfg.data.load_size = round(cfg.data.load_size * scale)
         cfg.data.synthetic.image_size = round(cfg.data.synthetic.image_size * scale)
@@ -104,11 +116,11 @@ def measure_policy(cfg: ml_collections.ConfigDict, policy: str, batch: dict, arg
     if weights is not None:
         model.set_weights(weights)
     (step, step_args), generate = bu.train_step_function(model, batch), bu.generator_function(model)
-    image = batch["A"][:1]
-    out: dict = {"initial_weights": model.get_weights(), "output": generate(image)}
+    single = {key: value[:1] for key, value in batch.items()}
+    out: dict = {"initial_weights": model.get_weights(), "output": generate(single)}
     graph = step.get_concrete_function(*step_args).graph
     out["step_conv_flops"] = sum(graph_conv_flops(graph).values())
-    out["gen_conv_flops"] = sum(function_conv_flops(generate, image).values())
+    out["gen_conv_flops"] = sum(function_conv_flops(generate, single).values())
     with bu.OtherCpu() as other:
         out["step_times"] = bu.time_calls(step, step_args, args.steps, args.warmup)
     out["step_other_cpu"] = other.fraction
@@ -119,7 +131,7 @@ def measure_policy(cfg: ml_collections.ConfigDict, policy: str, batch: dict, arg
     if args.profile:
         out["op_times"] = bu.op_time_breakdown(step, step_args)
     with bu.OtherCpu() as other:
-        out["infer_times"] = bu.time_calls(generate, (image,), args.steps, args.warmup)
+        out["infer_times"] = bu.time_calls(generate, (single,), args.steps, args.warmup)
     out["infer_other_cpu"] = other.fraction
     out["step_s"], out["infer_s"] = bu.median(out["step_times"]), bu.median(out["infer_times"])
     out["peak_rss_mb"] = bu.peak_rss_mb()
@@ -157,6 +169,7 @@ def summarize(args, cfg, batch, peaks, fp32, bf16, data_ips, data_other_cpu) -> 
     demand = bu.images_per_batch(batch) / min(fp32["step_s"], bf16["step_s"])
     r = {
         "model": args.model, "config": args.config or "paper default", "size": cfg.data.crop_size,
+        "image_size": "x".join(str(d) for d in batch[sorted(batch)[0]].shape[1:3]),
         "batch": cfg.train.batch_size, "steps": args.steps, "warmup": args.warmup,
         "cpu": cpu["model"], "cores": os.cpu_count(), "cpu_bf16_flags": cpu["bf16_flags"],
         "tf_version": tf.__version__,
@@ -222,7 +235,7 @@ def print_report(r: dict) -> None:
         ("machine", f"{r['cpu']}, {r['cores']} cores, {flags}"),
         ("software", f"TF {r['tf_version']}, Keras {r['keras_version']}, oneDNN {r['onednn']}, "
                      f"threads intra={r['threads']['intra']} inter={r['threads']['inter']} (0 = TF default)"),
-        ("run", f"{r['model']} ({r['config']}) {r['size']}x{r['size']} batch {r['batch']}, "
+        ("run", f"{r['model']} ({r['config']}) {r['image_size']} batch {r['batch']}, "
                 f"median of {r['steps']} after {r['warmup']} warm-up"),
         ("peak fp32 matmul", f"{r['peak_fp32_gflops']:.1f} GFLOP/s  (start/end: "
                              + " / ".join(f"{p['fp32_gflops']:.1f}" for p in r["peaks"]) + ")"),

@@ -1,59 +1,101 @@
-"""Convert official pytorch-CycleGAN-and-pix2pix generator checkpoints to Keras weights (no torch needed).
+"""Convert official pytorch-CycleGAN-and-pix2pix and NVIDIA/pix2pixHD checkpoints (no torch needed).
 
   python tools/convert.py --model=pix2pix --checkpoint=facades_label2photo/latest_net_G.pth --output=converted/facades
   python tools/convert.py --model=cyclegan --checkpoint=latest_net_G_A.pth
       --checkpoint_b=latest_net_G_B.pth --output=converted/horse2zebra
+  python tools/convert.py --model=pix2pixhd --checkpoint=checkpoints/label2city/latest_net_G.pth
+      [--checkpoint_e=checkpoints/label2city/latest_net_E.pth] [--checkpoint_d=checkpoints/label2city/latest_net_D.pth]
+      --opt_file=checkpoints/label2city/opt.txt --output=runs/label2city
 
-Give the same network options the official model was trained with (--netG, --ngf, --norm,
---no_dropout, --input_nc, --output_nc); unset ones take the official defaults of --model
-(pix2pix: unet_256, batch norm, dropout; cyclegan: resnet_9blocks, instance norm, no dropout).
-A checkpoint that does not fit the options fails with the first official key that does not fit.
-Writes <output>/G.weights.h5 (pix2pix) or G_A.weights.h5 [+ G_B.weights.h5] (cyclegan) and
-<output>/options.json, from which tf_i2i.convert.official_checkpoint.load_converted_generators
-rebuilds the networks. Checkpoints: .pth/.pt (zip or legacy torch.save format) or .npz.
+Give the same network options the official model was trained with, under their official names;
+unset ones take the official defaults of --model (pix2pix: unet_256, batch norm, dropout;
+cyclegan: resnet_9blocks, instance norm, no dropout; pix2pixhd: options/base_options.py and
+train_options.py). pix2pixhd also reads them from the run's opt.txt (--opt_file); an option given
+here must then agree with it. A checkpoint that does not fit the options fails with the first
+official key that does not fit. Checkpoints: .pth/.pt (zip or legacy torch.save format) or .npz.
+
+pix2pix/cyclegan write <output>/G.weights.h5 (pix2pix) or G_A.weights.h5 [+ G_B.weights.h5]
+(cyclegan) and <output>/options.json, from which
+tf_i2i.convert.official_checkpoint.load_converted_generators rebuilds the networks.
+pix2pixhd writes a run folder (config.json, checkpoints/, options.json) for
+tools/translate.py --workdir and tools/export.py --workdir; netE is required with
+--instance_feat/--label_feat, netD is optional.
 """
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its C++ INFO/WARNING lines
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: fewer C++ INFO/WARNING lines (TF 2.21 still prints its start-up ones)
 
 import sys  # noqa: E402
 
 from absl import app, flags  # noqa: E402
 
-from tf_i2i.convert.cyclegan_pix2pix import OFFICIAL_NETG, OFFICIAL_NORMS  # noqa: E402
+from tf_i2i.convert import cyclegan_pix2pix, pix2pixhd  # noqa: E402
 from tf_i2i.convert.official_checkpoint import OFFICIAL_DEFAULTS, convert_generators  # noqa: E402
+from tf_i2i.convert.official_pix2pixhd import OFFICIAL_OPTIONS, convert_pix2pixhd, official_options  # noqa: E402
 from tf_i2i.convert.state_dict import ConversionError  # noqa: E402
 
-_MODEL = flags.DEFINE_enum("model", None, sorted(OFFICIAL_DEFAULTS), "Official model the checkpoint is from.")
+PIX2PIXHD = "pix2pixhd"
+_MODEL = flags.DEFINE_enum("model", None, sorted([*OFFICIAL_DEFAULTS, PIX2PIXHD]),
+                           "Official model the checkpoint is from.")
 _CHECKPOINT = flags.DEFINE_string(
     "checkpoint", None, "Generator checkpoint: pix2pix latest_net_G.pth; CycleGAN latest_net_G_A.pth "
-    "(A -> B) or a pretrained single-direction <name>.pth.")
+    "(A -> B) or a pretrained single-direction <name>.pth; pix2pixHD latest_net_G.pth (netG).")
 _CHECKPOINT_B = flags.DEFINE_string("checkpoint_b", None, "CycleGAN only: latest_net_G_B.pth (B -> A).")
-_NETG = flags.DEFINE_enum("netG", None, sorted(OFFICIAL_NETG),
-                          "Generator; default unet_256 (pix2pix) / resnet_9blocks (cyclegan).")
+_CHECKPOINT_D = flags.DEFINE_string("checkpoint_d", None, "pix2pixHD only: latest_net_D.pth (netD, optional).")
+_CHECKPOINT_E = flags.DEFINE_string("checkpoint_e", None,
+                                    "pix2pixHD only: latest_net_E.pth (netE, needed with instance/label features).")
+_OPT_FILE = flags.DEFINE_string("opt_file", None, "pix2pixHD only: the official run's opt.txt.")
+_NETG = flags.DEFINE_enum("netG", None, sorted([*cyclegan_pix2pix.OFFICIAL_NETG, *pix2pixhd.OFFICIAL_NETG]),
+                          "Generator; default unet_256 (pix2pix) / resnet_9blocks (cyclegan) / global (pix2pixhd).")
 _NGF = flags.DEFINE_integer("ngf", 64, "Filters in the generator's first conv layer.")
-_NORM = flags.DEFINE_enum("norm", None, sorted(OFFICIAL_NORMS),
-                          "Normalisation; default batch (pix2pix) / instance (cyclegan).")
+_NORM = flags.DEFINE_enum("norm", None, sorted(cyclegan_pix2pix.OFFICIAL_NORMS),
+                          "Normalisation; default batch (pix2pix) / instance (cyclegan, pix2pixhd).")
 _NO_DROPOUT = flags.DEFINE_boolean("no_dropout", None,
                                    "No dropout in the generator; default false (pix2pix) / true (cyclegan).")
-_INPUT_NC = flags.DEFINE_integer("input_nc", 3, "Channels of the A images.")
+_INPUT_NC = flags.DEFINE_integer("input_nc", 3, "Channels of the A images (pix2pixHD: of RGB label maps).")
 _OUTPUT_NC = flags.DEFINE_integer("output_nc", 3, "Channels of the B images.")
-_OUTPUT = flags.DEFINE_string("output", None, "Directory for the .weights.h5 files and options.json.")
+_OUTPUT = flags.DEFINE_string("output", None, "Directory to write (pix2pixhd: the run folder).")
 flags.mark_flags_as_required(["model", "checkpoint", "output"])
+
+_SHARED = ("netG", "ngf", "norm", "input_nc", "output_nc")
+_DEFINE = {bool: flags.DEFINE_boolean, int: flags.DEFINE_integer, float: flags.DEFINE_float, str: flags.DEFINE_string}
+for _name, _default in OFFICIAL_OPTIONS.items():  # the other official pix2pixHD options, under their names
+    if _name not in _SHARED:
+        _DEFINE[type(_default)](_name, None, f"pix2pixHD only: official --{_name} (default {_default}).")
+_PIX2PIXHD_ONLY = ["checkpoint_d", "checkpoint_e", "opt_file", *(k for k in OFFICIAL_OPTIONS if k not in _SHARED)]
+_NOT_PIX2PIXHD = ["checkpoint_b", "no_dropout"]
+
+
+def _reject_present(names: list[str], model: str) -> None:
+    given = [f"--{n}" for n in names if flags.FLAGS[n].present]
+    if given:
+        raise app.UsageError(f"not an option of --model={model}: {', '.join(given)}")
+
+
+def _convert_pix2pixhd():
+    given = {name: flags.FLAGS[name].value for name in OFFICIAL_OPTIONS if flags.FLAGS[name].present}
+    opts = official_options(_OPT_FILE.value, **given)
+    return convert_pix2pixhd(_CHECKPOINT.value, _OUTPUT.value, opts, checkpoint_d=_CHECKPOINT_D.value,
+                             checkpoint_e=_CHECKPOINT_E.value)
 
 
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
+    model = _MODEL.value
+    _reject_present(_NOT_PIX2PIXHD if model == PIX2PIXHD else _PIX2PIXHD_ONLY, model)
     try:
-        manifest = convert_generators(
-            _MODEL.value, _CHECKPOINT.value, _OUTPUT.value, checkpoint_b=_CHECKPOINT_B.value,
-            netG=_NETG.value, ngf=_NGF.value, norm=_NORM.value, no_dropout=_NO_DROPOUT.value,
-            input_nc=_INPUT_NC.value, output_nc=_OUTPUT_NC.value)
+        if model == PIX2PIXHD:
+            written = _convert_pix2pixhd()
+        else:
+            written = convert_generators(
+                model, _CHECKPOINT.value, _OUTPUT.value, checkpoint_b=_CHECKPOINT_B.value,
+                netG=_NETG.value, ngf=_NGF.value, norm=_NORM.value, no_dropout=_NO_DROPOUT.value,
+                input_nc=_INPUT_NC.value, output_nc=_OUTPUT_NC.value)
     except ConversionError as e:
         sys.exit(f"convert: {e}")
-    print(f"wrote {manifest}")
+    print(f"wrote {written}")
 
 
 if __name__ == "__main__":

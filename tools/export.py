@@ -3,6 +3,10 @@ export_info.json.
 
   python tools/export.py --workdir=runs/p2p [--output=runs/p2p/export] \
       [--tflite=float32,float16,int8] [--height=256 --width=256]
+  python tools/export.py --workdir=runs/p2phd --clusters=runs/p2phd/feature_clusters.npz
+
+--clusters (pix2pixHD with a feature encoder; written by tools/encode_features.py) adds the
+serve_clusters endpoint and makes serve use cluster 0 of each class instead of zero features.
 
 Rebuilds the model from RUN/config.json and restores the newest checkpoint in RUN/checkpoints.
 --height/--width fix the TFLite input size (default: config.export.*) and must be multiples of
@@ -12,7 +16,7 @@ quantization (int8 weights, float activations).
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its C++ INFO/WARNING lines
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: fewer C++ INFO/WARNING lines (TF 2.21 still prints its start-up ones)
 
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -21,6 +25,7 @@ from absl import app, flags, logging  # noqa: E402
 
 from tf_i2i.export import QUANTIZATIONS, ExportInputError, export_model, load_trained_model, parse_quantizations  # noqa: E402
 from tf_i2i.export.workdir import load_run_config  # noqa: E402
+from tf_i2i.models.pix2pixhd.clusters import ClusterError, load_clusters  # noqa: E402
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder written by tools/train.py.")
 _OUTPUT = flags.DEFINE_string("output", None, "Output folder (default: WORKDIR/export).")
@@ -28,6 +33,7 @@ _TFLITE = flags.DEFINE_list("tflite", None, f"TFLite variants, any of {','.join(
                             "(default: config.export.tflite; empty for none).")
 _HEIGHT = flags.DEFINE_integer("height", None, "TFLite input height (default: config.export.height).")
 _WIDTH = flags.DEFINE_integer("width", None, "TFLite input width (default: config.export.width).")
+_CLUSTERS = flags.DEFINE_string("clusters", None, "pix2pixHD: feature clusters file to bake into the export.")
 flags.mark_flag_as_required("workdir")
 
 
@@ -37,14 +43,20 @@ def main(argv):
     logging.set_verbosity(logging.INFO)
     workdir = Path(_WORKDIR.value)
     try:
-        export_cfg = load_run_config(workdir).export
+        config = load_run_config(workdir)
+        export_cfg = config.export
         model = load_trained_model(workdir)
+        endpoints = None
+        if _CLUSTERS.value:
+            if config.model.name != "pix2pixhd":
+                raise ClusterError("--clusters applies to pix2pixHD runs only")
+            endpoints = model.export_endpoints(clusters=load_clusters(_CLUSTERS.value))
         paths = export_model(
             model, Path(_OUTPUT.value) if _OUTPUT.value else workdir / "export",
             tflite=parse_quantizations(export_cfg.tflite if _TFLITE.value is None else _TFLITE.value),
             height=export_cfg.height if _HEIGHT.value is None else _HEIGHT.value,
-            width=export_cfg.width if _WIDTH.value is None else _WIDTH.value)
-    except ExportInputError as err:
+            width=export_cfg.width if _WIDTH.value is None else _WIDTH.value, endpoints=endpoints)
+    except (ExportInputError, ClusterError) as err:
         logging.set_verbosity(logging.ERROR)  # TF warns per value of a checkpoint that did not fit
         sys.exit(f"export: {err}")
     for name, path in paths.items():

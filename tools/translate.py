@@ -10,11 +10,25 @@ image whose height or width is not a multiple of the generator's size multiple t
 valid size and the result back to the input size; --resize=none refuses such images instead.
 The SavedModel mode uses the uint8 endpoint and reads the size multiple from the
 export_info.json next to the SavedModel folder.
+
+pix2pixHD runs and exports translate label maps (8- or 16-bit PNGs of class ids) instead:
+
+  python tools/translate.py --workdir=runs/p2phd --input=labels/ --instance=insts/ --output=out/ \
+      [--clusters=FILE] [--cluster=0|random] [--instance_cluster=26001:2,24003:0] [--variants=4]
+  python tools/translate.py --saved_model=runs/p2phd/export --input=datasets/cityscapes --output=out/
+
+--input may be a pix2pixHD data set root (its test_label/, with test_inst/ as the instance maps).
+Instance maps are matched to label maps by file stem (less a Cityscapes suffix such as _labelIds). With a feature encoder, every class takes
+cluster --cluster (an index, wrapping modulo the class's count, or random) and every instance
+named in --instance_cluster the given one; --variants=N writes <stem>_v<i>.png with cluster
+index + i (or new random picks). Clusters come from --clusters, else RUN/feature_clusters.npz
+(checkpoint mode) or the table baked into the export by tools/export.py --clusters; without any,
+the features are zero.
 """
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its C++ INFO/WARNING lines
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: fewer C++ INFO/WARNING lines (TF 2.21 still prints its start-up ones)
 
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -23,8 +37,13 @@ from absl import app, flags, logging  # noqa: E402
 
 from tf_i2i.export import ExportInputError  # noqa: E402
 from tf_i2i.export.images import list_inputs  # noqa: E402
-from tf_i2i.export.translation import (RESIZE_MODES, translate_files, translator_from_saved_model,  # noqa: E402
-                                       translator_from_workdir)
+from tf_i2i.export.info import read_info  # noqa: E402
+from tf_i2i.export.label_translation import (RANDOM, instance_partners, label_translator_from_saved_model,  # noqa: E402
+                                             label_translator_from_workdir, parse_instance_clusters,
+                                             translate_label_files)
+from tf_i2i.export.translation import (RESIZE_MODES, saved_model_folder, translate_files,  # noqa: E402
+                                       translator_from_saved_model, translator_from_workdir)
+from tf_i2i.export.workdir import load_run_config  # noqa: E402
 
 _INPUT = flags.DEFINE_string("input", None, "An image file or a folder of images.")
 _OUTPUT = flags.DEFINE_string("output", None, "Folder for the translated PNGs (created if missing).")
@@ -34,6 +53,12 @@ _SAVED_MODEL = flags.DEFINE_string("saved_model", None,
 _ENDPOINT = flags.DEFINE_string("endpoint", "serve", "serve (A->B), or serve_b2a (B->A) for CycleGAN.")
 _RESIZE = flags.DEFINE_enum("resize", "multiple", RESIZE_MODES,
                             "multiple: resize to the nearest valid size and back; none: refuse other sizes.")
+_INSTANCE = flags.DEFINE_string("instance", None, "pix2pixHD: an instance map or a folder of them (same stems).")
+_CLUSTERS = flags.DEFINE_string("clusters", None, "pix2pixHD: feature clusters file (tools/encode_features.py).")
+_CLUSTER = flags.DEFINE_string("cluster", "0", f"pix2pixHD: cluster index for every class, or {RANDOM}.")
+_INSTANCE_CLUSTER = flags.DEFINE_list("instance_cluster", [], "pix2pixHD: ID:K,... cluster K for instance ID.")
+_VARIANTS = flags.DEFINE_integer("variants", 1, "pix2pixHD: outputs per input, each with other clusters.")
+_SEED = flags.DEFINE_integer("seed", 0, "pix2pixHD: seed of --cluster=random.")
 flags.mark_flags_as_required(["input", "output"])
 flags.mark_flags_as_mutual_exclusive(["workdir", "saved_model"], required=True)
 
@@ -41,8 +66,8 @@ flags.mark_flags_as_mutual_exclusive(["workdir", "saved_model"], required=True)
 class _Progress:
     """One stderr line rewritten in place ('translated 12/40 name.png'), ended by a newline."""
 
-    def __init__(self, total: int):
-        self.total = total
+    def __init__(self):
+        self.total = 0  # set once the inputs are listed
         self.shown = 0
 
     def __call__(self, done: int, path: Path) -> None:
@@ -57,25 +82,52 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+def _is_pix2pixhd() -> bool:
+    if _WORKDIR.value:
+        return load_run_config(_WORKDIR.value).model.name == "pix2pixhd"
+    return read_info(saved_model_folder(_SAVED_MODEL.value))["model"] == "Pix2PixHD"
+
+
+def _translate_labels(progress: _Progress) -> None:
+    """pix2pixHD mode: label maps (+ instance maps) -> images, with cluster choices."""
+    inputs, instance = Path(_INPUT.value), _INSTANCE.value
+    if (inputs / "test_label").is_dir():  # a pix2pixHD data set root
+        if instance is None and (inputs / "test_inst").is_dir():
+            instance = inputs / "test_inst"
+        inputs = inputs / "test_label"
+    files = list_inputs(inputs)
+    if _WORKDIR.value:
+        translator = label_translator_from_workdir(_WORKDIR.value, _CLUSTERS.value)
+    else:
+        translator = label_translator_from_saved_model(_SAVED_MODEL.value, _CLUSTERS.value)
+    progress.total = len(files) * _VARIANTS.value
+    translate_label_files(translator, files, instance_partners(files, instance), _OUTPUT.value, _CLUSTER.value,
+                          parse_instance_clusters(_INSTANCE_CLUSTER.value), _VARIANTS.value, _SEED.value,
+                          _RESIZE.value, on_done=progress)
+
+
+def _translate_images(progress: _Progress) -> None:
+    files = list_inputs(_INPUT.value)
+    if _WORKDIR.value:
+        translator = translator_from_workdir(_WORKDIR.value, _ENDPOINT.value)
+    else:
+        translator = translator_from_saved_model(_SAVED_MODEL.value, _ENDPOINT.value)
+    progress.total = len(files)
+    translate_files(translator, files, _OUTPUT.value, _RESIZE.value, on_done=progress)
+
+
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     logging.set_verbosity(logging.INFO)
-    progress = None
+    progress = _Progress()
     try:
-        files = list_inputs(_INPUT.value)
-        if _WORKDIR.value:
-            translator = translator_from_workdir(_WORKDIR.value, _ENDPOINT.value)
-        else:
-            translator = translator_from_saved_model(_SAVED_MODEL.value, _ENDPOINT.value)
-        progress = _Progress(len(files))
-        translate_files(translator, files, _OUTPUT.value, _RESIZE.value, on_done=progress)
+        (_translate_labels if _is_pix2pixhd() else _translate_images)(progress)
     except ExportInputError as err:
-        if progress is not None:
-            progress.interrupt()
+        progress.interrupt()
         logging.set_verbosity(logging.ERROR)  # TF warns per value of a checkpoint that did not fit
         sys.exit(f"translate: {err}")
-    logging.info("wrote %d images to %s", len(files), _OUTPUT.value)
+    logging.info("wrote %d images to %s", progress.total, _OUTPUT.value)
 
 
 if __name__ == "__main__":

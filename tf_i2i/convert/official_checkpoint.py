@@ -75,6 +75,9 @@ def load_converted_generators(output_dir: str | Path) -> dict[str, keras.Model]:
     """The generators a convert_generators run wrote, by official role name, weights loaded."""
     out = Path(output_dir)
     manifest = json.loads((out / OPTIONS_FILE).read_text())
+    if "generators" not in manifest:
+        raise ConversionError(f"{out} is a converted {manifest['model']} run folder: give it to "
+                              "tools/translate.py or tools/export.py as --workdir")
     nets = {}
     for role, entry in manifest["generators"].items():
         net = build_generator_from_official(entry["official_options"], name=role)

@@ -1,6 +1,6 @@
-"""Export trained generators: a SavedModel (float32 and uint8 endpoints, dynamic sizes), TFLite
-files and export_info.json; plus restoring a model from a run folder for tools/export.py and
-tools/translate.py."""
+"""Export a model's endpoints (GANModel.export_endpoints: image-to-image generators, pix2pixHD's
+label/instance/cluster endpoints): a SavedModel (dynamic sizes, uint8 variants), TFLite files and
+export_info.json; plus restoring a model from a run folder for tools/export.py and tools/translate.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import tensorflow as tf
 
+from tf_i2i.export.endpoint import Endpoint, fixed_size
 from tf_i2i.export.errors import ExportInputError
-from tf_i2i.export.float32 import float32_generators
 from tf_i2i.export.info import INFO_FILE, SAVED_MODEL_DIR, EndpointInfo, write_info
 from tf_i2i.export.savedmodel import write_saved_model
 from tf_i2i.export.sizes import check_multiple
@@ -18,43 +18,53 @@ from tf_i2i.export.tflite import (QUANTIZATIONS, check_quantizations, convert_en
 from tf_i2i.export.workdir import load_trained_model
 from tf_i2i.models import GANModel
 
-__all__ = ["QUANTIZATIONS", "EndpointInfo", "ExportInputError", "check_export_args", "export_model",
+__all__ = ["QUANTIZATIONS", "Endpoint", "EndpointInfo", "ExportInputError", "check_export_args", "export_model",
            "load_trained_model", "parse_quantizations", "run_tflite"]
 
 
-def check_export_args(model: GANModel, tflite: tuple[str, ...], height: int, width: int) -> None:
+def check_export_args(model: GANModel, tflite: tuple[str, ...], height: int, width: int,
+                      endpoints: list[Endpoint] | None = None) -> None:
     """Raises ExportInputError for an unknown quantization or a TFLite size that is not a multiple
-    of a generator's size_multiple; cheap, so a training run can check its export config up front."""
+    of an endpoint's size_multiple; cheap, so a training run can check its export config up front."""
     check_quantizations(tuple(tflite))
-    for name, (generator, _) in model.export_generators().items():
-        check_multiple(height, width, generator.size_multiple, f"TFLite size for endpoint '{name}'")
+    for e in model.export_endpoints() if endpoints is None else endpoints:
+        check_multiple(height, width, e.size_multiple, f"TFLite size for endpoint '{e.name}'")
 
 
 def export_model(model: GANModel, outdir: str | Path, tflite: tuple[str, ...] = ("float32",), height: int = 256,
-                 width: int = 256) -> dict[str, Path]:
+                 width: int = 256, endpoints: list[Endpoint] | None = None) -> dict[str, Path]:
     """Writes outdir/saved_model, outdir/<endpoint>_<quantization>.tflite and outdir/export_info.json.
 
-    `height`/`width` fix the TFLite input size (the SavedModel stays dynamic); they must be
-    multiples of every generator's size_multiple. Generators of a mixed-precision model are
-    exported as float32 copies. Returns {'saved_model': ..., 'export_info': ...,
-    '<endpoint>_<quantization>': ...} paths. check_export_args runs before anything is written.
+    `endpoints` default to model.export_endpoints() (pass them to export endpoints built with
+    options, e.g. pix2pixHD's clusters). `height`/`width` fix the TFLite input size (the SavedModel
+    stays dynamic); they must be multiples of every endpoint's size_multiple. Returns
+    {'saved_model': ..., 'export_info': ..., '<endpoint>_<quantization>': ...} paths.
+    check_export_args runs before anything is written.
     """
-    check_export_args(model, tflite, height, width)
+    endpoints = model.export_endpoints() if endpoints is None else endpoints
+    check_export_args(model, tflite, height, width, endpoints)
     outdir = Path(outdir)
-    generators = float32_generators(model.export_generators())
     outdir.mkdir(parents=True, exist_ok=True)
     saved_model = outdir / SAVED_MODEL_DIR
-    endpoints = write_saved_model(generators, saved_model)
+    infos = write_saved_model(endpoints, saved_model)
     paths: dict[str, Path] = {"saved_model": saved_model}
     files: dict[str, dict] = {}
     if tflite:
         loaded = tf.saved_model.load(str(saved_model))
-        for e in endpoints:
+        for e in infos:
             for quantization in tflite:
                 path = outdir / tflite_name(e.name, quantization)
-                path.write_bytes(convert_endpoint(loaded, e.name, e.input_channels, quantization, height, width))
+                path.write_bytes(convert_endpoint(loaded, e.name, e.inputs, quantization, height, width))
                 paths[path.stem] = path
                 files[path.name] = {"endpoint": e.name, "quantization": quantization,
-                                    "input_shape": [-1, height, width, e.input_channels]}
-    paths["export_info"] = write_info(outdir / INFO_FILE, type(model).__name__, endpoints, files)
+                                    **_tflite_shapes(e, height, width)}
+    paths["export_info"] = write_info(outdir / INFO_FILE, type(model).__name__, infos, files)
     return paths
+
+
+def _tflite_shapes(e: EndpointInfo, height: int, width: int) -> dict:
+    """'input_shape' of a one-image file (-1: any batch), else 'input_shapes' by input name."""
+    shapes = {s.name: [-1 if d is None else d for d in s.shape.as_list()] for s in fixed_size(e.inputs, height, width)}
+    if e.input_channels is not None:
+        return {"input_shape": shapes["image"]}
+    return {"input_shapes": shapes}

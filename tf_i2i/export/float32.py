@@ -2,7 +2,8 @@
 
 TFLite builtins have no bfloat16 kernels (conversion fails on every op) and serving clients expect
 float32 maths, so exports always compute in float32; float16 is the converter's choice
-(quantization="float16"), not the training policy's.
+(quantization="float16"), not the training policy's. Models apply this to the networks they
+export (GANModel.export_endpoints).
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ import tensorflow as tf
 from tf_i2i.export.sizes import build_side
 
 
-def float32_generators(generators: dict[str, tuple[keras.Model, int]]) -> dict[str, tuple[keras.Model, int]]:
-    """`generators` with each non-float32 one replaced by a float32 rebuild holding the same weights."""
-    return {name: (_as_float32(generator, channels), channels)
-            for name, (generator, channels) in generators.items()}
+def float32_network(generator: keras.Model, channels: int) -> keras.Model:
+    """`generator` itself when it computes in float32, else a float32 rebuild holding the same weights.
 
-
-def _as_float32(generator: keras.Model, channels: int) -> keras.Model:
+    The rebuild is built on a `channels`-channel input of a size its size_multiple allows.
+    """
     if generator.compute_dtype == "float32":
         return generator
     previous = keras.mixed_precision.global_policy()

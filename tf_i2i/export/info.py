@@ -1,62 +1,107 @@
 """export_info.json: what a SavedModel/TFLite export contains, for clients that cannot read the code.
 
-It sits next to the SavedModel folder; tools/translate.py reads the size multiple from it.
+It sits next to the SavedModel folder; tools/translate.py reads the size multiple (and pix2pixHD's
+cluster table) from it. "endpoints" describes each endpoint family (its uint8 variant, size rule,
+output channels, and "input_channels" when it takes one image); "inputs" gives every signature's
+input names, dtypes and shapes (null: dynamic).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+import tensorflow as tf
 
 from tf_i2i.export.errors import ExportInputError
-from tf_i2i.export.serving import FLOAT_RANGE, UINT8_RANGE
+from tf_i2i.export.serving import FLOAT_RANGE, UINT8_RANGE, UINT8_SUFFIX
 
 INFO_FILE = "export_info.json"
 SAVED_MODEL_DIR = "saved_model"
 DEFAULT_ENDPOINT = "serve"
-UINT8_SUFFIX = "_uint8"
 
 
 @dataclasses.dataclass(frozen=True)
 class EndpointInfo:
-    """One generator's endpoints: `name` takes float32 [-1, 1], `name + '_uint8'` takes uint8 images."""
+    """One endpoint as recorded: its float inputs, output channels, size rule, uint8 variant and extras."""
 
     name: str
-    input_channels: int
+    inputs: tuple[tf.TensorSpec, ...]
     output_channels: int
     size_multiple: int
+    uint8_inputs: tuple[tf.TensorSpec, ...] | None = None  # None: no '<name>_uint8' endpoint
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
-    def uint8_name(self) -> str:
-        return self.name + UINT8_SUFFIX
+    def uint8_name(self) -> str | None:
+        return None if self.uint8_inputs is None else self.name + UINT8_SUFFIX
+
+    @property
+    def input_channels(self) -> int | None:
+        """Channels of the one image input of an image-to-image endpoint (None for other endpoints)."""
+        if len(self.inputs) == 1 and self.inputs[0].name == "image":
+            return int(self.inputs[0].shape[-1])
+        return None
+
+
+def _spec_json(specs: tuple[tf.TensorSpec, ...]) -> dict:
+    return {s.name: {"dtype": s.dtype.name, "shape": s.shape.as_list()} for s in specs}
+
+
+def _specs(entries: dict) -> tuple[tf.TensorSpec, ...]:
+    return tuple(tf.TensorSpec(e["shape"], tf.as_dtype(e["dtype"]), name) for name, e in entries.items())
+
+
+def _entry(e: EndpointInfo) -> dict:
+    entry: dict[str, Any] = {} if e.uint8_name is None else {"uint8_endpoint": e.uint8_name}
+    if e.input_channels is not None:
+        entry["input_channels"] = e.input_channels
+    return {**entry, "output_channels": e.output_channels, "size_multiple": e.size_multiple, **e.extra}
 
 
 def write_info(path: Path, model_name: str, endpoints: list[EndpointInfo],
                tflite: dict[str, dict]) -> Path:
     """Writes export_info.json; `tflite` maps file name -> {endpoint, quantization, input_shape}."""
+    inputs = {}
+    for e in endpoints:
+        inputs[e.name] = _spec_json(e.inputs)
+        if e.uint8_inputs is not None:
+            inputs[e.uint8_name] = _spec_json(e.uint8_inputs)
     info = {
         "model": model_name,
         "layout": "NHWC",
         "serving_default": DEFAULT_ENDPOINT,
         "value_ranges": {"float32": list(FLOAT_RANGE), "uint8": list(UINT8_RANGE)},
-        "endpoints": {e.name: {"uint8_endpoint": e.uint8_name, "input_channels": e.input_channels,
-                               "output_channels": e.output_channels, "size_multiple": e.size_multiple}
-                      for e in endpoints},
+        "endpoints": {e.name: _entry(e) for e in endpoints},
+        "inputs": inputs,
         "tflite": tflite,
     }
     path.write_text(json.dumps(info, indent=2) + "\n")
     return path
 
 
-def read_endpoint(saved_model_dir: Path, endpoint: str) -> EndpointInfo:
-    """The EndpointInfo of `endpoint` from the export_info.json next to a SavedModel folder."""
+def read_info(saved_model_dir: Path) -> dict:
+    """The export_info.json next to a SavedModel folder."""
     path = Path(saved_model_dir).parent / INFO_FILE
     if not path.is_file():
         raise ExportInputError(f"{path} not found: it is written next to the SavedModel by "
                                "tf_i2i.export.export_model and records the generator's size multiple")
-    endpoints = json.loads(path.read_text())["endpoints"]
+    return json.loads(path.read_text())
+
+
+def read_endpoint(saved_model_dir: Path, endpoint: str) -> EndpointInfo:
+    """The EndpointInfo of `endpoint` from the export_info.json next to a SavedModel folder."""
+    info = read_info(saved_model_dir)
+    endpoints = info["endpoints"]
     if endpoint not in endpoints:
-        raise ExportInputError(f"endpoint {endpoint!r} not in {path}; available: {sorted(endpoints)}")
-    e = endpoints[endpoint]
-    return EndpointInfo(endpoint, e["input_channels"], e["output_channels"], e["size_multiple"])
+        raise ExportInputError(f"endpoint {endpoint!r} not in {Path(saved_model_dir).parent / INFO_FILE}; "
+                               f"available: {sorted(endpoints)}")
+    e = dict(endpoints[endpoint])
+    uint8_name = e.pop("uint8_endpoint", None)
+    e.pop("input_channels", None)
+    output_channels, size_multiple = e.pop("output_channels"), e.pop("size_multiple")
+    return EndpointInfo(endpoint, _specs(info["inputs"][endpoint]), output_channels, size_multiple,
+                        None if uint8_name is None else _specs(info["inputs"][uint8_name]), e)

@@ -1,9 +1,9 @@
 """SavedModel export through keras.export.ExportArchive (the path that also converts cleanly to TFLite).
 
-Every generator gets a float32 endpoint `<name>` and a uint8 endpoint `<name>_uint8`, both with
-dynamic batch, height and width; a size that is not a multiple of the generator's size_multiple
-fails at serving time with a message naming the multiple. The float endpoint of 'serve' is
-registered first, which makes it `serving_default` for TF Serving.
+Every Endpoint becomes a signature `<name>` over its named inputs (dynamic batch, height and width),
+plus `<name>_uint8` where it has a uint8 variant; a size that is not a multiple of the endpoint's
+size_multiple fails at serving time with a message naming the multiple. 'serve' is registered
+first, which makes it `serving_default` for TF Serving.
 """
 
 from __future__ import annotations
@@ -13,32 +13,31 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
-from tf_i2i.export import serving
+from tf_i2i.export.endpoint import Endpoint
 from tf_i2i.export.info import DEFAULT_ENDPOINT, EndpointInfo
 
 
-def _default_first(generators: dict[str, tuple[keras.Model, int]]) -> list[str]:
-    if DEFAULT_ENDPOINT not in generators:
-        raise ValueError(f"export_generators() must contain {DEFAULT_ENDPOINT!r}, got {sorted(generators)}")
-    return [DEFAULT_ENDPOINT] + [name for name in generators if name != DEFAULT_ENDPOINT]
+def _default_first(endpoints: list[Endpoint]) -> list[Endpoint]:
+    names = [e.name for e in endpoints]
+    if DEFAULT_ENDPOINT not in names:
+        raise ValueError(f"export_endpoints() must contain {DEFAULT_ENDPOINT!r}, got {sorted(names)}")
+    return sorted(endpoints, key=lambda e: e.name != DEFAULT_ENDPOINT)
 
 
-def write_saved_model(generators: dict[str, tuple[keras.Model, int]], path: Path) -> list[EndpointInfo]:
-    """Writes the SavedModel for GANModel.export_generators() to `path`; returns one EndpointInfo each."""
+def write_saved_model(endpoints: list[Endpoint], path: Path) -> list[EndpointInfo]:
+    """Writes the SavedModel of GANModel.export_endpoints() to `path`; returns one EndpointInfo each."""
     archive = keras.export.ExportArchive()
-    endpoints = []
-    for name in _default_first(generators):
-        generator, channels = generators[name]
-        archive.track(generator)
-        float_endpoint = archive.add_endpoint(
-            name, serving.float_fn(generator, name),
-            input_signature=[serving.image_spec(channels, tf.float32)])
-        info = EndpointInfo(name, channels, _output_channels(float_endpoint), generator.size_multiple)
-        archive.add_endpoint(info.uint8_name, serving.uint8_fn(generator, name),
-                             input_signature=[serving.image_spec(channels, tf.uint8)])
-        endpoints.append(info)
+    infos = []
+    for e in _default_first(endpoints):
+        for network in e.networks:
+            archive.track(network)
+        float_endpoint = archive.add_endpoint(e.name, e.checked_fn(), input_signature=list(e.inputs))
+        if e.uint8:
+            archive.add_endpoint(e.uint8_name, e.uint8_fn(), input_signature=list(e.uint8_inputs()))
+        infos.append(EndpointInfo(e.name, e.inputs, _output_channels(float_endpoint), e.size_multiple,
+                                  e.uint8_inputs() if e.uint8 else None, dict(e.info)))
     archive.write_out(str(path), verbose=False)
-    return endpoints
+    return infos
 
 
 def _output_channels(endpoint: tf.types.experimental.PolymorphicFunction) -> int:

@@ -1,7 +1,7 @@
 """Translate image files with a generator from a checkpoint or an exported SavedModel.
 
-Both sources become the same uint8-in/uint8-out function (tf_i2i.export.serving.uint8_fn), so the
-two modes of tools/translate.py give the same pixels.
+Both sources become the same uint8-in/uint8-out function (Endpoint.uint8_fn), so the two modes of
+tools/translate.py give the same pixels.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from tf_i2i.export import serving
 from tf_i2i.export.errors import ExportInputError
 from tf_i2i.export.images import read_image, resize_uint8, write_png
 from tf_i2i.export.info import SAVED_MODEL_DIR, read_endpoint
@@ -33,13 +32,24 @@ class Translator:
 
 def translator_from_workdir(workdir: str | Path, endpoint: str = "serve") -> Translator:
     """The restored generator of a run folder behind `endpoint` (serve, or serve_b2a for CycleGAN)."""
-    generators = load_trained_model(workdir).export_generators()
-    if endpoint not in generators:
-        raise ExportInputError(f"endpoint {endpoint!r} not in this model; available: {sorted(generators)}")
-    generator, channels = generators[endpoint]
-    fn = tf.function(serving.uint8_fn(generator, endpoint),
-                     input_signature=[serving.image_spec(channels, tf.uint8)])
-    return Translator(fn, channels, generator.size_multiple)
+    endpoints = {e.name: e for e in load_trained_model(workdir).export_endpoints()}
+    if endpoint not in endpoints:
+        raise ExportInputError(f"endpoint {endpoint!r} not in this model; available: {sorted(endpoints)}")
+    e = endpoints[endpoint]
+    if e.input_names != ("image",):
+        raise ExportInputError(f"endpoint {endpoint!r} takes {list(e.input_names)}, not one image")
+    fn = tf.function(e.uint8_fn(), input_signature=list(e.uint8_inputs()))
+    return Translator(fn, int(e.inputs[0].shape[-1]), e.size_multiple)
+
+
+def saved_model_folder(path: str | Path) -> Path:
+    """`path` if it is a SavedModel folder, or the SavedModel inside an export folder; else an error."""
+    path = Path(path)
+    if (path / SAVED_MODEL_DIR / "saved_model.pb").is_file():
+        path = path / SAVED_MODEL_DIR
+    if not (path / "saved_model.pb").is_file():
+        raise ExportInputError(f"{path} is not a SavedModel folder (no saved_model.pb)")
+    return path
 
 
 def translator_from_saved_model(saved_model_dir: str | Path, endpoint: str = "serve") -> Translator:
@@ -47,12 +57,10 @@ def translator_from_saved_model(saved_model_dir: str | Path, endpoint: str = "se
 
     `saved_model_dir` may also be the export folder that holds the SavedModel.
     """
-    saved_model_dir = Path(saved_model_dir)
-    if (saved_model_dir / SAVED_MODEL_DIR / "saved_model.pb").is_file():
-        saved_model_dir = saved_model_dir / SAVED_MODEL_DIR
-    if not (saved_model_dir / "saved_model.pb").is_file():
-        raise ExportInputError(f"{saved_model_dir} is not a SavedModel folder (no saved_model.pb)")
+    saved_model_dir = saved_model_folder(saved_model_dir)
     info = read_endpoint(saved_model_dir, endpoint)
+    if info.input_channels is None:
+        raise ExportInputError(f"endpoint {endpoint!r} takes {[s.name for s in info.inputs]}, not one image")
     loaded = tf.saved_model.load(str(saved_model_dir))
     if not hasattr(loaded, info.uint8_name):
         raise ExportInputError(f"SavedModel {saved_model_dir} has no endpoint {info.uint8_name!r}")

@@ -1,6 +1,6 @@
 """Rebuild a trained model from a run folder (config.json + newest checkpoint) for export and translation.
 
-Generator weights are restored through the map training saves them under, "network_weights" (see
+Generator weights (pix2pixHD's feature encoder too) are restored through the map training saves them under, "network_weights" (see
 GANModel.network_weights), so BatchNorm statistics come back too. The model is rebuilt
 under the current dtype policy (float32 unless changed), which suits inference for any training
 precision because variables are stored in float32.
@@ -15,7 +15,6 @@ import ml_collections
 import tensorflow as tf
 
 from tf_i2i.export.errors import ExportInputError
-from tf_i2i.export.sizes import build_side
 from tf_i2i.models import GANModel
 from tf_i2i.registry import build_model
 
@@ -29,7 +28,7 @@ def load_run_config(workdir: str | Path) -> ml_collections.ConfigDict:
 
 
 def load_trained_model(workdir: str | Path) -> GANModel:
-    """The model of a run folder with its generators restored from the newest checkpoint.
+    """The model of a run folder with its generator networks restored from the newest checkpoint.
 
     Discriminators are left unbuilt (inference only). Raises
     ExportInputError when there is no checkpoint, it does not fit config.json, or it lacks a
@@ -38,9 +37,7 @@ def load_trained_model(workdir: str | Path) -> GANModel:
     workdir = Path(workdir)
     config = load_run_config(workdir)
     model = build_model(config)
-    for generator, channels in model.export_generators().values():
-        side = build_side(generator.size_multiple)
-        generator(tf.zeros([1, side, side, channels]), training=False)
+    model.build_generators()
     checkpoint_path = tf.train.latest_checkpoint(str(workdir / "checkpoints"))
     if checkpoint_path is None:
         raise ExportInputError(f"no checkpoint in {workdir / 'checkpoints'}: train the run first")

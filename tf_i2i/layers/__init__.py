@@ -1,6 +1,6 @@
 """Custom Keras layers: each serializable (get_config), mixed-precision safe and TFLite-builtin friendly."""
 
-from tf_i2i.layers.activations import make_activation
+from tf_i2i.layers.activations import LeakyReLU, make_activation
 from tf_i2i.layers.conv_block import ConvBlock
 from tf_i2i.layers.image_pool import ImagePool
 from tf_i2i.layers.instance_maps import InstanceAveragePool, InstanceBoundary
@@ -11,6 +11,6 @@ from tf_i2i.layers.resize import Resize, resize_images
 
 __all__ = [
     "AvgPoolExcludePad", "ConvBlock", "ImagePool", "InstanceAveragePool", "InstanceBoundary", "InstanceNorm",
-    "LayerNorm", "Pad2D", "Resize",
+    "LayerNorm", "LeakyReLU", "Pad2D", "Resize",
     "batch_norm", "make_activation", "make_norm", "resize_images",
 ]

@@ -3,8 +3,44 @@
 from __future__ import annotations
 
 import keras
+import tensorflow as tf
 
 ACTIVATIONS = ("none", "relu", "lrelu", "prelu", "selu", "tanh", "sigmoid")
+
+
+@keras.saving.register_keras_serializable(package="tf_i2i")
+class LeakyReLU(keras.layers.Layer):
+    """max(x, slope * x) whose gradient is computed from its output instead of its input.
+
+    Why: TF's LeakyReluGrad reads the activation's input, the conv's BiasAdd. Grappler's remapper
+    then fuses conv + bias + LeakyReLU anyway, finds the BiasAdd still needed, and drops every
+    fusion of the train step ('remapper failed ... LeakyReluGrad' on stderr). With slope > 0 the
+    output has the input's sign, so the output is enough and the fusion goes through.
+    """
+
+    def __init__(self, negative_slope: float = 0.2, **kwargs):
+        super().__init__(**kwargs)
+        if negative_slope <= 0:
+            raise ValueError(f"negative_slope must be > 0 (the gradient reads the output's sign), got {negative_slope}")
+        self.negative_slope = negative_slope
+
+    def call(self, x):
+        slope = self.negative_slope
+
+        @tf.custom_gradient
+        def leaky_relu(features):
+            y = tf.nn.leaky_relu(features, slope)
+
+            def grad(dy):
+                return dy * tf.where(y > 0, tf.ones_like(dy), tf.fill(tf.shape(dy), tf.cast(slope, dy.dtype)))
+            return y, grad
+        return leaky_relu(x)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "negative_slope": self.negative_slope}
 
 
 def make_activation(kind: str, name: str | None = None, dtype=None) -> keras.layers.Layer | None:
@@ -12,7 +48,7 @@ def make_activation(kind: str, name: str | None = None, dtype=None) -> keras.lay
     if kind == "none":
         return None
     if kind == "lrelu":
-        return keras.layers.LeakyReLU(negative_slope=0.2, name=name, dtype=dtype)
+        return LeakyReLU(0.2, name=name, dtype=dtype)
     if kind == "prelu":
         return keras.layers.PReLU(shared_axes=[1, 2], alpha_initializer=keras.initializers.Constant(0.25),
                                   name=name, dtype=dtype)

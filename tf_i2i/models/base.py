@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import keras
 import tensorflow as tf
+
+if TYPE_CHECKING:  # tf_i2i.export imports this module: import it at call time
+    from tf_i2i.export.endpoint import Endpoint
 
 
 class GANModel(keras.Model):
     """A keras.Model whose `train_step` updates generator(s) and discriminator(s) with two optimizers.
 
     Subclasses build their networks in `__init__`, list them in `generator_networks()` /
-    `discriminator_networks()`, implement `train_step`, `sample_images` and `export_generators`.
+    `discriminator_networks()`, implement `train_step`, `sample_images` and either
+    `export_generators` (image-to-image models) or `export_endpoints` and `build_generators`.
     """
 
     def compile(self, g_optimizer: keras.optimizers.Optimizer, d_optimizer: keras.optimizers.Optimizer,
@@ -90,9 +94,33 @@ class GANModel(keras.Model):
         """Named images in [-1, 1] for the sample grid, in display order (e.g. input | output | target)."""
         raise NotImplementedError
 
+    def infer(self, batch: dict[str, tf.Tensor]) -> tf.Tensor:
+        """The main translation of a training-style batch in inference mode (benchmarks time this)."""
+        generator, _ = self.export_generators()["serve"]
+        return generator(batch["A"], training=False)
+
     def export_generators(self) -> dict[str, tuple[keras.Model, int]]:
         """Endpoint name -> (generator, its input channel count), for SavedModel/TFLite export."""
         raise NotImplementedError
+
+    def export_endpoints(self) -> list[Endpoint]:
+        """What SavedModel/TFLite export writes; 'serve' is the default signature. Endpoints compute
+        in float32 whatever the training policy. Default: one image endpoint per export_generators()
+        entry (float32 and uint8 images in and out)."""
+        from tf_i2i.export.endpoint import image_endpoint
+        from tf_i2i.export.float32 import float32_network
+
+        return [image_endpoint(name, float32_network(generator, channels), channels)
+                for name, (generator, channels) in self.export_generators().items()]
+
+    def build_generators(self) -> None:
+        """Creates the variables of generator_networks() without data, so a checkpoint can be
+        restored for inference. Default: each export_generators() entry on a small zero image."""
+        from tf_i2i.export.sizes import build_side
+
+        for generator, channels in self.export_generators().values():
+            side = build_side(generator.size_multiple)
+            generator(tf.zeros([1, side, side, channels]), training=False)
 
 
 def _current_lr(optimizer: keras.optimizers.Optimizer) -> tf.Tensor:

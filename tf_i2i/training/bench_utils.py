@@ -90,9 +90,8 @@ def train_step_function(model: GANModel, batch: dict) -> tuple[Callable, tuple]:
 
 
 def generator_function(model: GANModel) -> tf.types.experimental.PolymorphicFunction:
-    """Inference of the model's main exported generator ('serve'), as a tf.function."""
-    generator = model.export_generators()["serve"][0]
-    return tf.function(lambda x: generator(x, training=False))
+    """The model's main inference (GANModel.infer) on a batch, as a tf.function."""
+    return tf.function(model.infer)
 
 
 def output_difference(a: tf.Tensor, b: tf.Tensor) -> tuple[float, float]:

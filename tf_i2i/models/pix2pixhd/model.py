@@ -9,6 +9,9 @@ G1 alone at half resolution; stage "local" wraps G1 (initialised from a global r
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
+
 import keras
 import ml_collections
 import tensorflow as tf
@@ -23,6 +26,10 @@ from tf_i2i.models.pix2pixhd.networks import FeatureEncoder, GlobalGenerator, Lo
 from tf_i2i.models.pix2pixhd.pretrained import load_global_stage
 from tf_i2i.nets import MultiscaleDiscriminator
 from tf_i2i.nets.vgg import VGG19Features
+
+if TYPE_CHECKING:  # tf_i2i.export imports the models: import it at call time
+    from tf_i2i.export.endpoint import Endpoint
+    from tf_i2i.models.pix2pixhd.clusters import Clusters
 
 STAGES = ("global", "local")
 
@@ -53,7 +60,7 @@ class Pix2PixHD(GANModel):
                                                      get_interm_feat=cfg.loss.gan_feat_loss,
                                                      name="discriminator")
         self.boundary = InstanceBoundary(name="boundary") if cfg.use_instance else None
-        self.vgg = VGG19Features(cfg.loss.vgg_weights, name="vgg") if cfg.loss.vgg_loss else None
+        self.vgg = None  # created by build_networks: only training needs it (and its ImageNet file)
 
     def generator_networks(self) -> list[keras.Model]:
         return [self.generator] + ([self.encoder] if self.encoder is not None else [])
@@ -103,7 +110,8 @@ class Pix2PixHD(GANModel):
     def build_networks(self, batch):
         fake = self.generate(batch)
         self.discriminator(tf.concat([self.label_input(batch), tf.cast(fake, self.compute_dtype)], axis=-1))
-        if self.vgg is not None:
+        if self.cfg.loss.vgg_loss and self.vgg is None:
+            self.vgg = VGG19Features(self.cfg.loss.vgg_weights, name="vgg")
             self.vgg(tf.cast(fake, tf.float32))
 
     def warm_start(self) -> str | None:
@@ -163,6 +171,9 @@ class Pix2PixHD(GANModel):
 
     # -- outputs --------------------------------------------------------------------------------
 
+    def infer(self, batch):
+        return self.generate(batch)
+
     def sample_images(self, batch):
         if self.cfg.label_nc == 0:
             shown = batch["label_image"]
@@ -170,5 +181,20 @@ class Pix2PixHD(GANModel):
             shown = colorize_labels(batch["label"], self.cfg.label_nc)
         return {"label": shown, "output": self.generate(batch), "target": batch["image"]}
 
-    def export_generators(self):
-        raise NotImplementedError("pix2pixHD endpoints take label and instance maps: see export_endpoints")
+    # -- export ---------------------------------------------------------------------------------
+
+    def export_endpoints(self, clusters: Clusters | None = None) -> list[Endpoint]:
+        """serve(_uint8), serve_features with an encoder, serve_clusters with `clusters` (see endpoints.py)."""
+        from tf_i2i.models.pix2pixhd.endpoints import pix2pixhd_endpoints
+
+        return pix2pixhd_endpoints(self, clusters)
+
+    def build_generators(self) -> None:
+        """G and E on zero inputs of a size both allow, so a checkpoint can restore them."""
+        from tf_i2i.export.sizes import build_side
+        from tf_i2i.models.pix2pixhd.endpoints import generator_channels
+
+        side = build_side(math.lcm(*[net.size_multiple for net in self.generator_networks()]))
+        self.generator(tf.zeros([1, side, side, generator_channels(self)]), training=False)
+        if self.encoder is not None:
+            self.encoder(tf.zeros([1, side, side, self.cfg.output_nc]), tf.zeros([1, side, side, 1], tf.int32))
