@@ -76,17 +76,22 @@ def parse_args() -> argparse.Namespace:
 def load_config(args: argparse.Namespace) -> ml_collections.ConfigDict:
     """The model's config with --size/--batch applied; load and synthetic sizes keep their ratio to crop.
 
-    The data always come from the built-in synthetic scenes (a benchmark needs no data set); with
+    The data always come from the built-in synthetic scenes and a VGG loss uses random weights (a
+    benchmark needs no downloads); with
     --height/--width they are rendered at that size and used uncropped (e.g. Cityscapes' 2:1).
     """
     cfg = load_config_file(args.config) if args.config else default_config(args.model)
     if cfg.model.name != args.model:
         raise SystemExit(f"--config is for model {cfg.model.name!r}, not --model={args.model!r}")
     cfg.data.source = "synthetic"
+    if "vgg_weights" in cfg.model.get("loss", {}):
+        cfg.model.loss.vgg_weights = "random"  # same cost as ImageNet weights, nothing to download
     if args.height or args.width:
         if not (args.height and args.width) or args.size:
             raise SystemExit("give --height and --width together, without --size")
-        cfg.data.synthetic.image_size = (args.height, args.width)
+        synthetic = cfg.data.synthetic.to_dict()
+        synthetic["image_size"] = (args.height, args.width)  # an int field cannot take the pair in place
+        cfg.data.synthetic = ml_collections.ConfigDict(synthetic)
         cfg.data.preprocess = "none"
     elif args.size and args.size != cfg.data.crop_size:
         scale = args.size / cfg.data.crop_size
