@@ -44,6 +44,7 @@ _PER_MODEL = {
     "pix2pixhd": {"model.generator.n_downsample_global": 2, "model.generator.n_blocks_global": 1,
                   "model.generator.n_blocks_local": 1, "model.discriminator.num_D": 2,
                   "model.encoder.nef": 4, "model.encoder.n_downsample_E": 2},
+    "spade": {"model.loss.vgg_weights": "random", "model.generator.spade_hidden": 8},
 }
 
 

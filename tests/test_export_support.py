@@ -35,6 +35,11 @@ TINY = {
                   "model.discriminator.n_layers_D": 1, "model.discriminator.num_D": 1, "model.encoder.nef": 4,
                   "model.encoder.n_downsample_E": 2, "model.encoder.n_clusters": 3,
                   "data.synthetic.num_images": 6, "data.synthetic.image_size": 36, "data.load_size": 36},
+    # 32x32 output (1x1 latent grid), spectral norm and sync batch norm as configured; z_dim 8.
+    "spade": {"model.generator.ngf": 4, "model.generator.z_dim": 8, "model.generator.spade_hidden": 8,
+              "model.discriminator.ndf": 4,
+              "model.discriminator.n_layers_D": 2, "model.discriminator.num_D": 1,
+              "data.synthetic.num_images": 4, "data.synthetic.image_size": 36, "data.load_size": 36},
 }
 RUN = {"data.crop_size": 32, "export.height": 32, "export.width": 32, "export.tflite": ""}
 
@@ -46,10 +51,10 @@ def tiny_config(model: str, **flat: object) -> ml_collections.ConfigDict:
     return config
 
 
-def tiny_model(model: str, seed: int = 0) -> GANModel:
+def tiny_model(model: str, seed: int = 0, **flat: object) -> GANModel:
     """A tiny untrained model with built generators (random weights are enough to compare runtimes)."""
     keras.utils.set_random_seed(seed)
-    built = build_model(tiny_config(model))
+    built = build_model(tiny_config(model, **flat))
     built.build_generators()
     return built
 
@@ -70,6 +75,21 @@ def exported(request, tmp_path_factory):
                              height=32, width=32)
         _EXPORTS[request.param] = model, paths, tf.saved_model.load(str(paths["saved_model"]))
     return _EXPORTS[request.param]
+
+
+_SPADE_RUN: list[tuple] = []
+
+
+def spade_run(tmp_path_factory) -> tuple[Path, GANModel, dict[str, Path], object]:
+    """(run folder, its model, export_model paths of RUN/export with float32 TFLite at 32x32, loaded
+    SavedModel) of a tiny use_vae SPADE; made once per session for the export and translate tests."""
+    if not _SPADE_RUN:
+        workdir = tmp_path_factory.mktemp("spade_run")
+        keras.utils.set_random_seed(0)
+        model = write_run(workdir, tiny_config("spade"))
+        paths = export_model(model, workdir / "export", tflite=("float32",), height=32, width=32)
+        _SPADE_RUN.append((workdir, model, paths, tf.saved_model.load(str(paths["saved_model"]))))
+    return _SPADE_RUN[0]
 
 
 def write_run(workdir: Path, config: ml_collections.ConfigDict) -> GANModel:

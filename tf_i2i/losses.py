@@ -1,4 +1,4 @@
-"""Per-example GAN, reconstruction and feature-matching losses.
+"""Per-example GAN, reconstruction, feature-matching, perceptual and KL losses.
 
 Every function returns one value per example (shape [B]); the model turns it into the replica
 loss with `tf.nn.compute_average_loss`, which divides by the GLOBAL batch, because Keras 3 sums
@@ -12,7 +12,9 @@ from collections.abc import Callable, Sequence
 import tensorflow as tf
 
 GAN_MODES = ("vanilla", "lsgan", "hinge")
-# pix2pixHD's weights of relu1_1 ... relu5_1 in its VGG loss (deeper layers count more).
+# How feature matching weights each discriminator layer (see feature_matching_loss).
+FEATURE_WEIGHTINGS = ("pix2pixhd", "spade")
+# pix2pixHD's (and SPADE's) weights of relu1_1 ... relu5_1 in their VGG loss (deeper layers count more).
 VGG_LAYER_WEIGHTS = (1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0)
 
 # A multi-scale discriminator's output: one entry per scale, each the list of that scale's
@@ -59,22 +61,27 @@ def _logits(scale: Sequence[tf.Tensor] | tf.Tensor) -> tf.Tensor:
 
 
 def multiscale_gan_loss(outputs: ScaleOutputs, target_is_real: bool, mode: str = "lsgan",
-                        for_discriminator: bool = True) -> tf.Tensor:
+                        for_discriminator: bool = True, average_scales: bool = False) -> tf.Tensor:
     """gan_loss of each scale's last output, summed over scales (pix2pixHD's GANLoss on a list).
 
+    ``average_scales`` divides the sum by the number of scales, as SPADE's GANLoss does (its
+    hinge D loss is then mean(relu(1 -/+ D)) averaged over scales, its G loss -mean(D) likewise).
     The vanilla mode takes logits: it equals the official sigmoid-in-D + BCE, without the sigmoid.
     """
-    return tf.add_n([gan_loss(_logits(s), target_is_real, mode, for_discriminator) for s in outputs])
+    total = tf.add_n([gan_loss(_logits(s), target_is_real, mode, for_discriminator) for s in outputs])
+    return total / len(outputs) if average_scales else total
 
 
 def feature_matching_loss(fake_features: Sequence[Sequence[tf.Tensor]], real_features: Sequence[Sequence[tf.Tensor]],
-                          n_layers_D: int = 3, lambda_feat: float = 10.0) -> tf.Tensor:
+                          n_layers_D: int = 3, lambda_feat: float = 10.0, weighting: str = "pix2pixhd") -> tf.Tensor:
     """Discriminator feature matching (pix2pixHD Eq. 4), per example.
 
     Every feature map but the last (the logits) of every scale: L1 between the fake's and the
-    stop-gradient real's, weighted 1/num_D per scale and 4/(n_layers_D + 1) per layer, times
-    lambda_feat, as the official code does.
+    stop-gradient real's, times lambda_feat / num_D, as the official codes do. ``weighting``
+    "pix2pixhd" also weights each layer 4/(n_layers_D + 1); SPADE's code ("spade") does not.
     """
+    if weighting not in FEATURE_WEIGHTINGS:
+        raise ValueError(f"unknown feature matching weighting {weighting!r}; expected one of {FEATURE_WEIGHTINGS}")
     if len(fake_features) != len(real_features):
         raise ValueError(f"{len(fake_features)} fake scales but {len(real_features)} real scales")
     terms = []
@@ -84,7 +91,9 @@ def feature_matching_loss(fake_features: Sequence[Sequence[tf.Tensor]], real_fea
         terms += [l1_loss(f, tf.stop_gradient(r)) for f, r in zip(fake[:-1], real[:-1])]
     if not terms:
         raise ValueError("feature matching needs each scale's intermediate features, not only its logits")
-    weight = lambda_feat / len(fake_features) * 4.0 / (n_layers_D + 1)
+    weight = lambda_feat / len(fake_features)
+    if weighting == "pix2pixhd":
+        weight *= 4.0 / (n_layers_D + 1)
     return weight * tf.add_n(terms)
 
 
@@ -101,3 +110,15 @@ def vgg_loss(fake: tf.Tensor, real: tf.Tensor, extractor: Callable[[tf.Tensor], 
         raise ValueError(f"the extractor gives {len(features)} feature maps but {len(layer_weights)} weights")
     terms = [w * l1_loss(f[:batch], tf.stop_gradient(f[batch:])) for w, f in zip(layer_weights, features)]
     return lambda_vgg * tf.add_n(terms)
+
+
+def kld_loss(mu: tf.Tensor, logvar: tf.Tensor, lambda_kld: float = 0.05) -> tf.Tensor:
+    """KL(N(mu, exp(logvar)) || N(0, I)) of SPADE's image encoder, per example, times lambda_kld.
+
+    -0.5 * sum(1 + logvar - mu^2 - exp(logvar)) over each example's latent entries. The official
+    KLDLoss also sums over its (per-GPU) batch; averaged over the global batch as every loss here
+    is, this equals the official value with one example per GPU.
+    """
+    mu, logvar = tf.cast(mu, tf.float32), tf.cast(logvar, tf.float32)
+    terms = 1.0 + logvar - tf.square(mu) - tf.exp(logvar)
+    return -0.5 * lambda_kld * tf.reduce_sum(tf.reshape(terms, [tf.shape(terms)[0], -1]), axis=1)

@@ -17,13 +17,28 @@ pix2pixHD runs and exports translate label maps (8- or 16-bit PNGs of class ids)
       [--clusters=FILE] [--cluster=0|random] [--instance_cluster=26001:2,24003:0] [--variants=4]
   python tools/translate.py --saved_model=runs/p2phd/export --input=datasets/cityscapes --output=out/
 
---input may be a pix2pixHD data set root (its test_label/, with test_inst/ as the instance maps).
+--input may be a data set root (its test_label/, with test_inst/ as the instance maps).
 Instance maps are matched to label maps by file stem (less a Cityscapes suffix such as _labelIds). With a feature encoder, every class takes
 cluster --cluster (an index, wrapping modulo the class's count, or random) and every instance
 named in --instance_cluster the given one; --variants=N writes <stem>_v<i>.png with cluster
 index + i (or new random picks). Clusters come from --clusters, else RUN/feature_clusters.npz
 (checkpoint mode) or the table baked into the export by tools/export.py --clusters; without any,
 the features are zero.
+
+SPADE runs and exports take label maps (+ --instance maps) the same way, and a style code z each
+(with use_vae):
+
+  python tools/translate.py --workdir=runs/spade --input=labels/ --instance=insts/ --output=out/ \
+      [--variants=4 --seed=0]                       # random styles: OUTPUT/<stem>_v<i>.png
+  python tools/translate.py --saved_model=runs/spade/export --input=datasets/x --output=out/ \
+      --style=photo.png                             # that photo's style
+  python tools/translate.py --workdir=runs/spade --input=label.png --instance=inst.png --output=out/ \
+      --style=a.png,b.png --interpolate=5           # 5 looks from a's style to b's: <stem>_i<k>.png
+
+--variants=N draws N codes from N(0, I) (seeded by --seed, the same N for every input); one output
+without --style also has a random code. The generator makes one size (config crop_size x
+crop_size / aspect_ratio): label and instance maps of another size are resized to it by nearest
+neighbour and the outputs are written at that size.
 """
 
 import os
@@ -38,14 +53,18 @@ from absl import app, flags, logging  # noqa: E402
 from tf_i2i.export import ExportInputError  # noqa: E402
 from tf_i2i.export.images import list_inputs  # noqa: E402
 from tf_i2i.export.info import read_info  # noqa: E402
-from tf_i2i.export.label_translation import (RANDOM, instance_partners, label_translator_from_saved_model,  # noqa: E402
+from tf_i2i.export.label_translation import (RANDOM, label_files, label_translator_from_saved_model,  # noqa: E402
                                              label_translator_from_workdir, parse_instance_clusters,
                                              translate_label_files)
+from tf_i2i.export.spade_translation import (spade_translator_from_saved_model,  # noqa: E402
+                                             spade_translator_from_workdir, style_codes, translate_spade_files)
 from tf_i2i.export.translation import (RESIZE_MODES, saved_model_folder, translate_files,  # noqa: E402
                                        translator_from_saved_model, translator_from_workdir)
 from tf_i2i.export.workdir import load_run_config  # noqa: E402
 
-_INPUT = flags.DEFINE_string("input", None, "An image file or a folder of images.")
+_INPUT = flags.DEFINE_string("input", None, "An image file or a folder of images; label maps (or a data set root) "
+                              "for pix2pixHD and SPADE. SPADE label maps of another size than the generator's "
+                              "output are resized to it by nearest neighbour, and the outputs written at that size.")
 _OUTPUT = flags.DEFINE_string("output", None, "Folder for the translated PNGs (created if missing).")
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder: use its newest checkpoint.")
 _SAVED_MODEL = flags.DEFINE_string("saved_model", None,
@@ -53,12 +72,17 @@ _SAVED_MODEL = flags.DEFINE_string("saved_model", None,
 _ENDPOINT = flags.DEFINE_string("endpoint", "serve", "serve (A->B), or serve_b2a (B->A) for CycleGAN.")
 _RESIZE = flags.DEFINE_enum("resize", "multiple", RESIZE_MODES,
                             "multiple: resize to the nearest valid size and back; none: refuse other sizes.")
-_INSTANCE = flags.DEFINE_string("instance", None, "pix2pixHD: an instance map or a folder of them (same stems).")
+_INSTANCE = flags.DEFINE_string("instance", None,
+                                 "pix2pixHD, SPADE: an instance map or a folder of them (same stems).")
 _CLUSTERS = flags.DEFINE_string("clusters", None, "pix2pixHD: feature clusters file (tools/encode_features.py).")
 _CLUSTER = flags.DEFINE_string("cluster", "0", f"pix2pixHD: cluster index for every class, or {RANDOM}.")
 _INSTANCE_CLUSTER = flags.DEFINE_list("instance_cluster", [], "pix2pixHD: ID:K,... cluster K for instance ID.")
-_VARIANTS = flags.DEFINE_integer("variants", 1, "pix2pixHD: outputs per input, each with other clusters.")
-_SEED = flags.DEFINE_integer("seed", 0, "pix2pixHD: seed of --cluster=random.")
+_VARIANTS = flags.DEFINE_integer("variants", 1, "pix2pixHD, SPADE: outputs per input, each with other clusters "
+                                 "(pix2pixHD) or another random style code (SPADE).")
+_SEED = flags.DEFINE_integer("seed", 0, "pix2pixHD: seed of --cluster=random; SPADE: of the random style codes.")
+_STYLE = flags.DEFINE_list("style", [], "SPADE: a photo whose style to copy, or two (a.png,b.png) with --interpolate.")
+_INTERPOLATE = flags.DEFINE_integer("interpolate", 0, "SPADE: N outputs along the line between the two --style "
+                                    "photos' codes, both ends included.")
 flags.mark_flags_as_required(["input", "output"])
 flags.mark_flags_as_mutual_exclusive(["workdir", "saved_model"], required=True)
 
@@ -82,28 +106,36 @@ class _Progress:
             sys.stderr.write("\n")
 
 
-def _is_pix2pixhd() -> bool:
+def _model_name() -> str:
+    """The run's model name (pix2pix, cyclegan, pix2pixhd, spade) from config.json or export_info.json."""
     if _WORKDIR.value:
-        return load_run_config(_WORKDIR.value).model.name == "pix2pixhd"
-    return read_info(saved_model_folder(_SAVED_MODEL.value))["model"] == "Pix2PixHD"
+        return load_run_config(_WORKDIR.value).model.name
+    return read_info(saved_model_folder(_SAVED_MODEL.value))["model"].lower()
 
 
 def _translate_labels(progress: _Progress) -> None:
     """pix2pixHD mode: label maps (+ instance maps) -> images, with cluster choices."""
-    inputs, instance = Path(_INPUT.value), _INSTANCE.value
-    if (inputs / "test_label").is_dir():  # a pix2pixHD data set root
-        if instance is None and (inputs / "test_inst").is_dir():
-            instance = inputs / "test_inst"
-        inputs = inputs / "test_label"
-    files = list_inputs(inputs)
+    files, instances = label_files(_INPUT.value, _INSTANCE.value)
     if _WORKDIR.value:
         translator = label_translator_from_workdir(_WORKDIR.value, _CLUSTERS.value)
     else:
         translator = label_translator_from_saved_model(_SAVED_MODEL.value, _CLUSTERS.value)
     progress.total = len(files) * _VARIANTS.value
-    translate_label_files(translator, files, instance_partners(files, instance), _OUTPUT.value, _CLUSTER.value,
+    translate_label_files(translator, files, instances, _OUTPUT.value, _CLUSTER.value,
                           parse_instance_clusters(_INSTANCE_CLUSTER.value), _VARIANTS.value, _SEED.value,
                           _RESIZE.value, on_done=progress)
+
+
+def _translate_styles(progress: _Progress) -> None:
+    """SPADE mode: label maps (+ instance maps) -> images in random, copied or interpolated styles."""
+    files, instances = label_files(_INPUT.value, _INSTANCE.value)
+    if _WORKDIR.value:
+        translator = spade_translator_from_workdir(_WORKDIR.value)
+    else:
+        translator = spade_translator_from_saved_model(_SAVED_MODEL.value)
+    codes = style_codes(translator, _VARIANTS.value, _STYLE.value, _INTERPOLATE.value, _SEED.value)
+    progress.total = len(files) * len(codes)
+    translate_spade_files(translator, files, instances, _OUTPUT.value, codes, on_done=progress)
 
 
 def _translate_images(progress: _Progress) -> None:
@@ -122,7 +154,8 @@ def main(argv):
     logging.set_verbosity(logging.INFO)
     progress = _Progress()
     try:
-        (_translate_labels if _is_pix2pixhd() else _translate_images)(progress)
+        modes = {"pix2pixhd": _translate_labels, "spade": _translate_styles}
+        modes.get(_model_name(), _translate_images)(progress)
     except ExportInputError as err:
         progress.interrupt()
         logging.set_verbosity(logging.ERROR)  # TF warns per value of a checkpoint that did not fit

@@ -43,3 +43,20 @@ def read_opt_file(path: str | Path, defaults: Mapping[str, Any]) -> dict[str, An
         if key in defaults:
             options[key] = _typed(text.removeprefix(" "), defaults[key], f"{path}:{number} ({key})")
     return options
+
+
+def typed_option(opts: Mapping[str, Any], key: str, defaults: Mapping[str, Any]):
+    """An official option, its official default when absent, type-checked like the official parser
+    (an int is accepted where the default is a float)."""
+    default = defaults[key]
+    value = opts.get(key, default)
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, (int, float)):
+        ok = isinstance(value, type(default) if isinstance(default, int) else (int, float)) and \
+            not isinstance(value, bool) and value >= 0
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise ConversionError(f"official option {key}={value!r} has the wrong type (default {default!r})")
+    return value

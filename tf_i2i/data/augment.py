@@ -11,6 +11,7 @@ Preprocess modes (load_size L, crop_size C):
   scale_width_and_crop  width -> L, height keeps the aspect (at least C), random C x C crop
   scale_width           width -> L, height keeps the aspect, no crop
   resize                resize to C x C, no crop
+  fixed                 resize to C wide, round(C / aspect_ratio) high, no crop (SPADE's Cityscapes)
   none                  unchanged
 """
 
@@ -22,12 +23,19 @@ import tensorflow as tf
 from tf_i2i.data.config import CROPPING
 
 
+def fixed_size(cfg: ml_collections.ConfigDict) -> tuple[int, int]:
+    """(height, width) of preprocess "fixed": crop_size wide, crop_size / aspect_ratio high (SPADE)."""
+    return round(cfg.crop_size / cfg.aspect_ratio), cfg.crop_size
+
+
 def _target_size(height: tf.Tensor, width: tf.Tensor, cfg: ml_collections.ConfigDict) -> tf.Tensor | None:
     load, crop = cfg.load_size, cfg.crop_size
     if cfg.preprocess == "resize_and_crop":
         return tf.constant([load, load])
     if cfg.preprocess == "resize":
         return tf.constant([crop, crop])
+    if cfg.preprocess == "fixed":
+        return tf.constant(fixed_size(cfg))
     if cfg.preprocess in ("scale_width", "scale_width_and_crop"):
         scaled = tf.cast(tf.round(load * tf.cast(height, tf.float32) / tf.cast(width, tf.float32)), tf.int32)
         floor = crop if cfg.preprocess == "scale_width_and_crop" else 1
@@ -69,6 +77,7 @@ def augment(parts: dict[str, tf.Tensor], cfg: ml_collections.ConfigDict, seed: t
     if cfg.flip:
         flip = tf.random.stateless_uniform([], flip_seed) < 0.5
         parts = {name: tf.cond(flip, lambda p=p: tf.reverse(p, axis=[1]), lambda p=p: p) for name, p in parts.items()}
-    if cfg.preprocess in CROPPING or cfg.preprocess == "resize":
-        parts = {name: tf.ensure_shape(p, [cfg.crop_size, cfg.crop_size, p.shape[-1]]) for name, p in parts.items()}
+    if cfg.preprocess in CROPPING or cfg.preprocess in ("resize", "fixed"):
+        h, w = fixed_size(cfg) if cfg.preprocess == "fixed" else (cfg.crop_size, cfg.crop_size)
+        parts = {name: tf.ensure_shape(p, [h, w, p.shape[-1]]) for name, p in parts.items()}
     return parts

@@ -12,8 +12,12 @@ import tensorflow as tf
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.synthetic_street import NUM_CLASSES as SYNTHETIC_NUM_CLASSES
 
-LAYOUTS = ("aligned", "paired_folders", "unpaired", "labels")
-PREPROCESS = ("resize_and_crop", "crop", "scale_width_and_crop", "scale_width", "resize", "none")
+LAYOUTS = ("aligned", "paired_folders", "unpaired", "labels", "ade20k", "cityscapes")
+# Layouts whose elements are label (+ instance) maps and photos; the last two are the official
+# ADE20K and Cityscapes release trees, read from folders only (see files_release.py).
+LABEL_LAYOUTS = ("labels", "ade20k", "cityscapes")
+RELEASE_LAYOUTS = ("ade20k", "cityscapes")
+PREPROCESS = ("resize_and_crop", "crop", "scale_width_and_crop", "scale_width", "resize", "fixed", "none")
 DIRECTIONS = ("AtoB", "BtoA")
 # Preprocess modes that end in a random crop_size x crop_size crop.
 CROPPING = ("resize_and_crop", "crop", "scale_width_and_crop")
@@ -28,6 +32,7 @@ def default_data_config() -> ml_collections.ConfigDict:
     cfg.load_size = 286
     cfg.crop_size = 256
     cfg.preprocess = "resize_and_crop"
+    cfg.aspect_ratio = 1.0  # width / height of preprocess "fixed" (SPADE's aspect_ratio; Cityscapes 2)
     cfg.flip = True
     cfg.a_channels = 3
     cfg.b_channels = 3
@@ -80,7 +85,22 @@ def check_data_config(cfg: ml_collections.ConfigDict) -> None:
         )
     if cfg.preprocess == "scale_width":
         _require(cfg.load_size > 0, f"data.load_size must be positive, got {cfg.load_size}")
-    if cfg.layout == "labels":
+    if cfg.preprocess == "fixed":
+        _require(cfg.aspect_ratio > 0, f"data.aspect_ratio must be positive, got {cfg.aspect_ratio}")
+    if cfg.layout in RELEASE_LAYOUTS:
+        _require(
+            cfg.source not in ("synthetic", "") and not cfg.source.startswith("tfds:"),
+            f"data.layout {cfg.layout!r} is a folder tree; data.source must be its root folder, got {cfg.source!r}",
+        )
+        _require(cfg.num_classes > 0, f"data.layout {cfg.layout!r} holds class ids; data.num_classes must be > 0")
+    if cfg.layout == "ade20k":
+        _require(
+            cfg.dontcare_label == 255,
+            "data.layout 'ade20k' turns unlabeled pixels (stored 0) into the dontcare id 255; "
+            "set data.dontcare_label=255",
+        )
+        _require(not cfg.use_instance, "data.layout 'ade20k' has no instance maps; set data.use_instance=False")
+    if cfg.layout in LABEL_LAYOUTS:
         _require(cfg.num_classes >= 0, f"data.num_classes must be >= 0 (0 = RGB label pictures), got {cfg.num_classes}")
         _require(cfg.dontcare_label >= -1, f"data.dontcare_label must be -1 (none) or an id, got {cfg.dontcare_label}")
         _require(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from tf_i2i.data.labels import from_ade20k
+
 
 def read_image(path: tf.Tensor) -> tf.Tensor:
     """uint8 [H, W, C] with the file's own channel count (PNG/JPEG/BMP/GIF/WebP; 16-bit PNG scaled to 8)."""
@@ -13,6 +15,11 @@ def read_image(path: tf.Tensor) -> tf.Tensor:
 def read_label(path: tf.Tensor) -> tf.Tensor:
     """int32 [H, W, 1] class ids of an 8-bit single-channel label map."""
     return tf.cast(tf.io.decode_image(tf.io.read_file(path), channels=1, expand_animations=False), tf.int32)
+
+
+def read_ade20k_label(path: tf.Tensor) -> tf.Tensor:
+    """int32 [H, W, 1] ids of an ADE20K annotation, shifted as SPADE does (see labels.from_ade20k)."""
+    return from_ade20k(read_label(path))
 
 
 def read_instance(path: tf.Tensor) -> tf.Tensor:

@@ -64,12 +64,17 @@ def label_key(stem: str) -> str:
     return stem
 
 
-def match_partners(folders: dict[str, Path], key: Callable[[str], str]) -> dict[str, list[str]]:
-    """Index-aligned path lists, one per part, matched by ``key(stem)``; sorted by key."""
+def match_partners(folders: dict[str, Path], key: Callable[[str], str],
+                   files: dict[str, list[Path]] | None = None) -> dict[str, list[str]]:
+    """Index-aligned path lists, one per part, matched by ``key(stem)``; sorted by key.
+
+    Each part's candidates are the images directly in its folder, or ``files[part]`` when given
+    (nested trees such as Cityscapes'; the folder then only names where a partner was looked for).
+    """
     tables: dict[str, dict[str, Path]] = {}
     for part, folder in folders.items():
         table: dict[str, Path] = {}
-        for path in list_images(folder):
+        for path in files[part] if files else list_images(folder):
             k = key(path.stem)
             if k in table:
                 raise DatasetError(f"ambiguous partner: {table[k]} and {path} both have sample key {k!r}; keep one")
@@ -104,9 +109,8 @@ def _label_folders(root: Path, split: str, use_instance: bool, rgb_labels: bool,
 
 def collect_files(root: Path, layout: str, split: str, *, use_instance: bool = False, rgb_labels: bool = False,
                   use_image: bool = True) -> FileSet:
-    """The files a layout reads under ``root`` for ``split`` (see docs/datasets.md for the trees)."""
-    if not root.is_dir():
-        raise DatasetError(f"folder missing: data set root {root} does not exist or is not a directory")
+    """The files a flat layout (not the release trees of files_release.py) reads under the existing
+    folder ``root`` for ``split`` (see docs/datasets.md for the trees)."""
     if layout == "aligned":
         return FileSet({"AB": [str(p) for p in list_images(root / split)]}, joint=True)
     if layout == "unpaired":

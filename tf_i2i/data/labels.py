@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import tensorflow as tf
 
 
@@ -10,6 +11,15 @@ def remap_dontcare(label: tf.Tensor, num_classes: int, dontcare_label: int = -1)
     if dontcare_label < 0:
         return label
     return tf.where(label == dontcare_label, tf.cast(num_classes, label.dtype), label)
+
+
+def from_ade20k(ids: np.ndarray | tf.Tensor) -> np.ndarray | tf.Tensor:
+    """ADE20K's stored ids (0 = unlabeled, 1..150 = classes) -> class k - 1, unlabeled -> 255.
+
+    255 is the dontcare id of COCO-Stuff, so the usual dontcare mapping (to num_classes) follows;
+    together this is the official ADE20K loader's shift. Works on numpy arrays and tensors alike.
+    """
+    return (ids + 255) % 256
 
 
 def one_hot_labels(label: tf.Tensor, num_classes: int, dontcare_label: int = -1) -> tf.Tensor:

@@ -6,7 +6,7 @@ import ml_collections
 import tensorflow as tf
 
 from tf_i2i.data.augment import augment
-from tf_i2i.data.config import check_data_config, rgb_labels
+from tf_i2i.data.config import LABEL_LAYOUTS, check_data_config, rgb_labels
 from tf_i2i.data.decode import match_channels, to_float
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.labels import remap_dontcare
@@ -36,7 +36,7 @@ def make_element(
     raw: dict[str, tf.Tensor], index: tf.Tensor, cfg: ml_collections.ConfigDict, seed: int
 ) -> dict[str, tf.Tensor]:
     """Raw decoded parts -> the element dict models see (see build_dataset)."""
-    if cfg.layout == "labels":
+    if cfg.layout in LABEL_LAYOUTS:
         if rgb_labels(cfg):
             parts = {"label_image": match_channels(to_float(raw["label_image"]), cfg.a_channels)}
         else:
@@ -71,11 +71,11 @@ def build_dataset(
     """Batches of training elements from the ``data`` config ``cfg`` (start from default_data_config()).
 
     Elements (before batching): ``{"A", "B"}`` float32 [H, W, a_channels / b_channels] in [-1, 1]
-    for aligned, paired_folders and unpaired. For labels: ``"label"`` int32 [H, W, 1] class ids
-    (dontcare already mapped to num_classes), or with num_classes 0 (RGB label pictures, pix2pixHD
-    label_nc 0) ``"label_image"`` float32 [H, W, a_channels] in [-1, 1] instead; ``"instance"``
-    int32 [H, W, 1] ids as stored (if use_instance); ``"image"`` float32 [H, W, b_channels] in
-    [-1, 1] (if use_image). Folder data sets are fully validated first: a bad file raises
+    for aligned, paired_folders and unpaired. For labels, ade20k and cityscapes: ``"label"`` int32
+    [H, W, 1] class ids (dontcare already mapped to num_classes), or with num_classes 0 (RGB label
+    pictures, pix2pixHD label_nc 0) ``"label_image"`` float32 [H, W, a_channels] in [-1, 1]
+    instead; ``"instance"`` int32 [H, W, 1] ids as stored (if use_instance); ``"image"`` float32
+    [H, W, b_channels] in [-1, 1] (if use_image). Folder data sets are fully validated first: a bad file raises
     DatasetError here, not in the middle of training. With ``deterministic=True`` the same seed
     gives the same batches.
     """

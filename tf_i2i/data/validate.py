@@ -1,9 +1,10 @@
 """Eager checks of a folder data set, run before the tf.data pipeline exists (fail before training).
 
 Images are checked from their headers (Pillow ``open``/``verify``, the JPEG end marker), label
-maps from their pixels (ids must be < num_classes unless they are the dontcare id). Files are
-checked in a thread pool; big data sets print a progress line to stderr. All problems are
-collected; the :class:`DatasetError` names the first (file and problem) and counts the rest.
+maps from their pixels (ids, after ADE20K's shift for that layout, must be < num_classes unless
+they are the dontcare id). Files are checked in a thread pool; big data sets print a progress
+line to stderr. All problems are collected; the :class:`DatasetError` names the first (file and
+problem) and counts the rest.
 
 Channel rule for images (A, B, photos): 1 channel (L, 1-bit, 16-bit grey) or 3 (RGB, palette)
 are accepted and converted to the configured count (grey -> RGB by copying, RGB -> grey by
@@ -24,6 +25,7 @@ from PIL import Image
 
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.files import FileSet
+from tf_i2i.data.labels import from_ade20k
 
 GREY_MODES = ("1", "L", "I;16", "I;16B", "I;16L")
 RGB_MODES = ("RGB", "P")
@@ -74,10 +76,14 @@ def _check_label(path: str, im: Image.Image, cfg: ml_collections.ConfigDict) -> 
             f"wrong channel count: label map {path} has mode {im.mode} ({len(im.getbands())} channels); label maps "
             "must be single-channel 8-bit (mode L) class ids (for a palette PNG, save its indices as mode L)"
         )
-    present = np.flatnonzero(np.bincount(np.asarray(im).ravel(), minlength=256))
-    bad = [int(i) for i in present if i >= cfg.num_classes and i != cfg.dontcare_label]
+    stored = np.flatnonzero(np.bincount(np.asarray(im).ravel(), minlength=256))
+    ids = from_ade20k(stored) if cfg.layout == "ade20k" else stored
+    bad = [int(s) for s, i in zip(stored, ids) if i >= cfg.num_classes and i != cfg.dontcare_label]
     if bad:
-        hint = "" if cfg.dontcare_label >= 0 else "; set data.dontcare_label if one of them marks unlabeled pixels"
+        if cfg.layout == "ade20k":
+            hint = " after ADE20K's shift (stored id k is class k - 1, 0 is unlabeled)"
+        else:
+            hint = "" if cfg.dontcare_label >= 0 else "; set data.dontcare_label if one of them marks unlabeled pixels"
         raise DatasetError(
             f"label id out of range: {path} contains id(s) {bad[:8]} >= num_classes {cfg.num_classes}{hint}"
         )

@@ -25,10 +25,15 @@ __all__ = ["QUANTIZATIONS", "Endpoint", "EndpointInfo", "ExportInputError", "che
 def check_export_args(model: GANModel, tflite: tuple[str, ...], height: int, width: int,
                       endpoints: list[Endpoint] | None = None) -> None:
     """Raises ExportInputError for an unknown quantization or a TFLite size that is not a multiple
-    of an endpoint's size_multiple; cheap, so a training run can check its export config up front."""
+    of an endpoint's size_multiple (or not its fixed size); cheap, so a training run can check its
+    export config up front."""
     check_quantizations(tuple(tflite))
     for e in model.export_endpoints() if endpoints is None else endpoints:
-        check_multiple(height, width, e.size_multiple, f"TFLite size for endpoint '{e.name}'")
+        what = f"TFLite size for endpoint '{e.name}'"
+        check_multiple(height, width, e.size_multiple, what)
+        if tflite and e.size is not None and (height, width) != e.size:
+            raise ExportInputError(f"{what}: the generator makes {e.size[0]}x{e.size[1]} images only and its "
+                                   f"label map must be that size, got {height}x{width}")
 
 
 def export_model(model: GANModel, outdir: str | Path, tflite: tuple[str, ...] = ("float32",), height: int = 256,

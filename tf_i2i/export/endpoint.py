@@ -24,7 +24,9 @@ class Endpoint:
 
     `fn(*inputs)` takes the `inputs` in order (NHWC specs named as the signature's keys; None dims
     are dynamic, and H/W are the ones TFLite conversion fixes) and returns a float32 NHWC image in
-    [-1, 1]. `size_multiple` applies to the first input's H and W. `image_inputs` name the inputs
+    [-1, 1] (SPADE's style_code returns a code [B, z_dim] instead). `size_multiple` applies to the
+    first input's H and W; `size`, when set, is the one H x W the first input must have (a generator
+    with a fixed output size, SPADE's) and is recorded in export_info.json. `image_inputs` name the inputs
     that are images in [-1, 1]: with `uint8`, an endpoint `<name>_uint8` takes those as uint8
     [0, 255] and returns a uint8 image. `networks` are the Keras objects whose variables `fn`
     reads (the archive must track them); `info` is extra JSON for export_info.json.
@@ -37,6 +39,7 @@ class Endpoint:
     networks: tuple[keras.layers.Layer, ...]
     image_inputs: tuple[str, ...] = ()
     uint8: bool = False
+    size: tuple[int, int] | None = None
     info: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
@@ -50,7 +53,9 @@ class Endpoint:
     def checked_fn(self) -> Callable[..., tf.Tensor]:
         """`fn` behind the serving-time size check of the first input."""
         def serve(*args: tf.Tensor) -> tf.Tensor:
-            check = serving.assert_multiple(args[0], self.size_multiple, self.name, self.inputs[0].name)
+            first = self.inputs[0].name
+            check = (serving.assert_multiple(args[0], self.size_multiple, self.name, first) if self.size is None
+                     else serving.assert_size(args[0], self.size, self.name, first))
             with tf.control_dependencies([check]):
                 return tf.cast(self.fn(*args), tf.float32)
         return serve

@@ -19,7 +19,7 @@ from tf_i2i.data.decode import read_instance
 from tf_i2i.data.files import label_key
 from tf_i2i.export import serving
 from tf_i2i.export.errors import ExportInputError
-from tf_i2i.export.images import read_image, resize_uint8, write_png
+from tf_i2i.export.images import list_inputs, read_image, resize_uint8, write_png
 from tf_i2i.export.info import read_endpoint, read_info
 from tf_i2i.export.sizes import check_multiple, nearest_multiple
 from tf_i2i.export.translation import saved_model_folder
@@ -139,7 +139,8 @@ def feature_map(translator: LabelTranslator, label: tf.Tensor, instance: tf.Tens
                             instance, ids if len(ids) else None, np.array(list(per_instance.values()), np.int32))
 
 
-def _resize_ids(ids: tf.Tensor, size: tuple[int, int]) -> tf.Tensor:
+def resize_ids(ids: tf.Tensor, size: tuple[int, int]) -> tf.Tensor:
+    """An id map [H, W, 1] at `size` by nearest neighbour (ids must not blend)."""
     return tf.image.resize(ids, size, method="nearest") if tuple(ids.shape[:2]) != size else ids
 
 
@@ -155,9 +156,9 @@ def translate_label(translator: LabelTranslator, label: tf.Tensor, instance: tf.
     if label.dtype == tf.uint8:  # a label picture: resized like an image, then to [-1, 1]
         label = serving.to_float(resize_uint8(label, *size) if (height, width) != size else label)
     else:
-        label = _resize_ids(label, size)
+        label = resize_ids(label, size)
     batch = {"label": label[None], "label_image": label[None],
-             "instance": None if instance is None else _resize_ids(instance, size)[None]}
+             "instance": None if instance is None else resize_ids(instance, size)[None]}
     args = [batch[n] for n in translator.names if n != "features"]
     if translator.feat_num:
         args.append(feature_map(translator, batch["label"], batch["instance"], choice, per_instance))
@@ -165,11 +166,33 @@ def translate_label(translator: LabelTranslator, label: tf.Tensor, instance: tf.
     return out if size == (height, width) else resize_uint8(out, height, width)
 
 
-def _read_ids(path: Path, what: str) -> tf.Tensor:
+def read_ids(path: Path, what: str) -> tf.Tensor:
+    """int32 [H, W, 1] ids of an 8- or 16-bit PNG (`what` names it in the error)."""
     try:
         return read_instance(tf.constant(str(path)))
     except tf.errors.OpError as err:
         raise ExportInputError(f"cannot read {what} {path}: it must be an 8- or 16-bit PNG of ids") from err
+
+
+def read_instance_of(label: tf.Tensor, file: Path, instances: dict[Path, Path]) -> tf.Tensor:
+    """The instance map of label map `file` (read from instances[file]), checked to be `label`'s size."""
+    instance = read_ids(instances[file], "instance map")
+    if instance.shape[:2] != label.shape[:2]:
+        raise ExportInputError(f"{instances[file]} is {instance.shape[0]}x{instance.shape[1]} but its "
+                               f"label map {file} is {label.shape[0]}x{label.shape[1]}")
+    return instance
+
+
+def label_files(inputs: str | Path, instance: str | Path | None) -> tuple[list[Path], dict[Path, Path]]:
+    """The label maps of --input (a file, a folder, or a data set root: its test_label/, with test_inst/
+    as the instance maps unless `instance` is given) and their instance maps (see instance_partners)."""
+    inputs = Path(inputs)
+    if (inputs / "test_label").is_dir():
+        if instance is None and (inputs / "test_inst").is_dir():
+            instance = inputs / "test_inst"
+        inputs = inputs / "test_label"
+    files = list_inputs(inputs)
+    return files, instance_partners(files, instance)
 
 
 def instance_partners(labels: list[Path], instance: str | Path | None) -> dict[Path, Path]:
@@ -212,11 +235,8 @@ def translate_label_files(translator: LabelTranslator, files: list[Path], instan
     picture = translator.names[0] == "label_image"
     written = []
     for file in files:
-        label = read_image(file, int(translator.inputs[0].shape[-1])) if picture else _read_ids(file, "label map")
-        instance = _read_ids(instances[file], "instance map") if needs_instance else None
-        if instance is not None and instance.shape[:2] != label.shape[:2]:
-            raise ExportInputError(f"{instances[file]} is {instance.shape[0]}x{instance.shape[1]} but its "
-                                   f"label map {file} is {label.shape[0]}x{label.shape[1]}")
+        label = read_image(file, int(translator.inputs[0].shape[-1])) if picture else read_ids(file, "label map")
+        instance = read_instance_of(label, file, instances) if needs_instance else None
         for variant in range(variants):
             choice = class_choice(translator.counts(), cluster, variant, rng)
             out = translate_label(translator, label, instance, choice, per_instance, resize, str(file))

@@ -35,7 +35,8 @@ def write_saved_model(endpoints: list[Endpoint], path: Path) -> list[EndpointInf
         if e.uint8:
             archive.add_endpoint(e.uint8_name, e.uint8_fn(), input_signature=list(e.uint8_inputs()))
         infos.append(EndpointInfo(e.name, e.inputs, _output_channels(float_endpoint), e.size_multiple,
-                                  e.uint8_inputs() if e.uint8 else None, dict(e.info)))
+                                  e.uint8_inputs() if e.uint8 else None,
+                                  {**e.info, **({"size": list(e.size)} if e.size else {})}))
     archive.write_out(str(path), verbose=False)
     return infos
 

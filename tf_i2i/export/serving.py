@@ -20,6 +20,14 @@ def image_spec(channels: int, dtype: tf.DType, batch: int | None = None, height:
     return tf.TensorSpec([batch, height, width, channels], dtype, name=name)
 
 
+def label_specs(use_instance: bool, picture_channels: int = 0) -> tuple[tf.TensorSpec, ...]:
+    """The label-map inputs of the semantic synthesis endpoints: 'label' int32 [B,H,W,1] (or, with
+    `picture_channels`, 'label_image' float [B,H,W,picture_channels]), plus 'instance' int32 [B,H,W,1]."""
+    label = (image_spec(picture_channels, tf.float32, name="label_image") if picture_channels
+             else image_spec(1, tf.int32, name="label"))
+    return (label,) + ((image_spec(1, tf.int32, name="instance"),) if use_instance else ())
+
+
 def assert_multiple(tensor: tf.Tensor, multiple: int, endpoint: str, input_name: str) -> tf.Operation:
     """Serving-time check: a clear error instead of a shape mismatch deep inside the generator."""
     shape = tf.shape(tensor)
@@ -27,6 +35,16 @@ def assert_multiple(tensor: tf.Tensor, multiple: int, endpoint: str, input_name:
     return tf.debugging.Assert(ok, [
         f"tf_i2i endpoint '{endpoint}': {input_name} height and width must be multiples of {multiple} "
         "(resize or pad the input first); got height, width =", shape[1], shape[2]])
+
+
+def assert_size(tensor: tf.Tensor, size: tuple[int, int], endpoint: str, input_name: str) -> tf.Operation:
+    """Serving-time check for a generator with one output size (SPADE): the input must be that size."""
+    shape = tf.shape(tensor)
+    ok = tf.logical_and(shape[1] == size[0], shape[2] == size[1])
+    return tf.debugging.Assert(ok, [
+        f"tf_i2i endpoint '{endpoint}': {input_name} must be {size[0]}x{size[1]} (height x width), the "
+        "generator's output size (resize it first, nearest neighbour for label maps); got height, width =",
+        shape[1], shape[2]])
 
 
 def to_float(pixels: tf.Tensor) -> tf.Tensor:

@@ -89,14 +89,17 @@ class LayerNorm(_AffineNorm):
         return (x32 - mean) / (std + self.epsilon)
 
 
-def batch_norm(synchronized: bool = False, name: str | None = None, dtype=None) -> keras.layers.Layer:
+def batch_norm(synchronized: bool = False, name: str | None = None, dtype=None,
+               affine: bool = True) -> keras.layers.Layer:
     """BatchNorm with torch defaults (momentum 0.1 -> Keras 0.9, eps 1e-5).
 
     `synchronized=True` averages the batch statistics over all replicas of a tf.distribute
-    strategy (SyncBatchNorm), which SPADE and pix2pixHD use on several GPUs.
+    strategy (SyncBatchNorm), which SPADE and pix2pixHD use on several GPUs. `affine=False` is
+    SPADE's parameter-free norm (no gamma/beta; its modulation supplies them).
     """
     return keras.layers.BatchNormalization(
-        momentum=0.9, epsilon=1e-5, synchronized=synchronized, name=name, dtype=dtype
+        momentum=0.9, epsilon=1e-5, synchronized=synchronized, center=affine, scale=affine,
+        name=name, dtype=dtype
     )
 
 

@@ -4,5 +4,6 @@ from tf_i2i.models.base import GANModel
 from tf_i2i.models.cyclegan import CycleGAN
 from tf_i2i.models.pix2pix import Pix2Pix
 from tf_i2i.models.pix2pixhd import Pix2PixHD
+from tf_i2i.models.spade import SPADE
 
-__all__ = ["CycleGAN", "GANModel", "Pix2Pix", "Pix2PixHD"]
+__all__ = ["CycleGAN", "GANModel", "Pix2Pix", "Pix2PixHD", "SPADE"]

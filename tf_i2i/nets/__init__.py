@@ -6,10 +6,11 @@ from tf_i2i.nets.multiscale_discriminator import MultiscaleDiscriminator
 from tf_i2i.nets.patchgan import NLayerDiscriminator, PixelDiscriminator
 from tf_i2i.nets.resnet_block import ResnetBlock
 from tf_i2i.nets.resnet_generator import ResnetGenerator
+from tf_i2i.nets.spade_blocks import SPADEResnetBlock
 from tf_i2i.nets.unet import UnetGenerator
 
 __all__ = [
     "MultiscaleDiscriminator", "NLayerDiscriminator", "PixelDiscriminator", "ResnetBlock",
-    "ResnetGenerator", "UnetGenerator",
+    "ResnetGenerator", "SPADEResnetBlock", "UnetGenerator",
     "define_discriminator", "define_generator",
 ]

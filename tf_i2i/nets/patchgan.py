@@ -39,30 +39,36 @@ class NLayerDiscriminator(BlockStackDiscriminator):
     Defaults are CycleGAN/pix2pix's: widths ndf*min(2**n, 8), zero padding 1, conv bias only with
     instance norm, raw logits. pix2pixHD's variant is padding=2, use_bias=True, max_filters=512
     (widths min(ndf*2**n, 512)). `features(x)` returns the output of every block, for
-    feature-matching losses (pix2pixHD) and per-layer checks.
+    feature-matching losses (pix2pixHD) and per-layer checks. `use_bias` applies to the normed
+    middle blocks; the first and the logits conv always have a bias. spectral_norm_ends=False keeps
+    spectral norm off those two convs (SPADE's norm_D, spectral included, wraps the middle ones only).
     """
 
     def __init__(self, ndf: int = 64, n_layers: int = 3, norm: str = "batch",
                  spectral_norm: bool = False, padding: int = 1, use_bias: bool | None = None,
-                 max_filters: int | None = None, use_sigmoid: bool = False, **kwargs):
+                 max_filters: int | None = None, use_sigmoid: bool = False, spectral_norm_ends: bool = True,
+                 **kwargs):
         super().__init__(**kwargs)
         self.ndf, self.n_layers, self.norm_kind, self.spectral_norm = ndf, n_layers, norm, spectral_norm
         self.padding, self.use_bias, self.max_filters, self.use_sigmoid = padding, use_bias, max_filters, use_sigmoid
+        self.spectral_norm_ends = spectral_norm_ends
         bias = norm.startswith("instance") if use_bias is None else use_bias
         cap = ndf * 8 if max_filters is None else max_filters
         common = dict(kernel_size=4, padding=padding, spectral_norm=spectral_norm, dtype=self.dtype_policy)
-        self.blocks = [ConvBlock(ndf, strides=2, activation="lrelu", name="block0", **common)]
+        ends = {**common, "spectral_norm": spectral_norm and spectral_norm_ends}
+        self.blocks = [ConvBlock(ndf, strides=2, activation="lrelu", name="block0", **ends)]
         for n in range(1, n_layers + 1):
             self.blocks.append(ConvBlock(
                 min(ndf * 2 ** n, cap), strides=2 if n < n_layers else 1, norm=norm,
                 activation="lrelu", use_bias=bias, name=f"block{n}", **common))
         self.blocks.append(ConvBlock(1, strides=1, activation="sigmoid" if use_sigmoid else "none",
-                                     name="logits", **{**common, "dtype": "float32"}))
+                                     name="logits", **{**ends, "dtype": "float32"}))
 
     def get_config(self):
         return {"ndf": self.ndf, "n_layers": self.n_layers, "norm": self.norm_kind,
                 "spectral_norm": self.spectral_norm, "padding": self.padding, "use_bias": self.use_bias,
-                "max_filters": self.max_filters, "use_sigmoid": self.use_sigmoid, "name": self.name}
+                "max_filters": self.max_filters, "use_sigmoid": self.use_sigmoid,
+                "spectral_norm_ends": self.spectral_norm_ends, "name": self.name}
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")

@@ -21,7 +21,7 @@ import tensorflow as tf
 
 from tf_i2i.export.endpoint import Endpoint
 from tf_i2i.export.float32 import float32_network
-from tf_i2i.export.serving import image_spec
+from tf_i2i.export.serving import image_spec, label_specs
 from tf_i2i.models.pix2pixhd.clusters import ClusterError, Clusters, cluster_features
 
 
@@ -30,13 +30,6 @@ def generator_channels(model) -> int:
     cfg = model.cfg
     channels = cfg.label_nc if cfg.label_nc else cfg.input_nc
     return channels + (1 if cfg.use_instance else 0) + (cfg.encoder.feat_num if model.use_features else 0)
-
-
-def _label_specs(model) -> tuple[tf.TensorSpec, ...]:
-    cfg = model.cfg
-    label = (image_spec(1, tf.int32, name="label") if cfg.label_nc
-             else image_spec(cfg.input_nc, tf.float32, name="label_image"))
-    return (label,) + ((image_spec(1, tf.int32, name="instance"),) if cfg.use_instance else ())
 
 
 def _generate(model, generator: keras.Model, specs: tuple[tf.TensorSpec, ...]) -> Callable[..., tf.Tensor]:
@@ -57,7 +50,7 @@ def pix2pixhd_endpoints(model, clusters: Clusters | None = None) -> list[Endpoin
             raise ClusterError("clusters need a model with a feature encoder and class ids (label_nc > 0)")
         clusters.check(cfg.label_nc, feat_num)
     generator = float32_network(model.generator, generator_channels(model))
-    specs = _label_specs(model)
+    specs = label_specs(cfg.use_instance, 0 if cfg.label_nc else cfg.input_nc)
     generate = _generate(model, generator, specs)
     table = None if clusters is None else tf.constant(clusters.table(cfg.label_nc))
     counts = None if clusters is None else tf.constant(clusters.counts(cfg.label_nc))

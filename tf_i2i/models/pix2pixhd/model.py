@@ -18,12 +18,11 @@ import tensorflow as tf
 from absl import logging
 
 from tf_i2i import losses
-from tf_i2i.data.labels import one_hot_labels
-from tf_i2i.data.palette import colorize_labels
 from tf_i2i.layers import InstanceBoundary
 from tf_i2i.models.base import GANModel
 from tf_i2i.models.pix2pixhd.networks import FeatureEncoder, GlobalGenerator, LocalEnhancer
 from tf_i2i.models.pix2pixhd.pretrained import load_global_stage
+from tf_i2i.models.semantic_input import semantic_input, shown_labels
 from tf_i2i.nets import MultiscaleDiscriminator
 from tf_i2i.nets.vgg import VGG19Features
 
@@ -73,13 +72,7 @@ class Pix2PixHD(GANModel):
     def label_input(self, batch: dict[str, tf.Tensor]) -> tf.Tensor:
         """The semantic input: one-hot labels (or the RGB label picture when label_nc is 0), plus the
         instance boundary map with use_instance (Sec. 3.3), in the compute dtype."""
-        if self.cfg.label_nc == 0:
-            parts = [tf.cast(batch["label_image"], tf.float32)]
-        else:
-            parts = [one_hot_labels(batch["label"], self.cfg.label_nc)]
-        if self.boundary is not None:
-            parts.append(tf.cast(self.boundary(batch["instance"]), tf.float32))
-        return tf.cast(tf.concat(parts, axis=-1), self.compute_dtype)
+        return tf.cast(semantic_input(batch, self.cfg.label_nc, boundary=self.boundary), self.compute_dtype)
 
     def feature_regions(self, batch: dict[str, tf.Tensor]) -> tf.Tensor:
         """Ids whose regions share one encoded feature: instances, or classes with label_feat."""
@@ -175,11 +168,8 @@ class Pix2PixHD(GANModel):
         return self.generate(batch)
 
     def sample_images(self, batch):
-        if self.cfg.label_nc == 0:
-            shown = batch["label_image"]
-        else:
-            shown = colorize_labels(batch["label"], self.cfg.label_nc)
-        return {"label": shown, "output": self.generate(batch), "target": batch["image"]}
+        return {"label": shown_labels(batch, self.cfg.label_nc), "output": self.generate(batch),
+                "target": batch["image"]}
 
     # -- export ---------------------------------------------------------------------------------
 

@@ -1,0 +1,53 @@
+"""The official SPADE fixture (generator in VAE and label-map mode, encoder, discriminator, edge
+map) passes through the converter, and official spectral-norm weights load as torch's eval weight."""
+
+import io
+
+import keras
+import numpy as np
+import pytest
+
+from tf_i2i.convert.assign import load_spectral_conv
+from tf_i2i.convert.fixture_check import check_fixture
+from tf_i2i.convert.state_dict import ConversionError, StateDict
+from tf_i2i.layers import ConvBlock
+
+
+def test_official_spade_fixture_passes(shared_dir):
+    fixture = shared_dir / "fixtures" / "SPADE"
+    if not (fixture / "fixture.npz").is_file():
+        pytest.skip(f"{fixture} is absent")
+    out = io.StringIO()
+    assert check_fixture(fixture, out), out.getvalue()
+    assert "SPADE: 19 compared, 0 skipped" in out.getvalue()
+
+
+def _spectral_state(rng):
+    w = rng.normal(size=(3, 2, 3, 3)).astype(np.float32)
+    u = rng.normal(size=3).astype(np.float32)
+    v = rng.normal(size=18).astype(np.float32)
+    u, v = u / np.linalg.norm(u), v / np.linalg.norm(v)
+    return {"weight_orig": w, "weight_u": u, "weight_v": v, "bias": np.zeros(3, np.float32)}
+
+
+def test_spectral_conv_loads_weight_orig_over_sigma_and_keeps_u():
+    state = _spectral_state(np.random.default_rng(0))
+    block = ConvBlock(3, 3, padding=1, spectral_norm=True)
+    block(np.zeros((1, 4, 4, 2), np.float32))
+    load_spectral_conv(block.conv, StateDict(state).sub(""))
+    sigma = state["weight_u"] @ state["weight_orig"].reshape(3, -1) @ state["weight_v"]
+    np.testing.assert_allclose(block.conv_layer.kernel.numpy(),
+                               (state["weight_orig"] / sigma).transpose(2, 3, 1, 0), rtol=1e-5)
+    np.testing.assert_allclose(block.conv.vector_u.numpy()[0], state["weight_u"])
+    x = np.random.default_rng(1).normal(size=(1, 4, 4, 2)).astype(np.float32)
+    np.testing.assert_allclose(block(x, training=False), block(x, training=False))  # eval: no update
+    assert isinstance(block.conv, keras.layers.SpectralNormalization)
+
+
+def test_inconsistent_weight_effective_is_an_error():
+    state = _spectral_state(np.random.default_rng(0))
+    state["weight_effective"] = state["weight_orig"]
+    block = ConvBlock(3, 3, padding=1, spectral_norm=True)
+    block(np.zeros((1, 4, 4, 2), np.float32))
+    with pytest.raises(ConversionError, match="weight_effective"):
+        load_spectral_conv(block.conv, StateDict(state).sub(""))

@@ -1,0 +1,107 @@
+"""SPADE endpoints: serve(_uint8), serve_style and style_code match the Keras model in the SavedModel
+and as float32 TFLite files, with and without the style encoder; z steers the image (different codes
+differ, one code repeats, a photo's code and the interpolation ends reproduce Keras); wrong sizes fail."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tests.test_export_support import random_images, spade_run, tiny_model
+from tf_i2i.export import ExportInputError, check_export_args, export_model, run_tflite
+from tf_i2i.export.serving import to_uint8
+from tf_i2i.models.spade.styles import interpolate_styles, sample_styles
+
+Z_DIM = 8
+
+
+@pytest.fixture(scope="module")
+def vae(tmp_path_factory):
+    _, model, paths, loaded = spade_run(tmp_path_factory)
+    return model, paths, loaded
+
+
+def _labels(model, batch: int, side: int = 32, seed: int = 0) -> dict[str, np.ndarray]:
+    """Blocky random label and instance maps (4x4 px cells)."""
+    rng = np.random.default_rng(seed)
+    cells = (batch, side // 4, side // 4, 1)
+    up = lambda a: np.repeat(np.repeat(a, 4, axis=1), 4, axis=2).astype(np.int32)  # noqa: E731
+    label = up(rng.integers(0, model.cfg.label_nc, cells))
+    return {"label": label, "instance": up(rng.integers(0, 3, cells)) + 1000 * label}
+
+
+def _lite(paths, name: str, args: tuple) -> np.ndarray:
+    names = json.loads(paths["export_info"].read_text())["inputs"][name]
+    return run_tflite(paths[f"{name}_float32"], dict(zip(names, args)))
+
+
+def test_vae_endpoints_match_keras_in_savedmodel_and_tflite(vae):
+    model, paths, loaded = vae
+    x = _labels(model, 2)
+    z = sample_styles(2, Z_DIM, seed=1)
+    style = random_images((2, 48, 40, 3), seed=2)
+    code = model.style_code(style).numpy()
+    cases = {
+        "serve": ((x["label"], x["instance"], z), model.synthesize(x, z).numpy()),
+        "serve_style": ((x["label"], x["instance"], style[:, :32, :32]),
+                        model.synthesize(x, model.style_code(style[:, :32, :32])).numpy()),
+        "style_code": ((style[:, :32, :32],), model.style_code(style[:, :32, :32]).numpy()),
+    }
+    for name, (args, expected) in cases.items():
+        np.testing.assert_allclose(getattr(loaded, name)(*args).numpy(), expected, atol=1e-5, err_msg=name)
+        np.testing.assert_allclose(_lite(paths, name, args), expected, atol=1e-4, err_msg=name)
+    np.testing.assert_allclose(loaded.style_code(style).numpy(), code, atol=1e-5)  # any photo size
+    np.testing.assert_array_equal(loaded.serve_uint8(x["label"], x["instance"], z).numpy(),
+                                  to_uint8(loaded.serve(x["label"], x["instance"], z)).numpy())
+    assert set(loaded.signatures) == {"serving_default", "serve", "serve_uint8", "serve_style", "style_code"}
+    info = json.loads(paths["export_info"].read_text())
+    assert info["model"] == "SPADE" and info["endpoints"]["serve"]["size"] == [32, 32]
+    assert info["inputs"]["serve"]["z"] == {"dtype": "float32", "shape": [None, Z_DIM]}
+
+
+def test_without_the_encoder_serve_takes_the_label_maps_only(tmp_path):
+    model = tiny_model("spade", **{"model.generator.use_vae": False})
+    paths = export_model(model, tmp_path, tflite=("float32",), height=32, width=32)
+    loaded = tf.saved_model.load(str(paths["saved_model"]))
+    assert set(loaded.signatures) == {"serving_default", "serve", "serve_uint8"}
+    x = _labels(model, 2, seed=3)
+    expected = model.synthesize(x).numpy()
+    np.testing.assert_allclose(loaded.serve(x["label"], x["instance"]).numpy(), expected, atol=1e-5)
+    np.testing.assert_allclose(_lite(paths, "serve", (x["label"], x["instance"])), expected, atol=1e-4)
+    with pytest.raises(ValueError, match="no style encoder"):
+        model.synthesize(x, sample_styles(2, Z_DIM))
+
+
+def test_style_codes_steer_the_image(vae):
+    model, _, loaded = vae
+    x = _labels(model, 1, seed=4)
+    z = sample_styles(2, Z_DIM, seed=5)
+    a, b = (loaded.serve(x["label"], x["instance"], z[i:i + 1]).numpy() for i in range(2))
+    assert np.abs(a - b).mean() > 0.02, np.abs(a - b).mean()  # another style, another image
+    np.testing.assert_array_equal(a, loaded.serve(x["label"], x["instance"], z[:1]).numpy())
+    np.testing.assert_array_equal(model.synthesize(x, z[:1]).numpy(), model.synthesize(x, z[:1]).numpy())
+    photos = random_images((2, 40, 56, 3), seed=6)
+    photos[1] = -photos[1]
+    codes = [model.style_code(photo[None]) for photo in photos]
+    path = interpolate_styles(codes[0], codes[1], 4)
+    assert path.shape == (4, Z_DIM)
+    for end, photo, code in zip((path[:1], path[3:]), photos, codes):
+        styled = model.synthesize(x, code).numpy()
+        np.testing.assert_array_equal(model.synthesize(x, end).numpy(), styled)  # the ends are the codes
+        np.testing.assert_allclose(loaded.serve(x["label"], x["instance"], end).numpy(), styled, atol=1e-4)
+        np.testing.assert_allclose(loaded.serve_style(x["label"], x["instance"], photo[None]).numpy(), styled,
+                                   atol=1e-4)
+
+
+def test_sizes_other_than_the_output_size_fail_clearly(vae):
+    model, _, loaded = vae
+    x = _labels(model, 1, side=64)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="label must be 32x32"):
+        loaded.serve(x["label"], x["instance"], sample_styles(1, Z_DIM))
+    with pytest.raises(ExportInputError, match="makes 32x32 images only"):
+        check_export_args(model, ("float32",), 64, 64)
+    with pytest.raises(ValueError, match="at least 2 steps"):
+        interpolate_styles(np.zeros(Z_DIM), np.ones(Z_DIM), 1)
