@@ -1,6 +1,7 @@
 """Benchmark one model's training and inference speed on this machine, against its measured peak.
 
-  python tools/bench.py --model=pix2pix|cyclegan|pix2pixhd [--config=configs/...py] [--size=256 | --height=256 --width=512] [--batch=1]
+  python tools/bench.py --model=pix2pix|cyclegan|pix2pixhd|spade [--config=configs/...py [--config.a.b=v]]
+      [--size=256 | --height=256 --width=512] [--batch=1]
       [--steps=5] [--warmup=2] [--json=out.json] [--conv_repeats=3] [--profile]
       [--intra_threads=0] [--inter_threads=0]
 
@@ -29,10 +30,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 from absl import app, flags  # noqa: E402
+from ml_collections import config_flags  # noqa: E402
 import ml_collections  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from tf_i2i.config_utils import load_config_file  # noqa: E402
 from tf_i2i.data import build_dataset  # noqa: E402
 from tf_i2i.registry import default_config  # noqa: E402
 from tf_i2i.training import bench_utils as bu  # noqa: E402
@@ -48,7 +49,8 @@ DATA_HEADROOM = 10.0          # tf.data >= 10 x the images/s the step consumes
 
 
 _MODEL = flags.DEFINE_string("model", None, "Registered model name (pix2pix, cyclegan, ...).")
-_CONFIG = flags.DEFINE_string("config", None, "Config file; default: the model's paper-default config.")
+_CONFIG = config_flags.DEFINE_config_file(
+    "config", None, "Config file, with --config.a.b=value overrides; default: the model's paper-default config.")
 _SIZE = flags.DEFINE_integer("size", None, "Crop size (default: the config's).")
 _HEIGHT = flags.DEFINE_integer("height", None, "Image height for non-square sizes (with --width).")
 _WIDTH = flags.DEFINE_integer("width", None, "Image width for non-square sizes (with --height).")
@@ -68,9 +70,10 @@ flags.mark_flag_as_required("model")
 
 def parse_args() -> argparse.Namespace:
     """The flags as one namespace, so the measurement functions take plain arguments."""
-    names = ("model", "config", "size", "height", "width", "batch", "steps", "warmup", "data_batches", "matmul", "conv_repeats",
+    names = ("model", "size", "height", "width", "batch", "steps", "warmup", "data_batches", "matmul", "conv_repeats",
              "profile", "intra_threads", "inter_threads", "json")
-    return argparse.Namespace(**{name: flags.FLAGS[name].value for name in names})
+    return argparse.Namespace(config=_CONFIG.value, config_file=config_flags.get_config_filename(flags.FLAGS["config"]),
+                              **{name: flags.FLAGS[name].value for name in names})
 
 
 def load_config(args: argparse.Namespace) -> ml_collections.ConfigDict:
@@ -80,10 +83,12 @@ def load_config(args: argparse.Namespace) -> ml_collections.ConfigDict:
     benchmark needs no downloads); with
     --height/--width they are rendered at that size and used uncropped (e.g. Cityscapes' 2:1).
     """
-    cfg = load_config_file(args.config) if args.config else default_config(args.model)
+    cfg = args.config if args.config is not None else default_config(args.model)
     if cfg.model.name != args.model:
         raise SystemExit(f"--config is for model {cfg.model.name!r}, not --model={args.model!r}")
     cfg.data.source = "synthetic"
+    if cfg.data.layout in ("cityscapes", "ade20k"):  # release folder trees; the synthetic scenes come as labels
+        cfg.data.layout = "labels"
     if "vgg_weights" in cfg.model.get("loss", {}):
         cfg.model.loss.vgg_weights = "random"  # same cost as ImageNet weights, nothing to download
     if args.height or args.width:
@@ -173,7 +178,7 @@ def summarize(args, cfg, batch, peaks, fp32, bf16, data_ips, data_other_cpu) -> 
     cpu = bu.cpu_info()
     demand = bu.images_per_batch(batch) / min(fp32["step_s"], bf16["step_s"])
     r = {
-        "model": args.model, "config": args.config or "paper default", "size": cfg.data.crop_size,
+        "model": args.model, "config": args.config_file or "paper default", "size": cfg.data.crop_size,
         "image_size": "x".join(str(d) for d in batch[sorted(batch)[0]].shape[1:3]),
         "batch": cfg.train.batch_size, "steps": args.steps, "warmup": args.warmup,
         "cpu": cpu["model"], "cores": os.cpu_count(), "cpu_bf16_flags": cpu["bf16_flags"],

@@ -21,6 +21,7 @@ import ml_collections
 
 from tf_i2i.convert.official_checkpoint import OPTIONS_FILE
 from tf_i2i.convert.opt_file import read_opt_file
+from tf_i2i.models.base import weights_by_path
 from tf_i2i.convert.pix2pixhd import (OFFICIAL_DEFAULTS, build_discriminator_from_official,
                                       build_encoder_from_official, build_generator_from_official,
                                       load_discriminator, load_encoder, load_generator, option, uses_features)
@@ -102,7 +103,7 @@ def convert_pix2pixhd(checkpoint: str | Path, output_dir: str | Path, opts: Mapp
             nets[name] = _load(path, build, load, opts, name)
             sources[official] = str(path)
     out.mkdir(parents=True, exist_ok=True)
-    TrainCheckpoint(out, {"network_weights": {name: list(net.weights) for name, net in nets.items()}}).save(0)
+    TrainCheckpoint(out, {"network_weights": {name: weights_by_path(net) for name, net in nets.items()}}).save(0)
     # As training's save_config writes it (not imported: tf_i2i.training.loop pulls in the whole trainer).
     (out / "config.json").write_text(run_config(opts).to_json_best_effort(indent=2))
     (out / OPTIONS_FILE).write_text(json.dumps(

@@ -32,17 +32,19 @@ class GANModel(keras.Model):
     def discriminator_networks(self) -> list[keras.Model]:
         raise NotImplementedError
 
-    def network_weights(self, generators_only: bool = False) -> dict[str, list]:
-        """Network name -> every weight of it (BatchNorm statistics too), in a fixed order.
+    def network_weights(self, generators_only: bool = False) -> dict[str, dict]:
+        """Network name -> {weight path inside the network: weight}, BatchNorm statistics too.
 
         Checkpoints save weights through this map: Keras 3 layers held in Python lists are not
         tf.train.Checkpoint dependencies of their model, so the model object alone misses some.
+        Keyed by path, not position: the order of `weights` follows the order sublayers were
+        built in, which differs between a training build and an inference build.
         """
         nets = self.generator_networks() + ([] if generators_only else self.discriminator_networks())
         names = [net.name for net in nets]
         if len(set(names)) != len(names):
             raise ValueError(f"network names must be unique to be checkpointed, got {names}")
-        return {net.name: list(net.weights) for net in nets}
+        return {net.name: weights_by_path(net) for net in nets}
 
     @property
     def g_variables(self) -> list:
@@ -121,6 +123,20 @@ class GANModel(keras.Model):
         for generator, channels in self.export_generators().values():
             side = build_side(generator.size_multiple)
             generator(tf.zeros([1, side, side, channels]), training=False)
+
+
+def weights_by_path(network: keras.Model) -> dict:
+    """{path below the network's own name: weight} of every weight of `network` (paths must be unique).
+
+    Relative paths match between a network used alone and the same network nested in another
+    (pix2pixHD's G1 inside its local enhancer)."""
+    def below(path: str) -> str:
+        parts = path.split("/")
+        return "/".join(parts[parts.index(network.name) + 1:]) if network.name in parts else path
+    by_path = {below(v.path): v for v in network.weights}
+    if len(by_path) != len(network.weights):
+        raise ValueError(f"{network.name}: weight paths are not unique, so a checkpoint could not tell them apart")
+    return by_path
 
 
 def _current_lr(optimizer: keras.optimizers.Optimizer) -> tf.Tensor:

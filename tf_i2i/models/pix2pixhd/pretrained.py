@@ -1,10 +1,10 @@
 """Starting the local stage from a finished global stage (the official --load_pretrain).
 
-The global run's checkpoint stores each network's weights as a list (GANModel.network_weights).
-Its generator list begins with exactly the weights of the LocalEnhancer's G1 (a GlobalGenerator
-without the head, whose weights come last), so G1 takes the first entries; the encoder takes
-all of its own; the discriminator too when the run used the same one (the official code then
-loads it, and skips what does not fit).
+The global run's checkpoint stores each network's weights by path (GANModel.network_weights).
+The LocalEnhancer's G1 is a GlobalGenerator without the head, named 'global', so its weights'
+paths below it are those of the global run's generator; the encoder takes all of its own; the
+discriminator too when the run used the same one (the official code then loads it, and skips
+what does not fit).
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ import numpy as np
 import tensorflow as tf
 from tensorflow.core.protobuf import trackable_object_graph_pb2
 
+from tf_i2i.models.base import weights_by_path
 
-def _saved_list(reader: tf.train.CheckpointReader, network: str) -> list[np.ndarray]:
-    """The values saved under network_weights/<network>/0, 1, ... (found through the object graph:
+
+def _saved_weights(reader: tf.train.CheckpointReader, network: str) -> dict[str, np.ndarray]:
+    """{weight path: value} saved under network_weights/<network> (found through the object graph:
     a variable reachable by several paths is stored once, under a key of another path)."""
     graph = trackable_object_graph_pb2.TrackableObjectGraph()
     graph.ParseFromString(reader.get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"))
@@ -25,20 +27,19 @@ def _saved_list(reader: tf.train.CheckpointReader, network: str) -> list[np.ndar
     for name in ("network_weights", network):
         children = {child.local_name: child.node_id for child in node.children}
         if name not in children:
-            return []
+            return {}
         node = graph.nodes[children[name]]
-    entries = sorted((int(child.local_name), child.node_id) for child in node.children)
-    return [reader.get_tensor(graph.nodes[node_id].attributes[0].checkpoint_key) for _, node_id in entries]
+    return {child.local_name: reader.get_tensor(graph.nodes[child.node_id].attributes[0].checkpoint_key)
+            for child in node.children}
 
 
-def _fits(variables: list, saved: list[np.ndarray]) -> bool:
-    return len(saved) >= len(variables) and all(
-        tuple(v.shape) == s.shape for v, s in zip(variables, saved))
+def _fits(variables: dict, saved: dict[str, np.ndarray]) -> bool:
+    return all(path in saved and tuple(v.shape) == saved[path].shape for path, v in variables.items())
 
 
-def _assign(variables: list, saved: list[np.ndarray]) -> None:
-    for variable, value in zip(variables, saved):
-        variable.assign(value)
+def _assign(variables: dict, saved: dict[str, np.ndarray]) -> None:
+    for path, variable in variables.items():
+        variable.assign(saved[path])
 
 
 def load_global_stage(model, workdir: str | Path) -> list[str]:
@@ -51,8 +52,8 @@ def load_global_stage(model, workdir: str | Path) -> list[str]:
     if path is None:
         raise ValueError(f"load_pretrain={workdir}: no checkpoint in {Path(workdir) / 'checkpoints'}")
     reader = tf.train.load_checkpoint(path)
-    g1 = model.generator.global_net.weights
-    saved = _saved_list(reader, "generator")
+    g1 = weights_by_path(model.generator.global_net)  # paths below 'global', as the global run's G
+    saved = _saved_weights(reader, "generator")
     if not _fits(g1, saved):
         raise ValueError(
             f"load_pretrain={workdir}: its generator does not fit this run's G1 ({len(saved)} saved weights, "
@@ -62,8 +63,8 @@ def load_global_stage(model, workdir: str | Path) -> list[str]:
     for network, name in ((model.encoder, "encoder"), (model.discriminator, "discriminator")):
         if network is None:
             continue
-        saved = _saved_list(reader, name)
-        if _fits(network.weights, saved) and len(saved) == len(network.weights):
-            _assign(network.weights, saved)
+        weights, saved = weights_by_path(network), _saved_weights(reader, name)
+        if _fits(weights, saved) and len(saved) == len(weights):
+            _assign(weights, saved)
             loaded.append(name)
     return loaded
