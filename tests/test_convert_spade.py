@@ -3,14 +3,13 @@ map) passes through the converter, and official spectral-norm weights load as to
 
 import io
 
-import keras
 import numpy as np
 import pytest
 
 from tf_i2i.convert.assign import load_spectral_conv
 from tf_i2i.convert.fixture_check import check_fixture
 from tf_i2i.convert.state_dict import ConversionError, StateDict
-from tf_i2i.layers import ConvBlock
+from tf_i2i.layers import ConvBlock, SpectralNorm
 
 
 def test_official_spade_fixture_passes(shared_dir):
@@ -30,18 +29,21 @@ def _spectral_state(rng):
     return {"weight_orig": w, "weight_u": u, "weight_v": v, "bias": np.zeros(3, np.float32)}
 
 
-def test_spectral_conv_loads_weight_orig_over_sigma_and_keeps_u():
+def test_spectral_conv_loads_torch_parametrisation_and_reproduces_eval_weight():
     state = _spectral_state(np.random.default_rng(0))
     block = ConvBlock(3, 3, padding=1, spectral_norm=True)
     block(np.zeros((1, 4, 4, 2), np.float32))
     load_spectral_conv(block.conv, StateDict(state).sub(""))
+    np.testing.assert_array_equal(block.conv_layer.kernel.numpy(), state["weight_orig"].transpose(2, 3, 1, 0))
+    np.testing.assert_array_equal(block.conv.u.numpy(), state["weight_u"])
+    # torch's v runs over (in, kh, kw); ours over the HWIO kernel's (kh, kw, in).
+    np.testing.assert_array_equal(block.conv.v.numpy(), state["weight_v"].reshape(2, 3, 3).transpose(1, 2, 0).ravel())
     sigma = state["weight_u"] @ state["weight_orig"].reshape(3, -1) @ state["weight_v"]
-    np.testing.assert_allclose(block.conv_layer.kernel.numpy(),
+    np.testing.assert_allclose(block.conv.normalized_kernel().numpy(),
                                (state["weight_orig"] / sigma).transpose(2, 3, 1, 0), rtol=1e-5)
-    np.testing.assert_allclose(block.conv.vector_u.numpy()[0], state["weight_u"])
     x = np.random.default_rng(1).normal(size=(1, 4, 4, 2)).astype(np.float32)
     np.testing.assert_allclose(block(x, training=False), block(x, training=False))  # eval: no update
-    assert isinstance(block.conv, keras.layers.SpectralNormalization)
+    assert isinstance(block.conv, SpectralNorm)
 
 
 def test_inconsistent_weight_effective_is_an_error():

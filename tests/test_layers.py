@@ -91,7 +91,7 @@ def test_spectral_norm_block_has_unit_spectral_norm_after_training_calls():
     block = check_layer(lambda: ConvBlock(6, 3, padding=1, spectral_norm=True), x)
     for _ in range(30):
         block(x, training=True)
-    kernel = block.conv.kernel.numpy().reshape(-1, 6)
+    kernel = block.conv.normalized_kernel().numpy().reshape(-1, 6)  # the eval weight, W / sigma(u, v)
     assert abs(np.linalg.svd(kernel, compute_uv=False)[0] - 1.0) < 1e-2
 
 

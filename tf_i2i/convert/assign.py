@@ -6,7 +6,7 @@ import keras
 import numpy as np
 
 from tf_i2i.convert.state_dict import ConversionError, StateDictView
-from tf_i2i.layers import ConvBlock, InstanceNorm, LayerNorm
+from tf_i2i.layers import ConvBlock, InstanceNorm, LayerNorm, SpectralNorm
 
 
 def _assign(variable, value: np.ndarray, what: str) -> None:
@@ -15,41 +15,33 @@ def _assign(variable, value: np.ndarray, what: str) -> None:
     variable.assign(value.astype(np.float32))
 
 
-def spectral_normalized_weight(sd: StateDictView) -> np.ndarray:
-    """The weight torch.nn.utils.spectral_norm uses in eval mode: weight_orig / sigma with
-    sigma = u . (W v) from the stored u and v (no power iteration outside training).
+def load_spectral_conv(sn: SpectralNorm, sd: StateDictView) -> None:
+    """Loads an official spectral-norm Conv2d into our SpectralNorm(Conv2D), which keeps torch's
+    parametrisation: weight_orig into the kernel, weight_u into u, weight_v into v.
 
-    A fixture's `weight_effective` (the weight its eval forward used) is checked against it."""
+    torch's v runs over weight_orig reshaped [out, in*kh*kw], i.e. in (in, kh, kw) order; ours runs
+    over the HWIO kernel reshaped [kh*kw*in, out], so it is permuted to (kh, kw, in). A fixture's
+    `weight_effective` (the weight its eval forward used) must equal our eval weight."""
     w, u, v = sd.take("weight_orig"), sd.take("weight_u"), sd.take("weight_v")
-    w64 = w.astype(np.float64)
-    sigma = float(u.astype(np.float64) @ w64.reshape(w.shape[0], -1) @ v.astype(np.float64))
-    effective = (w64 / sigma).astype(np.float32)
+    load_conv(sn.layer, sd, weight=w)
+    _assign(sn.u, u, f"{sd.prefix}.weight_u")
+    _, in_c, kh, kw = w.shape
+    if v.shape != (in_c * kh * kw,):
+        raise ConversionError(f"{sd.prefix}.weight_v: shape {v.shape} does not fit weight_orig {w.shape}")
+    _assign(sn.v, v.reshape(in_c, kh, kw).transpose(1, 2, 0).reshape(-1), f"{sd.prefix}.weight_v")
     if sd.has("weight_effective"):
-        given = sd.take("weight_effective")
-        if not np.allclose(given, effective, rtol=1e-5, atol=1e-6):
+        given = sd.take("weight_effective").transpose(2, 3, 1, 0)
+        ours = np.asarray(sn.normalized_kernel(training=False))
+        if not np.allclose(given, ours, rtol=1e-5, atol=1e-6):
             raise ConversionError(f"{sd.prefix}: weight_effective differs from weight_orig / (u . W v) by "
-                                  f"{np.max(np.abs(given - effective)):.3g}")
-    return effective
-
-
-def load_spectral_conv(sn: keras.layers.SpectralNormalization, sd: StateDictView) -> None:
-    """Loads an official spectral-norm Conv2d into keras SpectralNormalization(Conv2D).
-
-    Keras keeps the normalised kernel in the conv and uses it as is at inference, renormalising
-    (one power iteration from vector_u) only in training calls. So the kernel gets torch's eval
-    weight and vector_u gets torch's u: both frameworks' u is the left singular vector over the
-    output channels, so training resumes the official power iteration."""
-    if isinstance(sn.layer, keras.layers.Conv2DTranspose):
-        raise ConversionError(f"{sd.prefix}: spectral norm on a transposed conv is not supported")
-    load_conv(sn.layer, sd, weight=spectral_normalized_weight(sd))
-    _assign(sn.vector_u, sd.take("weight_u")[None, :], f"{sd.prefix}.weight_u")
+                                  f"{np.max(np.abs(given - ours)):.3g}")
 
 
 def load_conv(conv: keras.layers.Layer, sd: StateDictView, transpose: bool = False,
               weight: np.ndarray | None = None) -> None:
     """Loads `weight` (+ `bias`) into a Conv2D ([O,I,kh,kw] -> [kh,kw,I,O]) or Conv2DTranspose
     ([I,O,kh,kw] -> [kh,kw,O,I]: both frameworks define it as the gradient of a conv, so no flip).
-    `weight` replaces the `weight` key (a spectral-norm conv's normalised weight)."""
+    `weight` replaces the `weight` key (a spectral-norm conv's weight_orig)."""
     w = sd.take("weight") if weight is None else weight
     kernel = w.transpose(2, 3, 1, 0)
     _assign(conv.kernel, kernel, f"{sd.prefix}.weight")

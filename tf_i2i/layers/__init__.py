@@ -9,9 +9,10 @@ from tf_i2i.layers.padding import Pad2D
 from tf_i2i.layers.pooling import AvgPoolExcludePad
 from tf_i2i.layers.resize import Resize, resize_images
 from tf_i2i.layers.spade import SPADE, parse_spade_norm
+from tf_i2i.layers.spectral_norm import SpectralNorm
 
 __all__ = [
     "AvgPoolExcludePad", "ConvBlock", "ImagePool", "InstanceAveragePool", "InstanceBoundary", "InstanceNorm",
-    "LayerNorm", "LeakyReLU", "Pad2D", "Resize", "SPADE",
+    "LayerNorm", "LeakyReLU", "Pad2D", "Resize", "SPADE", "SpectralNorm",
     "batch_norm", "make_activation", "make_norm", "parse_spade_norm", "resize_images",
 ]

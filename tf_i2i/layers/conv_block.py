@@ -8,6 +8,7 @@ import tensorflow as tf
 from tf_i2i.layers.activations import make_activation
 from tf_i2i.layers.normalization import make_norm
 from tf_i2i.layers.padding import Pad2D
+from tf_i2i.layers.spectral_norm import SpectralNorm
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
@@ -45,7 +46,7 @@ class ConvBlock(keras.layers.Layer):
         conv_cls = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
         conv = conv_cls(filters, kernel_size, strides=strides, padding="valid", use_bias=use_bias,
                         name="conv", **sub)
-        self.conv = keras.layers.SpectralNormalization(conv, name="sn", **sub) if spectral_norm else conv
+        self.conv = SpectralNorm(conv, name="sn", **sub) if spectral_norm else conv
         self.norm = make_norm(norm, name="norm", **sub)
         self.act = make_activation(activation, name="act", **sub)
 

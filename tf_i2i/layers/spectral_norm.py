@@ -1,0 +1,105 @@
+"""Spectral normalisation as torch.nn.utils.spectral_norm does it, for Conv2D and Dense.
+
+keras.layers.SpectralNormalization writes W / sigma back into the kernel on every training call, so
+the optimiser updates an already normalised kernel (a projection) and no gradient flows through
+sigma; it also keeps only u. Torch instead keeps the raw weight (`weight_orig`) as the parameter,
+keeps both singular vectors u, v as buffers, and computes weight = weight_orig / sigma in every
+forward pass with the gradient through sigma. This wrapper does the latter, so official SPADE
+checkpoints load as they are (weight_orig, weight_u, weight_v) and training follows the official
+code. No variable but u and v is written in the forward pass.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import ops
+
+
+def _normalize(x, eps: float):
+    """torch.nn.functional.normalize of a vector: x / max(||x||, eps)."""
+    return x / ops.maximum(ops.sqrt(ops.sum(ops.square(x))), eps)
+
+
+@keras.saving.register_keras_serializable(package="tf_i2i")
+class SpectralNorm(keras.layers.Wrapper):
+    """Wraps a Conv2D or Dense: its `kernel` stays the trainable, unnormalised weight_orig and
+    each call uses kernel / sigma with sigma = v . (W u), W = the kernel as an [in, out] matrix
+    (torch's [out, in] weight_mat transposed, so this is torch's u . (W v)).
+
+    training=True runs `power_iterations` steps (v = normalize(W u), u = normalize(W^T v), no
+    gradient) and stores u, v first; otherwise the stored u, v are used unchanged (torch eval).
+    v follows the order of `reshape(kernel, [-1, out])` (kh, kw, in for a conv), not torch's
+    (in, kh, kw): the converter permutes it.
+
+    The wrapper does not autocast, so under mixed precision sigma is computed from the float32
+    kernel; inputs, the normalised kernel and the bias are cast to the compute dtype explicitly.
+    """
+
+    def __init__(self, layer: keras.layers.Layer, power_iterations: int = 1, eps: float = 1e-12, **kwargs):
+        if type(layer) not in (keras.layers.Conv2D, keras.layers.Dense):
+            raise ValueError(f"SpectralNorm wraps a Conv2D or Dense only, not {type(layer).__name__} "
+                             "(a transposed conv's kernel has its output channels on another axis)")
+        if isinstance(layer, keras.layers.Conv2D) and layer.data_format != "channels_last":
+            raise ValueError("SpectralNorm supports channels_last convs only")
+        if power_iterations < 1:
+            raise ValueError(f"power_iterations must be >= 1, got {power_iterations}")
+        super().__init__(layer, autocast=False, **kwargs)
+        self.power_iterations = power_iterations
+        self.eps = eps
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        rows, cols = self._matrix_shape()
+        # Variables (not layer outputs) written in replica context: every replica computes the same
+        # u, v from the same mirrored kernel, so the first replica's value is the value.
+        common = dict(trainable=False, dtype="float32", aggregation="only_first_replica")
+        self.u = self.add_weight(shape=(cols,), initializer=self._unit_normal, name="u", **common)
+        self.v = self.add_weight(shape=(rows,), initializer=self._unit_normal, name="v", **common)
+
+    def _unit_normal(self, shape, dtype=None):
+        """torch's init of u and v: normal(0, 1), then normalised."""
+        return _normalize(keras.initializers.RandomNormal(stddev=1.0)(shape, dtype=dtype), self.eps)
+
+    def _matrix_shape(self) -> tuple[int, int]:
+        shape = tuple(self.layer.kernel.shape)
+        return math.prod(shape[:-1]), shape[-1]
+
+    def normalized_kernel(self, training: bool = False):
+        """weight_orig / sigma in float32 (updating u and v first when training)."""
+        kernel = ops.convert_to_tensor(self.layer.kernel)
+        w = ops.reshape(kernel, self._matrix_shape())
+        u, v = ops.convert_to_tensor(self.u), ops.convert_to_tensor(self.v)
+        if training:
+            w_const = ops.stop_gradient(w)
+            for _ in range(self.power_iterations):
+                v = _normalize(ops.matmul(w_const, u), self.eps)
+                u = _normalize(ops.matmul(v, w_const), self.eps)
+            self.u.assign(u)
+            self.v.assign(v)
+        sigma = ops.sum(u * ops.matmul(v, w))
+        return kernel / sigma
+
+    def call(self, inputs, training=None):
+        dtype = self.compute_dtype
+        inputs = ops.cast(inputs, dtype)
+        kernel = ops.cast(self.normalized_kernel(bool(training)), dtype)
+        if isinstance(self.layer, keras.layers.Conv2D):
+            outputs = self.layer.convolution_op(inputs, kernel)
+        else:
+            outputs = ops.matmul(inputs, kernel)
+        if self.layer.use_bias:
+            outputs = outputs + ops.cast(self.layer.bias, dtype)
+        return outputs if self.layer.activation is None else self.layer.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        return self.layer.compute_output_shape(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "power_iterations": self.power_iterations, "eps": self.eps}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        # keras.layers.Wrapper.from_config pops "layer" from the caller's dict; work on a copy.
+        return super().from_config(dict(config), custom_objects=custom_objects)
