@@ -138,6 +138,7 @@ def test_two_replicas_update_kernel_u_v_like_one_device():
     assert proc.returncode == 0 and lines, proc.stderr[-4000:]
     r = json.loads(lines[-1][len("RESULTS "):])
     assert r["replicas"] == 2
-    assert min(r["update"].values()) > 1e-2, r  # the step moved kernel, u and v
+    # The step moved the kernel, and u, v with it (they start converged, so they move less).
+    assert r["update"]["kernel"] > 1e-2 and min(r["update"]["u"], r["update"]["v"]) > 1e-4, r
     assert max(r["diff"].values()) < 1e-5, r
     assert max(r["copy_spread"].values()) == 0, r  # both replicas' copies of u, v were written

@@ -14,7 +14,11 @@ from __future__ import annotations
 import math
 
 import keras
+import tensorflow as tf
 from keras import ops
+
+
+INITIAL_POWER_ITERATIONS = 20
 
 
 def _normalize(x, eps: float):
@@ -57,6 +61,20 @@ class SpectralNorm(keras.layers.Wrapper):
         common = dict(trainable=False, dtype="float32", aggregation="only_first_replica")
         self.u = self.add_weight(shape=(cols,), initializer=self._unit_normal, name="u", **common)
         self.v = self.add_weight(shape=(rows,), initializer=self._unit_normal, name="v", **common)
+        if tf.executing_eagerly():
+            self._converge_initial_vectors()
+
+    def _converge_initial_vectors(self) -> None:
+        """Unlike torch's random start, u and v begin as the initial kernel's singular vectors, so
+        an untrained layer's inference output is already normalised (with random u, v it can be
+        100x too large). Converted official weights overwrite u and v."""
+        w = ops.reshape(ops.convert_to_tensor(self.layer.kernel), self._matrix_shape())
+        u = ops.convert_to_tensor(self.u)
+        for _ in range(INITIAL_POWER_ITERATIONS):
+            v = _normalize(ops.matmul(w, u), self.eps)
+            u = _normalize(ops.matmul(v, w), self.eps)
+        self.u.assign(u)
+        self.v.assign(v)
 
     def _unit_normal(self, shape, dtype=None):
         """torch's init of u and v: normal(0, 1), then normalised."""
