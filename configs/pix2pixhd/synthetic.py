@@ -4,7 +4,7 @@ The VGG loss is off: VGG19 would cost more than the whole generator at this size
 cached ImageNet weights it could only be random).
 """
 
-from tf_i2i.config_utils import load_sibling
+from tf_i2i.config_utils import load_sibling, use_small_synthetic_run
 from tf_i2i.data.synthetic_scene import NUM_CLASSES
 
 
@@ -16,20 +16,7 @@ def get_config():
     m.encoder.update(nef=8, n_downsample_E=2)
     m.loss.vgg_loss = False
     m.loss.vgg_weights = "random"
-    c.data.source = "synthetic"
+    use_small_synthetic_run(c)
     c.data.num_classes = NUM_CLASSES
-    c.data.synthetic.num_images = 256
-    c.data.synthetic.image_size = 72
     c.data.preprocess = "resize_and_crop"
-    c.data.load_size = 72
-    c.data.crop_size = 64
-    c.train.batch_size = 4
-    c.train.num_steps = 1500
-    c.train.log_every = 50
-    c.train.sample_every = 250
-    c.train.checkpoint_every = 250
-    c.optim.constant_steps = 1000
-    c.optim.decay_steps = 500
-    c.export.height = 64
-    c.export.width = 64
     return c

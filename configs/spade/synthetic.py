@@ -3,7 +3,7 @@ for a CPU in minutes. The image encoder is on (use_vae) so multimodal synthesis 
 VGG loss is off (VGG19 would cost more than the networks here, and uncached it is only random).
 """
 
-from tf_i2i.config_utils import load_sibling
+from tf_i2i.config_utils import load_sibling, use_small_synthetic_run
 from tf_i2i.data.synthetic_scene import NUM_CLASSES
 
 
@@ -14,21 +14,8 @@ def get_config():
     m.discriminator.update(ndf=16)
     m.loss.vgg_loss = False
     m.loss.vgg_weights = "random"
-    c.data.source = "synthetic"
+    use_small_synthetic_run(c)
     c.data.num_classes = NUM_CLASSES
     c.data.dontcare_label = -1
     c.data.use_instance = True
-    c.data.synthetic.num_images = 256
-    c.data.synthetic.image_size = 72
-    c.data.load_size = 72
-    c.data.crop_size = 64
-    c.train.batch_size = 4
-    c.train.num_steps = 1500
-    c.train.log_every = 50
-    c.train.sample_every = 250
-    c.train.checkpoint_every = 250
-    c.optim.constant_steps = 1000
-    c.optim.decay_steps = 500
-    c.export.height = 64
-    c.export.width = 64
     return c
