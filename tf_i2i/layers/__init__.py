@@ -1,5 +1,6 @@
 """Custom Keras layers: each serializable (get_config), mixed-precision safe and TFLite-builtin friendly."""
 
+from tf_i2i.layers.adain import AdaIN
 from tf_i2i.layers.activations import LeakyReLU, make_activation
 from tf_i2i.layers.conv_block import ConvBlock
 from tf_i2i.layers.image_pool import ImagePool
@@ -12,7 +13,7 @@ from tf_i2i.layers.spade import SPADE, parse_spade_norm
 from tf_i2i.layers.spectral_norm import SpectralNorm
 
 __all__ = [
-    "AvgPoolExcludePad", "ConvBlock", "ImagePool", "InstanceAveragePool", "InstanceBoundary", "InstanceNorm",
+    "AdaIN", "AvgPoolExcludePad", "ConvBlock", "ImagePool", "InstanceAveragePool", "InstanceBoundary", "InstanceNorm",
     "LayerNorm", "LeakyReLU", "Pad2D", "Resize", "SPADE", "SpectralNorm",
     "batch_norm", "make_activation", "make_norm", "parse_spade_norm", "resize_images",
 ]

@@ -43,6 +43,21 @@ class LeakyReLU(keras.layers.Layer):
         return {**super().get_config(), "negative_slope": self.negative_slope}
 
 
+@keras.saving.register_keras_serializable(package="tf_i2i")
+class PReLU(keras.layers.Layer):
+    """max(x, 0) + alpha * min(x, 0) with ONE learned slope for every channel and any input rank, as
+    torch's nn.PReLU() (0.25 at first), so MUNIT's conv and linear blocks load official slopes."""
+
+    def build(self, input_shape):
+        self.alpha = self.add_weight(shape=(), initializer=keras.initializers.Constant(0.25), name="alpha")
+
+    def call(self, x):
+        return tf.nn.relu(x) - tf.cast(self.alpha, x.dtype) * tf.nn.relu(-x)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
 def make_activation(kind: str, name: str | None = None, dtype=None) -> keras.layers.Layer | None:
     """Returns the activation layer for `kind` (None for 'none'); 'lrelu' is LeakyReLU(0.2)."""
     if kind == "none":
@@ -50,8 +65,7 @@ def make_activation(kind: str, name: str | None = None, dtype=None) -> keras.lay
     if kind == "lrelu":
         return LeakyReLU(0.2, name=name, dtype=dtype)
     if kind == "prelu":
-        return keras.layers.PReLU(shared_axes=[1, 2], alpha_initializer=keras.initializers.Constant(0.25),
-                                  name=name, dtype=dtype)
+        return PReLU(name=name, dtype=dtype)
     if kind in ("relu", "selu", "tanh", "sigmoid"):
         return keras.layers.Activation(kind, name=name, dtype=dtype)
     raise ValueError(f"unknown activation {kind!r}; expected one of {ACTIVATIONS}")

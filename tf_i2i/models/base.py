@@ -48,11 +48,11 @@ class GANModel(keras.Model):
 
     @property
     def g_variables(self) -> list:
-        return [v for net in self.generator_networks() for v in net.trainable_variables]
+        return _unique(v for net in self.generator_networks() for v in net.trainable_variables)
 
     @property
     def d_variables(self) -> list:
-        return [v for net in self.discriminator_networks() for v in net.trainable_variables]
+        return _unique(v for net in self.discriminator_networks() for v in net.trainable_variables)
 
     def build_all(self, batch: dict[str, tf.Tensor]) -> None:
         """Creates every variable (networks, pools, optimizer slots) from one batch.
@@ -79,9 +79,14 @@ class GANModel(keras.Model):
 
     @staticmethod
     def apply(optimizer: keras.optimizers.Optimizer, tape: tf.GradientTape, loss: tf.Tensor,
-              variables: list) -> None:
-        """One optimizer step on `variables` from the gradient of `loss` recorded on `tape`."""
+              variables: list, weight_decay: float = 0.0) -> None:
+        """One optimizer step on `variables` from the gradient of `loss` recorded on `tape`.
+
+        `weight_decay` adds weight_decay * w to each gradient, as torch.optim.Adam(weight_decay=...)
+        does (an L2 penalty, not AdamW's decoupled decay); MUNIT and UNIT train with 1e-4."""
         grads = tape.gradient(loss, variables)
+        if weight_decay:
+            grads = [g + weight_decay * tf.cast(v, g.dtype) for g, v in zip(grads, variables)]
         optimizer.apply_gradients(zip(grads, variables))
 
     def learning_rates(self) -> dict[str, tf.Tensor]:
@@ -137,6 +142,16 @@ def weights_by_path(network: keras.Model) -> dict:
     if len(by_path) != len(network.weights):
         raise ValueError(f"{network.name}: weight paths are not unique, so a checkpoint could not tell them apart")
     return by_path
+
+
+def _unique(variables) -> list:
+    """Variables in order, each once: networks may share layers (UNIT's tied blocks)."""
+    seen, out = set(), []
+    for v in variables:
+        if id(v) not in seen:
+            seen.add(id(v))
+            out.append(v)
+    return out
 
 
 def _current_lr(optimizer: keras.optimizers.Optimizer) -> tf.Tensor:

@@ -6,7 +6,9 @@ import keras
 import tensorflow as tf
 
 from tf_i2i.layers import AvgPoolExcludePad
-from tf_i2i.nets.patchgan import NLayerDiscriminator
+from tf_i2i.nets.patchgan import NLayerDiscriminator, StridedPatchDiscriminator
+
+ARCHITECTURES = ("pix2pixhd", "munit")
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
@@ -19,21 +21,35 @@ class MultiscaleDiscriminator(keras.Model):
     list of every block's output, the last being the patch prediction; with get_interm_feat=False
     only the prediction. `use_sigmoid` ends each prediction with a sigmoid. SPADE's variant:
     use_bias=False (normed middle convs only), spectral_norm_ends=False, n_layers = n_layers_D - 1.
+
+    architecture='munit' is MUNIT/UNIT's MsImageDis instead: each scale a StridedPatchDiscriminator
+    (n_layers k4s2 blocks, 1x1 logits) with the official `munit_norm`, `activ` and `pad_type`
+    strings; the pix2pixHD-only options (use_sigmoid, spectral_norm, use_bias, max_filters) are unused.
     """
 
     def __init__(self, ndf: int = 64, n_layers: int = 3, norm: str = "instance", use_sigmoid: bool = False,
                  num_D: int = 3, get_interm_feat: bool = True, spectral_norm: bool = False,
-                 use_bias: bool = True, max_filters: int = 512, spectral_norm_ends: bool = True, **kwargs):
+                 use_bias: bool = True, max_filters: int = 512, spectral_norm_ends: bool = True,
+                 architecture: str = "pix2pixhd", munit_norm: str = "none", activ: str = "lrelu",
+                 pad_type: str = "reflect", **kwargs):
         super().__init__(**kwargs)
+        if architecture not in ARCHITECTURES:
+            raise ValueError(f"unknown discriminator architecture {architecture!r}; expected one of {ARCHITECTURES}")
+        self.architecture, self.munit_norm, self.activ, self.pad_type = architecture, munit_norm, activ, pad_type
         self.ndf, self.n_layers, self.norm_kind, self.use_sigmoid = ndf, n_layers, norm, use_sigmoid
         self.num_D, self.get_interm_feat, self.spectral_norm = num_D, get_interm_feat, spectral_norm
         self.use_bias, self.max_filters, self.spectral_norm_ends = use_bias, max_filters, spectral_norm_ends
-        self.scales = [NLayerDiscriminator(ndf, n_layers, norm, spectral_norm=spectral_norm, padding=2,
-                                           use_bias=use_bias, max_filters=max_filters,
-                                           spectral_norm_ends=spectral_norm_ends,
-                                           use_sigmoid=use_sigmoid, name=f"scale{i}", dtype=self.dtype_policy)
-                       for i in range(num_D)]
+        self.scales = [self._scale(f"scale{i}") for i in range(num_D)]
         self.downsample = AvgPoolExcludePad(3, 2, 1, name="downsample", dtype=self.dtype_policy)
+
+    def _scale(self, name: str) -> keras.Model:
+        if self.architecture == "munit":
+            return StridedPatchDiscriminator(self.ndf, self.n_layers, self.munit_norm, self.activ, self.pad_type,
+                                             name=name, dtype=self.dtype_policy)
+        return NLayerDiscriminator(self.ndf, self.n_layers, self.norm_kind, spectral_norm=self.spectral_norm,
+                                   padding=2, use_bias=self.use_bias, max_filters=self.max_filters,
+                                   spectral_norm_ends=self.spectral_norm_ends, use_sigmoid=self.use_sigmoid,
+                                   name=name, dtype=self.dtype_policy)
 
     def build(self, input_shape):
         shape = tuple(input_shape)
@@ -56,4 +72,13 @@ class MultiscaleDiscriminator(keras.Model):
                 "use_sigmoid": self.use_sigmoid, "num_D": self.num_D,
                 "get_interm_feat": self.get_interm_feat, "spectral_norm": self.spectral_norm,
                 "use_bias": self.use_bias, "max_filters": self.max_filters,
-                "spectral_norm_ends": self.spectral_norm_ends, "name": self.name}
+                "spectral_norm_ends": self.spectral_norm_ends, "architecture": self.architecture,
+                "munit_norm": self.munit_norm, "activ": self.activ, "pad_type": self.pad_type, "name": self.name}
+
+
+def ms_image_discriminator(dim: int = 64, n_layer: int = 4, norm: str = "none", activ: str = "lrelu",
+                           num_scales: int = 3, pad_type: str = "reflect", get_interm_feat: bool = True,
+                           name: str | None = None) -> MultiscaleDiscriminator:
+    """MUNIT/UNIT's MsImageDis from its official `dis` options (raw logits per scale; LSGAN by default)."""
+    return MultiscaleDiscriminator(dim, n_layer, num_D=num_scales, get_interm_feat=get_interm_feat,
+                                   architecture="munit", munit_norm=norm, activ=activ, pad_type=pad_type, name=name)

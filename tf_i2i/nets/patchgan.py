@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 
 from tf_i2i.layers import ConvBlock
+from tf_i2i.nets.munit_options import conv_block_options
 
 
 class BlockStackDiscriminator(keras.Model):
@@ -88,3 +89,25 @@ class PixelDiscriminator(BlockStackDiscriminator):
 
     def get_config(self):
         return {"ndf": self.ndf, "norm": self.norm_kind, "name": self.name}
+
+
+@keras.saving.register_keras_serializable(package="tf_i2i")
+class StridedPatchDiscriminator(BlockStackDiscriminator):
+    """MUNIT/UNIT's one-scale discriminator: k4s2 conv + act (no norm), (n_layers - 1) x [k4s2 conv
+    doubling the width, norm, act], a 1x1 conv to raw logits. Every conv has a bias and pads by 1 with
+    `pad_type`; norm/activ/pad_type are the official strings ('none'/'bn'/'in'/'ln'/'sn', ...)."""
+
+    def __init__(self, dim: int = 64, n_layers: int = 4, norm: str = "none", activ: str = "lrelu",
+                 pad_type: str = "reflect", **kwargs):
+        super().__init__(**kwargs)
+        self.dim, self.n_layers, self.norm_kind, self.activ, self.pad_type = dim, n_layers, norm, activ, pad_type
+        sub = {"dtype": self.dtype_policy}
+        self.blocks = [ConvBlock(dim, 4, strides=2, padding=1, name="block0",
+                                 **conv_block_options("none", activ, pad_type), **sub)]
+        self.blocks += [ConvBlock(dim * 2 ** n, 4, strides=2, padding=1, name=f"block{n}",
+                                  **conv_block_options(norm, activ, pad_type), **sub) for n in range(1, n_layers)]
+        self.blocks.append(ConvBlock(1, 1, name="logits", dtype="float32"))
+
+    def get_config(self):
+        return {"dim": self.dim, "n_layers": self.n_layers, "norm": self.norm_kind, "activ": self.activ,
+                "pad_type": self.pad_type, "name": self.name}

@@ -1,0 +1,97 @@
+"""What MUNIT and UNIT share: two generators (one per domain), two MsImageDis discriminators, the
+official iteration (discriminator update, then generator update) and their GAN losses."""
+
+from __future__ import annotations
+
+import keras
+import ml_collections
+import tensorflow as tf
+
+from tf_i2i import losses
+from tf_i2i.models.base import GANModel
+from tf_i2i.nets import ms_image_discriminator
+
+# Official dis.gan_type -> our GAN mode (nsgan = sigmoid cross-entropy on raw logits).
+GAN_TYPES = {"lsgan": "lsgan", "nsgan": "vanilla"}
+
+
+class TwoDomainModel(GANModel):
+    """Unpaired batches {'A': [B,H,W,input_nc], 'B': [B,H,W,output_nc]}; gen_a / dis_a belong to
+    domain A, gen_b / dis_b to domain B (the official names).
+
+    cfg.weight_decay is the official optimiser weight_decay (an L2 term in both updates, see
+    GANModel.apply). Subclasses create gen_a and gen_b in `make_generators`, give the fakes the discriminators see
+    in `discriminator_fakes` and the generator objective in `generator_terms`. The multi-scale GAN
+    losses are summed over scales as the official calc_dis_loss / calc_gen_loss do.
+    """
+
+    def __init__(self, cfg: ml_collections.ConfigDict, **kwargs):
+        super().__init__(**kwargs)
+        self.cfg = cfg
+        d = cfg.discriminator
+        if d.gan_type not in GAN_TYPES:
+            raise ValueError(f"unknown discriminator.gan_type {d.gan_type!r}; expected one of {sorted(GAN_TYPES)}")
+        self.gan_mode = GAN_TYPES[d.gan_type]
+
+        def dis(name: str) -> keras.Model:
+            return ms_image_discriminator(d.dim, d.n_layer, d.norm, d.activ, d.num_scales, d.pad_type,
+                                          get_interm_feat=False, name=name)
+
+        self.gen_a, self.gen_b = self.make_generators()
+        self.dis_a, self.dis_b = dis("dis_a"), dis("dis_b")
+
+    def make_generators(self) -> tuple[keras.Model, keras.Model]:
+        raise NotImplementedError
+
+    def discriminator_fakes(self, real_a: tf.Tensor, real_b: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        """(fake A, fake B) for the discriminator update, made in training mode."""
+        raise NotImplementedError
+
+    def generator_terms(self, real_a: tf.Tensor, real_b: tf.Tensor) -> dict[str, tf.Tensor]:
+        """Weighted per-example loss terms of the generator update (their sum is minimised)."""
+        raise NotImplementedError
+
+    def generator_networks(self) -> list[keras.Model]:
+        return [self.gen_a, self.gen_b]
+
+    def discriminator_networks(self) -> list[keras.Model]:
+        return [self.dis_a, self.dis_b]
+
+    def build_networks(self, batch):
+        fake_a, fake_b = self.discriminator_fakes(batch["A"], batch["B"])
+        self.dis_a(fake_a, training=False)
+        self.dis_b(fake_b, training=False)
+
+    # -- losses ---------------------------------------------------------------------------------
+
+    def dis_loss(self, dis: keras.Model, fake: tf.Tensor, real: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        """(fake term, real term) of one discriminator, per example (official calc_dis_loss)."""
+        fake_term = losses.multiscale_gan_loss(dis(tf.stop_gradient(fake), training=True), False, self.gan_mode)
+        real_term = losses.multiscale_gan_loss(dis(real, training=True), True, self.gan_mode)
+        return fake_term, real_term
+
+    def adversarial_loss(self, dis: keras.Model, fake: tf.Tensor) -> tf.Tensor:
+        """The generator's GAN term for `fake` judged by `dis` (official calc_gen_loss)."""
+        return losses.multiscale_gan_loss(dis(fake, training=True), True, self.gan_mode, for_discriminator=False)
+
+    # -- training -------------------------------------------------------------------------------
+
+    def train_step(self, batch):
+        """The official iteration: dis_update on fresh fakes, then gen_update (its own fakes)."""
+        real_a, real_b = batch["A"], batch["B"]
+        wd, gan_w = self.cfg.weight_decay, self.cfg.loss.gan_w
+        lrs = self.learning_rates()
+        with tf.GradientTape() as d_tape:
+            fake_a, fake_b = self.discriminator_fakes(real_a, real_b)
+            d_a_fake, d_a_real = self.dis_loss(self.dis_a, fake_a, real_a)
+            d_b_fake, d_b_real = self.dis_loss(self.dis_b, fake_b, real_b)
+            d_loss = self.reduce_loss(gan_w * (d_a_fake + d_a_real + d_b_fake + d_b_real))
+        self.apply(self.d_optimizer, d_tape, d_loss, self.d_variables, wd)
+        with tf.GradientTape() as g_tape:
+            terms = self.generator_terms(real_a, real_b)
+            g_loss = self.reduce_loss(tf.add_n(list(terms.values())))
+        self.apply(self.g_optimizer, g_tape, g_loss, self.g_variables, wd)
+        logs = {name: tf.reduce_mean(value) for name, value in terms.items()}
+        logs.update(d_a_real=tf.reduce_mean(d_a_real), d_a_fake=tf.reduce_mean(d_a_fake),
+                    d_b_real=tf.reduce_mean(d_b_real), d_b_fake=tf.reduce_mean(d_b_fake))
+        return {**logs, **lrs}
