@@ -12,19 +12,16 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import keras
 import ml_collections
 import tensorflow as tf
 from absl import logging
 
 from tf_i2i import losses
-from tf_i2i.layers import InstanceBoundary
-from tf_i2i.models.base import GANModel
 from tf_i2i.models.pix2pixhd.networks import FeatureEncoder, GlobalGenerator, LocalEnhancer
 from tf_i2i.models.pix2pixhd.pretrained import load_global_stage
-from tf_i2i.models.semantic_input import semantic_input, shown_labels
+from tf_i2i.models.semantic_input import shown_labels
+from tf_i2i.models.semantic_model import SemanticSynthesisModel
 from tf_i2i.nets import MultiscaleDiscriminator
-from tf_i2i.nets.vgg import VGG19Features
 
 if TYPE_CHECKING:  # tf_i2i.export imports the models: import it at call time
     from tf_i2i.export.endpoint import Endpoint
@@ -33,15 +30,14 @@ if TYPE_CHECKING:  # tf_i2i.export imports the models: import it at call time
 STAGES = ("global", "local")
 
 
-class Pix2PixHD(GANModel):
+class Pix2PixHD(SemanticSynthesisModel):
     """Batches are dicts {'label': int32 [B,H,W,1] (or 'label_image' float when label_nc is 0),
     'instance': int32 [B,H,W,1] (with use_instance), 'image': float [B,H,W,output_nc] in [-1, 1]}."""
 
     def __init__(self, cfg: ml_collections.ConfigDict, **kwargs):
-        super().__init__(**kwargs)
         if cfg.stage not in STAGES:
             raise ValueError(f"model.stage must be one of {STAGES}, got {cfg.stage!r}")
-        self.cfg = cfg
+        super().__init__(cfg, **kwargs)
         g, d, e = cfg.generator, cfg.discriminator, cfg.encoder
         if e.instance_feat and e.feat_num > 0 and not cfg.use_instance:
             raise ValueError("model.encoder.instance_feat pools features over instances: it needs "
@@ -58,21 +54,8 @@ class Pix2PixHD(GANModel):
         self.discriminator = MultiscaleDiscriminator(d.ndf, d.n_layers_D, d.norm, num_D=d.num_D,
                                                      get_interm_feat=cfg.loss.gan_feat_loss,
                                                      name="discriminator")
-        self.boundary = InstanceBoundary(name="boundary") if cfg.use_instance else None
-        self.vgg = None  # created by build_networks: only training needs it (and its ImageNet file)
-
-    def generator_networks(self) -> list[keras.Model]:
-        return [self.generator] + ([self.encoder] if self.encoder is not None else [])
-
-    def discriminator_networks(self) -> list[keras.Model]:
-        return [self.discriminator]
 
     # -- inputs ---------------------------------------------------------------------------------
-
-    def label_input(self, batch: dict[str, tf.Tensor]) -> tf.Tensor:
-        """The semantic input: one-hot labels (or the RGB label picture when label_nc is 0), plus the
-        instance boundary map with use_instance (Sec. 3.3), in the compute dtype."""
-        return tf.cast(semantic_input(batch, self.cfg.label_nc, boundary=self.boundary), self.compute_dtype)
 
     def feature_regions(self, batch: dict[str, tf.Tensor]) -> tf.Tensor:
         """Ids whose regions share one encoded feature: instances, or classes with label_feat."""
@@ -103,9 +86,7 @@ class Pix2PixHD(GANModel):
     def build_networks(self, batch):
         fake = self.generate(batch)
         self.discriminator(tf.concat([self.label_input(batch), tf.cast(fake, self.compute_dtype)], axis=-1))
-        if self.cfg.loss.vgg_loss and self.vgg is None:
-            self.vgg = VGG19Features(self.cfg.loss.vgg_weights, name="vgg")
-            self.vgg(tf.cast(fake, tf.float32))
+        self.build_vgg(fake)
 
     def warm_start(self) -> str | None:
         """Local stage of a fresh run: G1, E (and D when it has the same shape) from the global run."""

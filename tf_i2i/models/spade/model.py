@@ -11,31 +11,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import keras
 import ml_collections
 import tensorflow as tf
 
 from tf_i2i import losses
-from tf_i2i.layers import InstanceBoundary
 from tf_i2i.layers.spade import parse_spade_norm
-from tf_i2i.models.base import GANModel
-from tf_i2i.models.semantic_input import semantic_input, shown_labels
+from tf_i2i.models.semantic_input import shown_labels
+from tf_i2i.models.semantic_model import SemanticSynthesisModel
 from tf_i2i.models.spade.networks import (ConvEncoder, SPADEGenerator, parse_norm, reparameterize,
                                           spade_discriminator)
-from tf_i2i.nets.vgg import VGG19Features
 
 if TYPE_CHECKING:  # tf_i2i.export imports the models: import it at call time
     from tf_i2i.export.endpoint import Endpoint
 
 
-class SPADE(GANModel):
+class SPADE(SemanticSynthesisModel):
     """Batches are dicts {'label': int32 [B,H,W,1] (don't-care already mapped to label_nc),
     'instance': int32 [B,H,W,1] (with use_instance), 'image': float [B,H,W,output_nc] in [-1, 1]},
     at the generator's output size (crop_size, and crop_size / aspect_ratio high)."""
 
     def __init__(self, cfg: ml_collections.ConfigDict, **kwargs):
-        super().__init__(**kwargs)
-        self.cfg = cfg
+        super().__init__(cfg, **kwargs)
         g, d, e = cfg.generator, cfg.discriminator, cfg.encoder
         self.generator = SPADEGenerator(g.ngf, g.crop_size, g.aspect_ratio, g.num_upsampling_layers, g.use_vae,
                                         g.z_dim, output_nc=cfg.output_nc, spade_hidden=g.spade_hidden,
@@ -46,21 +42,8 @@ class SPADE(GANModel):
         self.discriminator = spade_discriminator(d.ndf, d.n_layers_D, num_D=d.num_D,
                                                  get_interm_feat=cfg.loss.gan_feat_loss, name="discriminator",
                                                  **parse_norm(d.norm_D))
-        self.boundary = InstanceBoundary(name="boundary") if cfg.use_instance else None
-        self.vgg = None  # created by build_networks: only training needs it (and its ImageNet file)
-
-    def generator_networks(self) -> list[keras.Model]:
-        return [self.generator] + ([self.encoder] if self.encoder is not None else [])
-
-    def discriminator_networks(self) -> list[keras.Model]:
-        return [self.discriminator]
 
     # -- inputs and generation ------------------------------------------------------------------
-
-    def label_input(self, batch: dict[str, tf.Tensor]) -> tf.Tensor:
-        """One-hot labels (+ the don't-care channel) (+ the instance boundary map), compute dtype."""
-        return tf.cast(semantic_input(batch, self.cfg.label_nc, self.cfg.dontcare_label, self.boundary),
-                       self.compute_dtype)
 
     def encode_style(self, image: tf.Tensor, sample: bool = True) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
         """(z, mu, logvar) of an image: z sampled around mu (training, multimodal), or mu itself."""
@@ -94,9 +77,7 @@ class SPADE(GANModel):
         label_input = self.label_input(batch)
         fake, _ = self._fake(label_input, batch["image"], training=False)
         self._discriminate(label_input, fake, batch["image"])
-        if self.cfg.loss.vgg_loss and self.vgg is None:
-            self.vgg = VGG19Features(self.cfg.loss.vgg_weights, name="vgg")
-            self.vgg(tf.cast(fake, tf.float32))
+        self.build_vgg(fake)
 
     def call(self, inputs, training=False):
         return self.generate(inputs, training=training)
