@@ -21,9 +21,6 @@ REPO = Path(__file__).resolve().parent.parent
 TRAIN_TOOL = REPO / "tools" / "train.py"
 
 _COMMON = {
-    "model.generator.ngf": 4,
-    "model.discriminator.ndf": 4,
-    "model.discriminator.n_layers_D": 1,
     "data.synthetic.num_images": 8,
     "data.synthetic.image_size": 36,
     "data.load_size": 36,
@@ -35,16 +32,23 @@ _COMMON = {
     "train.checkpoint_every": 3,
     "export.at_end": False,
 }
+# 4 filters under the option names of the pix2pix family (MUNIT/UNIT name theirs dim / n_layer)
+_NARROW = {"model.generator.ngf": 4, "model.discriminator.ndf": 4, "model.discriminator.n_layers_D": 1}
 _PER_MODEL = {
-    "pix2pix": {"model.generator.netG": "unet_5downs", "model.generator.norm": "instance",
+    "pix2pix": {**_NARROW, "model.generator.netG": "unet_5downs", "model.generator.norm": "instance",
                 "model.discriminator.norm": "instance", "model.generator.use_dropout": False,
                 "model.discriminator.netD": "n_layers"},
-    "cyclegan": {"model.generator.netG": "resnet_1blocks", "model.pool_size": 0,
+    "cyclegan": {**_NARROW, "model.generator.netG": "resnet_1blocks", "model.pool_size": 0,
                  "model.discriminator.netD": "n_layers"},
-    "pix2pixhd": {"model.generator.n_downsample_global": 2, "model.generator.n_blocks_global": 1,
+    "pix2pixhd": {**_NARROW, "model.generator.n_downsample_global": 2, "model.generator.n_blocks_global": 1,
                   "model.generator.n_blocks_local": 1, "model.discriminator.num_D": 2,
                   "model.encoder.nef": 4, "model.encoder.n_downsample_E": 2},
-    "spade": {"model.loss.vgg_weights": "random", "model.generator.spade_hidden": 8},
+    "spade": {**_NARROW, "model.loss.vgg_weights": "random", "model.generator.spade_hidden": 8},
+    "munit": {"model.generator.dim": 4, "model.generator.mlp_dim": 8, "model.generator.n_res": 1,
+              "model.discriminator.dim": 4, "model.discriminator.n_layer": 2, "model.discriminator.num_scales": 2,
+              "model.loss.recon_x_cyc_w": 0.0, "model.loss.vgg_weights": "random"},
+    "unit": {"model.generator.dim": 4, "model.generator.n_res": 1, "model.discriminator.dim": 4,
+             "model.discriminator.n_layer": 2, "model.discriminator.num_scales": 2},
 }
 
 
@@ -124,6 +128,22 @@ def fixed_batch(config, batch_size: int | None = None) -> dict:
     batch = next(iter(build_dataset(config.data, batch_size=batch_size or config.train.batch_size,
                                     seed=config.train.seed, deterministic=True)))
     return {k: v.numpy() for k, v in batch.items()}
+
+
+def fixed_batch_trainer(model: str, **overrides) -> tuple:
+    """(model, its distributed train step, an iterator repeating one fixed batch, that batch) of
+    tiny_config(model, **overrides), built from seed 0 (for tests that step one batch)."""
+    import keras
+    import tensorflow as tf
+
+    from tf_i2i.training.loop import build_trainer_state, make_train_step
+
+    config = tiny_config(model, **overrides)
+    keras.utils.set_random_seed(0)
+    batch = fixed_batch(config)
+    strategy = tf.distribute.get_strategy()
+    built = build_trainer_state(config, strategy, batch)
+    return built, make_train_step(strategy, built), iter(tf.data.Dataset.from_tensors(batch).repeat()), batch
 
 
 def snapshot(variables) -> list[np.ndarray]:

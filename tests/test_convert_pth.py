@@ -8,30 +8,18 @@ tensors as torch's .numpy() (bfloat16 widened to float32).
 """
 
 import collections
-import io
 import os
 import pickle
-import sys
-import types
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.pth_writer import FakeTorch, write_zip
 from tf_i2i.convert.pth import load_state_dict, read_pth
 from tf_i2i.convert.state_dict import ConversionError
 
 DATA = Path(__file__).resolve().parent / "data" / "pth"
-
-
-def write_zip(path: Path, data_pkl: bytes, records: dict[str, bytes] | None = None) -> Path:
-    """A torch.save-style archive: <name>/data.pkl plus raw storages <name>/data/<key>."""
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("archive/data.pkl", data_pkl)
-        for key, raw in (records or {}).items():
-            z.writestr(f"archive/data/{key}", raw)
-    return path
 
 
 @pytest.mark.parametrize("name", ["torch_zip.pth", "torch_legacy.pth"])
@@ -78,38 +66,11 @@ def test_refuses_pickled_code_without_running_it(tmp_path):
 @pytest.fixture
 def torch_like_pickle(monkeypatch):
     """dumps({name: (storage key, storage numel, offset, size, stride)}) -> a data.pkl as torch writes
-    it. Fake `torch` module names let pickle write the references without torch, so tests can craft
-    files real torch never writes (views outside their storage)."""
-    torch_mod, utils = types.ModuleType("torch"), types.ModuleType("torch._utils")
-    float_storage = type("FloatStorage", (), {"__module__": "torch"})
-
-    def rebuild(*args):
-        raise AssertionError("only pickled, never called")
-
-    rebuild.__module__, rebuild.__qualname__ = "torch._utils", "_rebuild_tensor_v2"
-    torch_mod.FloatStorage, utils._rebuild_tensor_v2 = float_storage, rebuild
-    monkeypatch.setitem(sys.modules, "torch", torch_mod)
-    monkeypatch.setitem(sys.modules, "torch._utils", utils)
-
-    class StorageRef:
-        def __init__(self, key, numel):
-            self.pid = ("storage", float_storage, key, "cpu", numel)
-
-    class TensorRef:
-        def __init__(self, key, numel, offset, size, stride):
-            self.args = (StorageRef(key, numel), offset, size, stride, False, collections.OrderedDict())
-
-        def __reduce__(self):
-            return rebuild, self.args
-
-    class Pickler(pickle.Pickler):
-        def persistent_id(self, obj):
-            return obj.pid if isinstance(obj, StorageRef) else None
+    it, so tests can craft files real torch never writes (views outside their storage)."""
+    fake = FakeTorch(monkeypatch)
 
     def dumps(spec: dict) -> bytes:
-        buf = io.BytesIO()
-        Pickler(buf, protocol=2).dump(collections.OrderedDict((k, TensorRef(*v)) for k, v in spec.items()))
-        return buf.getvalue()
+        return fake.dumps(collections.OrderedDict((k, fake.tensor("FloatStorage", *v)) for k, v in spec.items()))
 
     return dumps
 

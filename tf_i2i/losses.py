@@ -112,6 +112,35 @@ def vgg_loss(fake: tf.Tensor, real: tf.Tensor, extractor: Callable[[tf.Tensor], 
     return lambda_vgg * tf.add_n(terms)
 
 
+def instance_normalized_mse(fake_features: tf.Tensor, target_features: tf.Tensor, epsilon: float = 1e-5) -> tf.Tensor:
+    """Per example: mean squared difference of two NHWC feature maps after instance normalising each
+    (per sample and channel over H, W; biased variance; no affine), as MUNIT's compute_vgg_loss.
+
+    Normalising removes each map's channel means and scales, the statistics that carry a domain's
+    style, so the distance compares content: MUNIT's domain-invariant perceptual loss.
+    """
+    def normalize(x):
+        x = tf.cast(x, tf.float32)
+        mean, var = tf.nn.moments(x, axes=[1, 2], keepdims=True)
+        return (x - mean) * tf.math.rsqrt(var + epsilon)
+    return _per_example_mean(tf.square(normalize(fake_features) - normalize(target_features)))
+
+
+def domain_invariant_perceptual_loss(fake: tf.Tensor, target: tf.Tensor,
+                                     extractor: Callable[[tf.Tensor], tf.Tensor]) -> tf.Tensor:
+    """instance_normalized_mse of extractor(fake) and extractor(stop_gradient(target)), per example.
+
+    `extractor` takes RGB [-1, 1] (e.g. nets.vgg16.VGG16Features); one-channel images are repeated
+    to RGB. Both go through it as one batch, the same as two calls (VGG has no normalisation).
+    """
+    def rgb(x):
+        x = tf.cast(x, tf.float32)
+        return tf.repeat(x, 3, axis=-1) if x.shape[-1] == 1 else x
+    batch = tf.shape(fake)[0]
+    features = extractor(tf.concat([rgb(fake), rgb(tf.stop_gradient(target))], axis=0))
+    return instance_normalized_mse(features[:batch], tf.stop_gradient(features[batch:]))
+
+
 def kld_loss(mu: tf.Tensor, logvar: tf.Tensor, lambda_kld: float = 0.05) -> tf.Tensor:
     """KL(N(mu, exp(logvar)) || N(0, I)) of SPADE's image encoder, per example, times lambda_kld.
 

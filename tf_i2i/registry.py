@@ -8,7 +8,7 @@ from pathlib import Path
 import ml_collections
 
 from tf_i2i.config_utils import CONFIG_DIR, load_config_file
-from tf_i2i.models import SPADE, CycleGAN, GANModel, Pix2Pix, Pix2PixHD
+from tf_i2i.models import MUNIT, SPADE, UNIT, CycleGAN, GANModel, Pix2Pix, Pix2PixHD
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,6 +23,8 @@ MODELS: dict[str, ModelEntry] = {
     "cyclegan": ModelEntry(CycleGAN, CONFIG_DIR / "cyclegan" / "default.py", "trainable, fixture-checked"),
     "pix2pixhd": ModelEntry(Pix2PixHD, CONFIG_DIR / "pix2pixhd" / "default.py", "trainable, fixture-checked"),
     "spade": ModelEntry(SPADE, CONFIG_DIR / "spade" / "default.py", "trainable, fixture-checked"),
+    "munit": ModelEntry(MUNIT, CONFIG_DIR / "munit" / "default.py", "trainable"),
+    "unit": ModelEntry(UNIT, CONFIG_DIR / "unit" / "default.py", "trainable"),
 }
 
 

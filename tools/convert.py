@@ -1,4 +1,5 @@
-"""Convert official pytorch-CycleGAN-and-pix2pix and NVIDIA/pix2pixHD checkpoints (no torch needed).
+"""Convert official pytorch-CycleGAN-and-pix2pix, NVIDIA/pix2pixHD, NVlabs/MUNIT and UNIT checkpoints
+(no torch needed).
 
   python tools/convert.py --model=pix2pix --checkpoint=facades_label2photo/latest_net_G.pth --output=converted/facades
   python tools/convert.py --model=cyclegan --checkpoint=latest_net_G_A.pth
@@ -6,6 +7,9 @@
   python tools/convert.py --model=pix2pixhd --checkpoint=checkpoints/label2city/latest_net_G.pth
       [--checkpoint_e=checkpoints/label2city/latest_net_E.pth] [--checkpoint_d=checkpoints/label2city/latest_net_D.pth]
       --opt_file=checkpoints/label2city/opt.txt --output=runs/label2city
+  python tools/convert.py --model=munit --checkpoint=outputs/edges2shoes/checkpoints/gen_01000000.pt
+      [--checkpoint_d=outputs/edges2shoes/checkpoints/dis_01000000.pt] --official_config=configs/edges2shoes_folder.yaml
+      --output=converted/edges2shoes   (--model=unit likewise, with a UNIT config)
 
 Give the same network options the official model was trained with, under their official names;
 unset ones take the official defaults of --model (pix2pix: unet_256, batch norm, dropout;
@@ -20,6 +24,9 @@ tf_i2i.convert.official_checkpoint.load_converted_generators rebuilds the networ
 pix2pixhd writes a run folder (config.json, checkpoints/, options.json) for
 tools/translate.py --workdir and tools/export.py --workdir; netE is required with
 --instance_feat/--label_feat, netD is optional.
+munit/unit read the networks' options from the official YAML config (gen:, dis:, input_dim_a/b) and
+write gen_a/gen_b[/dis_a/dis_b].weights.h5 and options.json, from which
+tf_i2i.convert.official_munit.load_converted_networks rebuilds the networks.
 """
 
 import os
@@ -32,20 +39,25 @@ from absl import app, flags  # noqa: E402
 
 from tf_i2i.convert import cyclegan_pix2pix, pix2pixhd  # noqa: E402
 from tf_i2i.convert.official_checkpoint import OFFICIAL_DEFAULTS, convert_generators  # noqa: E402
+from tf_i2i.convert.official_munit import MODELS as MUNIT_UNIT, convert_munit_unit  # noqa: E402
 from tf_i2i.convert.official_pix2pixhd import OFFICIAL_OPTIONS, convert_pix2pixhd, official_options  # noqa: E402
 from tf_i2i.convert.state_dict import ConversionError  # noqa: E402
 
 PIX2PIXHD = "pix2pixhd"
-_MODEL = flags.DEFINE_enum("model", None, sorted([*OFFICIAL_DEFAULTS, PIX2PIXHD]),
+_MODEL = flags.DEFINE_enum("model", None, sorted([*OFFICIAL_DEFAULTS, PIX2PIXHD, *MUNIT_UNIT]),
                            "Official model the checkpoint is from.")
 _CHECKPOINT = flags.DEFINE_string(
     "checkpoint", None, "Generator checkpoint: pix2pix latest_net_G.pth; CycleGAN latest_net_G_A.pth "
-    "(A -> B) or a pretrained single-direction <name>.pth; pix2pixHD latest_net_G.pth (netG).")
+    "(A -> B) or a pretrained single-direction <name>.pth; pix2pixHD latest_net_G.pth (netG); "
+    "MUNIT/UNIT gen_<iter>.pt (both domains' generators).")
 _CHECKPOINT_B = flags.DEFINE_string("checkpoint_b", None, "CycleGAN only: latest_net_G_B.pth (B -> A).")
-_CHECKPOINT_D = flags.DEFINE_string("checkpoint_d", None, "pix2pixHD only: latest_net_D.pth (netD, optional).")
+_CHECKPOINT_D = flags.DEFINE_string("checkpoint_d", None, "pix2pixHD: latest_net_D.pth (netD); MUNIT/UNIT: "
+                                    "dis_<iter>.pt (both discriminators). Optional.")
 _CHECKPOINT_E = flags.DEFINE_string("checkpoint_e", None,
                                     "pix2pixHD only: latest_net_E.pth (netE, needed with instance/label features).")
 _OPT_FILE = flags.DEFINE_string("opt_file", None, "pix2pixHD only: the official run's opt.txt.")
+_OFFICIAL_CONFIG = flags.DEFINE_string("official_config", None, "MUNIT/UNIT only (required): the official run's "
+                                       "YAML config (gen:, dis:, input_dim_a, input_dim_b).")
 _NETG = flags.DEFINE_enum("netG", None, sorted([*cyclegan_pix2pix.OFFICIAL_NETG, *pix2pixhd.OFFICIAL_NETG]),
                           "Generator; default unet_256 (pix2pix) / resnet_9blocks (cyclegan) / global (pix2pixhd).")
 _NGF = flags.DEFINE_integer("ngf", 64, "Filters in the generator's first conv layer.")
@@ -63,8 +75,10 @@ _DEFINE = {bool: flags.DEFINE_boolean, int: flags.DEFINE_integer, float: flags.D
 for _name, _default in OFFICIAL_OPTIONS.items():  # the other official pix2pixHD options, under their names
     if _name not in _SHARED:
         _DEFINE[type(_default)](_name, None, f"pix2pixHD only: official --{_name} (default {_default}).")
-_PIX2PIXHD_ONLY = ["checkpoint_d", "checkpoint_e", "opt_file", *(k for k in OFFICIAL_OPTIONS if k not in _SHARED)]
-_NOT_PIX2PIXHD = ["checkpoint_b", "no_dropout"]
+_PIX2PIXHD_ONLY = ["checkpoint_e", "opt_file", *(k for k in OFFICIAL_OPTIONS if k not in _SHARED)]
+_NOT_PIX2PIXHD = ["checkpoint_b", "no_dropout", "official_config"]
+_NOT_CYCLEGAN_PIX2PIX = [*_PIX2PIXHD_ONLY, "checkpoint_d", "official_config"]
+_NOT_MUNIT_UNIT = [*_PIX2PIXHD_ONLY, *_SHARED, "checkpoint_b", "no_dropout"]
 
 
 def _reject_present(names: list[str], model: str) -> None:
@@ -84,10 +98,16 @@ def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     model = _MODEL.value
-    _reject_present(_NOT_PIX2PIXHD if model == PIX2PIXHD else _PIX2PIXHD_ONLY, model)
+    _reject_present(_NOT_PIX2PIXHD if model == PIX2PIXHD else _NOT_MUNIT_UNIT if model in MUNIT_UNIT
+                    else _NOT_CYCLEGAN_PIX2PIX, model)
+    if model in MUNIT_UNIT and not _OFFICIAL_CONFIG.present:
+        raise app.UsageError(f"--model={model} needs --official_config (the run's YAML config)")
     try:
         if model == PIX2PIXHD:
             written = _convert_pix2pixhd()
+        elif model in MUNIT_UNIT:
+            written = convert_munit_unit(model, _CHECKPOINT.value, _OFFICIAL_CONFIG.value, _OUTPUT.value,
+                                         checkpoint_d=_CHECKPOINT_D.value)
         else:
             written = convert_generators(
                 model, _CHECKPOINT.value, _OUTPUT.value, checkpoint_b=_CHECKPOINT_B.value,

@@ -39,6 +39,15 @@ SPADE runs and exports take label maps (+ --instance maps) the same way, and a s
 without --style also has a random code. The generator makes one size (config crop_size x
 crop_size / aspect_ratio): label and instance maps of another size are resized to it by nearest
 neighbour and the outputs are written at that size.
+
+MUNIT runs and exports translate images with a style code of the target domain, the same flags
+choosing it (--style takes reference pictures of the target domain); --endpoint=serve_b2a
+translates B -> A, and --resize works as for other images:
+
+  python tools/translate.py --workdir=runs/munit --input=edges/ --output=out/ --variants=4 --seed=0
+  python tools/translate.py --saved_model=runs/munit/export --input=edges/ --output=out/ --style=shoe.png
+  python tools/translate.py --workdir=runs/munit --input=shoes/ --output=out/ --endpoint=serve_b2a \
+      --style=e1.png,e2.png --interpolate=5
 """
 
 import os
@@ -56,8 +65,11 @@ from tf_i2i.export.info import read_info  # noqa: E402
 from tf_i2i.export.label_translation import (RANDOM, label_files, label_translator_from_saved_model,  # noqa: E402
                                              label_translator_from_workdir, parse_instance_clusters,
                                              translate_label_files)
+from tf_i2i.export.munit_translation import (munit_translator_from_saved_model,  # noqa: E402
+                                             munit_translator_from_workdir, styled_translators)
 from tf_i2i.export.spade_translation import (spade_translator_from_saved_model,  # noqa: E402
-                                             spade_translator_from_workdir, style_codes, translate_spade_files)
+                                             spade_translator_from_workdir, translate_spade_files)
+from tf_i2i.export.style_codes import style_codes  # noqa: E402
 from tf_i2i.export.translation import (RESIZE_MODES, saved_model_folder, translate_files,  # noqa: E402
                                        translator_from_saved_model, translator_from_workdir)
 from tf_i2i.export.workdir import load_run_config  # noqa: E402
@@ -69,7 +81,7 @@ _OUTPUT = flags.DEFINE_string("output", None, "Folder for the translated PNGs (c
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder: use its newest checkpoint.")
 _SAVED_MODEL = flags.DEFINE_string("saved_model", None,
                                    "Exported SavedModel folder (RUN/export/saved_model) or RUN/export.")
-_ENDPOINT = flags.DEFINE_string("endpoint", "serve", "serve (A->B), or serve_b2a (B->A) for CycleGAN.")
+_ENDPOINT = flags.DEFINE_string("endpoint", "serve", "serve (A->B), or serve_b2a (B->A) for CycleGAN, UNIT and MUNIT.")
 _RESIZE = flags.DEFINE_enum("resize", "multiple", RESIZE_MODES,
                             "multiple: resize to the nearest valid size and back; none: refuse other sizes.")
 _INSTANCE = flags.DEFINE_string("instance", None,
@@ -77,12 +89,14 @@ _INSTANCE = flags.DEFINE_string("instance", None,
 _CLUSTERS = flags.DEFINE_string("clusters", None, "pix2pixHD: feature clusters file (tools/encode_features.py).")
 _CLUSTER = flags.DEFINE_string("cluster", "0", f"pix2pixHD: cluster index for every class, or {RANDOM}.")
 _INSTANCE_CLUSTER = flags.DEFINE_list("instance_cluster", [], "pix2pixHD: ID:K,... cluster K for instance ID.")
-_VARIANTS = flags.DEFINE_integer("variants", 1, "pix2pixHD, SPADE: outputs per input, each with other clusters "
-                                 "(pix2pixHD) or another random style code (SPADE).")
-_SEED = flags.DEFINE_integer("seed", 0, "pix2pixHD: seed of --cluster=random; SPADE: of the random style codes.")
-_STYLE = flags.DEFINE_list("style", [], "SPADE: a photo whose style to copy, or two (a.png,b.png) with --interpolate.")
-_INTERPOLATE = flags.DEFINE_integer("interpolate", 0, "SPADE: N outputs along the line between the two --style "
-                                    "photos' codes, both ends included.")
+_VARIANTS = flags.DEFINE_integer("variants", 1, "pix2pixHD, SPADE, MUNIT: outputs per input, each with other "
+                                 "clusters (pix2pixHD) or another random style code (SPADE, MUNIT).")
+_SEED = flags.DEFINE_integer("seed", 0, "pix2pixHD: seed of --cluster=random; SPADE, MUNIT: of the random style "
+                             "codes.")
+_STYLE = flags.DEFINE_list("style", [], "SPADE, MUNIT: a picture (MUNIT: of the target domain) whose style to "
+                           "copy, or two (a.png,b.png) with --interpolate.")
+_INTERPOLATE = flags.DEFINE_integer("interpolate", 0, "SPADE, MUNIT: N outputs along the line between the two "
+                                    "--style pictures' codes, both ends included.")
 flags.mark_flags_as_required(["input", "output"])
 flags.mark_flags_as_mutual_exclusive(["workdir", "saved_model"], required=True)
 
@@ -107,19 +121,21 @@ class _Progress:
 
 
 def _model_name() -> str:
-    """The run's model name (pix2pix, cyclegan, pix2pixhd, spade) from config.json or export_info.json."""
+    """The run's model name (pix2pix, cyclegan, pix2pixhd, spade, munit, ...) from config.json or export_info.json."""
     if _WORKDIR.value:
         return load_run_config(_WORKDIR.value).model.name
     return read_info(saved_model_folder(_SAVED_MODEL.value))["model"].lower()
 
 
+def _restored(from_workdir, from_saved_model, *args):
+    """The translator of the --workdir checkpoint or of the --saved_model export (same arguments)."""
+    return from_workdir(_WORKDIR.value, *args) if _WORKDIR.value else from_saved_model(_SAVED_MODEL.value, *args)
+
+
 def _translate_labels(progress: _Progress) -> None:
     """pix2pixHD mode: label maps (+ instance maps) -> images, with cluster choices."""
     files, instances = label_files(_INPUT.value, _INSTANCE.value)
-    if _WORKDIR.value:
-        translator = label_translator_from_workdir(_WORKDIR.value, _CLUSTERS.value)
-    else:
-        translator = label_translator_from_saved_model(_SAVED_MODEL.value, _CLUSTERS.value)
+    translator = _restored(label_translator_from_workdir, label_translator_from_saved_model, _CLUSTERS.value)
     progress.total = len(files) * _VARIANTS.value
     translate_label_files(translator, files, instances, _OUTPUT.value, _CLUSTER.value,
                           parse_instance_clusters(_INSTANCE_CLUSTER.value), _VARIANTS.value, _SEED.value,
@@ -129,21 +145,24 @@ def _translate_labels(progress: _Progress) -> None:
 def _translate_styles(progress: _Progress) -> None:
     """SPADE mode: label maps (+ instance maps) -> images in random, copied or interpolated styles."""
     files, instances = label_files(_INPUT.value, _INSTANCE.value)
-    if _WORKDIR.value:
-        translator = spade_translator_from_workdir(_WORKDIR.value)
-    else:
-        translator = spade_translator_from_saved_model(_SAVED_MODEL.value)
+    translator = _restored(spade_translator_from_workdir, spade_translator_from_saved_model)
     codes = style_codes(translator, _VARIANTS.value, _STYLE.value, _INTERPOLATE.value, _SEED.value)
     progress.total = len(files) * len(codes)
     translate_spade_files(translator, files, instances, _OUTPUT.value, codes, on_done=progress)
 
 
+def _translate_munit(progress: _Progress) -> None:
+    """MUNIT mode: images -> images of the other domain in random, copied or interpolated styles."""
+    files = list_inputs(_INPUT.value)
+    translator = _restored(munit_translator_from_workdir, munit_translator_from_saved_model, _ENDPOINT.value)
+    codes = style_codes(translator, _VARIANTS.value, _STYLE.value, _INTERPOLATE.value, _SEED.value)
+    progress.total = len(files) * len(codes)
+    translate_files(styled_translators(translator, codes), files, _OUTPUT.value, _RESIZE.value, on_done=progress)
+
+
 def _translate_images(progress: _Progress) -> None:
     files = list_inputs(_INPUT.value)
-    if _WORKDIR.value:
-        translator = translator_from_workdir(_WORKDIR.value, _ENDPOINT.value)
-    else:
-        translator = translator_from_saved_model(_SAVED_MODEL.value, _ENDPOINT.value)
+    translator = _restored(translator_from_workdir, translator_from_saved_model, _ENDPOINT.value)
     progress.total = len(files)
     translate_files(translator, files, _OUTPUT.value, _RESIZE.value, on_done=progress)
 
@@ -154,7 +173,7 @@ def main(argv):
     logging.set_verbosity(logging.INFO)
     progress = _Progress()
     try:
-        modes = {"pix2pixhd": _translate_labels, "spade": _translate_styles}
+        modes = {"pix2pixhd": _translate_labels, "spade": _translate_styles, "munit": _translate_munit}
         modes.get(_model_name(), _translate_images)(progress)
     except ExportInputError as err:
         progress.interrupt()

@@ -6,7 +6,8 @@ import keras
 import numpy as np
 
 from tf_i2i.convert.state_dict import ConversionError, StateDictView
-from tf_i2i.layers import ConvBlock, InstanceNorm, LayerNorm, SpectralNorm
+from tf_i2i.layers import ConvBlock, InstanceNorm, LayerNorm, SpectralNorm, TorchLayerNorm
+from tf_i2i.layers.activations import PReLU
 
 
 def _assign(variable, value: np.ndarray, what: str) -> None:
@@ -15,26 +16,83 @@ def _assign(variable, value: np.ndarray, what: str) -> None:
     variable.assign(value.astype(np.float32))
 
 
-def load_spectral_conv(sn: SpectralNorm, sd: StateDictView) -> None:
-    """Loads an official spectral-norm Conv2d into our SpectralNorm(Conv2D), which keeps torch's
-    parametrisation: weight_orig into the kernel, weight_u into u, weight_v into v.
+def power_iteration(w: np.ndarray, u: np.ndarray, eps: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
+    """One step of MUNIT's SpectralNorm._update_u_v on torch's [out, in*kh*kw] matrix W:
+    v = W^T u / (|W^T u| + eps), then u = W v / (|W v| + eps) (float64, returned as float32)."""
+    mat = w.reshape(w.shape[0], -1).astype(np.float64)
+    v = mat.T @ u.astype(np.float64)
+    v /= np.linalg.norm(v) + eps
+    u = mat @ v
+    u /= np.linalg.norm(u) + eps
+    return u.astype(np.float32), v.astype(np.float32)
 
-    torch's v runs over weight_orig reshaped [out, in*kh*kw], i.e. in (in, kh, kw) order; ours runs
-    over the HWIO kernel reshaped [kh*kw*in, out], so it is permuted to (kh, kw, in). A fixture's
-    `weight_effective` (the weight its eval forward used) must equal our eval weight."""
-    w, u, v = sd.take("weight_orig"), sd.take("weight_u"), sd.take("weight_v")
+
+def check_weight_effective(sn: SpectralNorm, sd: StateDictView) -> None:
+    """A fixture's `weight_effective` (the weight its eval forward used) must equal our eval weight."""
+    if not sd.has("weight_effective"):
+        return
+    given = sd.take("weight_effective").transpose(2, 3, 1, 0)
+    ours = np.asarray(sn.normalized_kernel(training=False))
+    if given.shape != ours.shape:
+        raise ConversionError(f"{sd.prefix}.weight_effective: shape {given.shape} (HWIO) does not fit ours {ours.shape}")
+    if not np.allclose(given, ours, rtol=1e-5, atol=1e-6):
+        raise ConversionError(f"{sd.prefix}: weight_effective differs from our eval weight (weight / (u . W v)) "
+                              f"by {np.max(np.abs(given - ours)):.3g}")
+
+
+def load_spectral_conv(sn: SpectralNorm, sd: StateDictView, weight_key: str = "weight_orig",
+                       update_first: bool = False) -> None:
+    """Loads an official spectral-norm Conv2d into our SpectralNorm(Conv2D), which keeps torch's
+    parametrisation: the unnormalised weight (`weight_key`) into the kernel, weight_u into u,
+    weight_v into v.
+
+    torch's v runs over the weight reshaped [out, in*kh*kw], i.e. in (in, kh, kw) order; ours runs
+    over the HWIO kernel reshaped [kh*kw*in, out], so it is permuted to (kh, kw, in).
+
+    update_first=True is MUNIT's own wrapper (key weight_bar), which runs one power iteration on
+    every forward call, eval included, before normalising: that step is applied here, so our eval
+    weight is the one the official forward uses on its next call."""
+    w, u, v = sd.take(weight_key), sd.take("weight_u"), sd.take("weight_v")
+    out_c, in_c, kh, kw = w.shape
+    if u.shape != (out_c,) or v.shape != (in_c * kh * kw,):
+        raise ConversionError(f"{sd.prefix}: weight_u {u.shape} / weight_v {v.shape} do not fit "
+                              f"{weight_key} {w.shape}")
+    if update_first:
+        u, v = power_iteration(w, u)
     load_conv(sn.layer, sd, weight=w)
     _assign(sn.u, u, f"{sd.prefix}.weight_u")
-    _, in_c, kh, kw = w.shape
-    if v.shape != (in_c * kh * kw,):
-        raise ConversionError(f"{sd.prefix}.weight_v: shape {v.shape} does not fit weight_orig {w.shape}")
     _assign(sn.v, v.reshape(in_c, kh, kw).transpose(1, 2, 0).reshape(-1), f"{sd.prefix}.weight_v")
-    if sd.has("weight_effective"):
-        given = sd.take("weight_effective").transpose(2, 3, 1, 0)
-        ours = np.asarray(sn.normalized_kernel(training=False))
-        if not np.allclose(given, ours, rtol=1e-5, atol=1e-6):
-            raise ConversionError(f"{sd.prefix}: weight_effective differs from weight_orig / (u . W v) by "
-                                  f"{np.max(np.abs(given - ours)):.3g}")
+    check_weight_effective(sn, sd)
+
+
+def load_buffered_spectral_conv(sn: SpectralNorm, sd: StateDictView) -> None:
+    """Loads a conv under the spectral norm that DRIT/MDMM copied from torch 0.5: keys weight_orig
+    (the parameter), weight_u and `weight`, a buffer its eval forward uses as it is (weight_orig /
+    sigma as of the last training forward; weight_orig itself in a module never run in training
+    mode). There is no weight_v.
+
+    We give exactly that eval weight and keep the training parametrisation: kernel = s * weight,
+    s the least-squares scale of `weight` onto weight_orig (so kernel = weight_orig whenever the
+    buffer is a scaled weight_orig, i.e. unless an optimiser step came after the last forward),
+    u = weight_u, and v chosen so that sigma = v . (W u) = s. Training then runs the official power
+    iteration from u (it recomputes v first)."""
+    w_orig, w_eval, u = sd.take("weight_orig"), sd.take("weight"), sd.take("weight_u")
+    if w_eval.shape != w_orig.shape or w_orig.ndim != 4 or u.shape != (w_orig.shape[0],):
+        raise ConversionError(f"{sd.prefix}: weight {w_eval.shape} / weight_u {u.shape} do not fit "
+                              f"weight_orig {w_orig.shape}")
+    w_eval64 = w_eval.astype(np.float64)
+    scale = float(np.vdot(w_eval64, w_orig) / max(np.vdot(w_eval64, w_eval64), 1e-300))
+    if not np.isfinite(scale) or scale <= 0:
+        raise ConversionError(f"{sd.prefix}: the eval weight is not a positive multiple of weight_orig")
+    kernel = scale * w_eval64
+    load_conv(sn.layer, sd, weight=kernel)
+    mat = kernel.transpose(2, 3, 1, 0).reshape(-1, kernel.shape[0])  # our [kh*kw*in, out] matrix
+    wu = mat @ u.astype(np.float64)
+    if not np.vdot(wu, wu) > 0:
+        raise ConversionError(f"{sd.prefix}.weight_u: W u is zero, so no sigma can be set")
+    _assign(sn.u, u, f"{sd.prefix}.weight_u")
+    _assign(sn.v, wu * (scale / np.vdot(wu, wu)), f"{sd.prefix} (v)")
+    check_weight_effective(sn, sd)
 
 
 def load_conv(conv: keras.layers.Layer, sd: StateDictView, transpose: bool = False,
@@ -57,8 +115,18 @@ def load_dense(dense: keras.layers.Dense, sd: StateDictView) -> None:
     _assign(dense.bias, sd.take("bias"), f"{sd.prefix}.bias")
 
 
+def load_activation(act: keras.layers.Layer | None, sd: StateDictView) -> None:
+    """nn.PReLU() has one learned slope, `weight` of shape [1]; the other activations have none."""
+    if isinstance(act, PReLU):
+        w = sd.take("weight")
+        if w.shape != (1,):
+            raise ConversionError(f"{sd.prefix}.weight: official PReLU slopes {w.shape} do not fit our single "
+                                  "slope (nn.PReLU() without num_parameters)")
+        _assign(act.alpha, w.reshape(()), f"{sd.prefix}.weight")
+
+
 def load_norm(norm: keras.layers.Layer, sd: StateDictView) -> None:
-    """Loads BatchNorm2d (weight, bias, running stats), affine InstanceNorm2d or MUNIT LayerNorm."""
+    """Loads BatchNorm2d (weight, bias, running stats), affine InstanceNorm2d, MUNIT or DRIT LayerNorm."""
     if isinstance(norm, keras.layers.BatchNormalization):
         if norm.scale:  # affine=False (SPADE's parameter-free norm) has running stats only
             _assign(norm.gamma, sd.take("weight"), f"{sd.prefix}.weight")
@@ -71,6 +139,10 @@ def load_norm(norm: keras.layers.Layer, sd: StateDictView) -> None:
         if norm.affine:
             _assign(norm.gamma, sd.take("weight"), f"{sd.prefix}.weight")
             _assign(norm.beta, sd.take("bias"), f"{sd.prefix}.bias")
+    elif isinstance(norm, TorchLayerNorm):  # DRIT's LayerNorm: weight / bias of shape [C, 1, 1]
+        if norm.affine:
+            _assign(norm.gamma, sd.take("weight").reshape(-1), f"{sd.prefix}.weight")
+            _assign(norm.beta, sd.take("bias").reshape(-1), f"{sd.prefix}.bias")
     elif isinstance(norm, LayerNorm):
         if norm.affine:
             _assign(norm.gamma, sd.take("gamma"), f"{sd.prefix}.gamma")

@@ -16,7 +16,7 @@ from typing import TextIO
 
 import numpy as np
 
-from tf_i2i.convert import fixtures_cyclegan, fixtures_pix2pixhd, fixtures_spade
+from tf_i2i.convert import fixtures_cyclegan, fixtures_munit, fixtures_pix2pixhd, fixtures_spade
 from tf_i2i.convert.fixture import Fixture, FixtureError, Result, Skip, load_fixture
 
 # config.json `model` -> function(fixture) -> {out key: our array in the official layout, or Skip}.
@@ -24,6 +24,8 @@ HANDLERS: dict[str, Callable[[Fixture], Mapping[str, Result]]] = {
     "cyclegan_pix2pix": fixtures_cyclegan.check,
     "pix2pixHD": fixtures_pix2pixhd.check,
     "SPADE": fixtures_spade.check,
+    "munit": fixtures_munit.check_munit,
+    "unit": fixtures_munit.check_unit,
 }
 
 

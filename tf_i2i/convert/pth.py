@@ -218,23 +218,40 @@ def read_pth(path: str | Path) -> Any:
     return _read_zip(path) if zipfile.is_zipfile(path) else _read_legacy(path)
 
 
+def _state_dict(obj: Any, source: str) -> StateDict:
+    """A flat {name: array} mapping as a StateDict, without nn.DataParallel's `module.` prefix."""
+    if not isinstance(obj, Mapping):
+        raise ConversionError(f"{source}: holds a {type(obj).__name__}, not a state_dict")
+    other = [k for k, v in obj.items() if not (isinstance(k, str) and isinstance(v, np.ndarray))]
+    if other:
+        raise ConversionError(f"{source}: not a flat state_dict of tensors; non-tensor entries: {other[:8]}")
+    arrays = dict(obj)
+    if arrays and all(k.startswith("module.") for k in arrays):
+        arrays = {k[len("module."):]: v for k, v in arrays.items()}
+    return StateDict(arrays, source=source)
+
+
 def load_state_dict(path: str | Path) -> StateDict:
     """An official state_dict from a .pth/.pt checkpoint or an .npz of the same keys; the `module.`
     prefix nn.DataParallel adds is removed."""
     path = Path(path)
     if path.suffix == ".npz":
         with np.load(path) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    elif path.suffix in (".pth", ".pt"):
-        obj = read_pth(path)
-        if not isinstance(obj, Mapping):
-            raise ConversionError(f"{path}: holds a {type(obj).__name__}, not a state_dict")
-        other = [k for k, v in obj.items() if not (isinstance(k, str) and isinstance(v, np.ndarray))]
-        if other:
-            raise ConversionError(f"{path}: not a flat state_dict of tensors; non-tensor entries: {other[:8]}")
-        arrays = dict(obj)
-    else:
-        raise ConversionError(f"{path}: expected a .pth, .pt or .npz file")
-    if arrays and all(k.startswith("module.") for k in arrays):
-        arrays = {k[len("module."):]: v for k, v in arrays.items()}
-    return StateDict(arrays, source=str(path))
+            return _state_dict({k: npz[k] for k in npz.files}, str(path))
+    if path.suffix in (".pth", ".pt"):
+        return _state_dict(read_pth(path), str(path))
+    raise ConversionError(f"{path}: expected a .pth, .pt or .npz file")
+
+
+def load_state_dicts(path: str | Path, names: tuple[str, ...]) -> dict[str, StateDict]:
+    """The state_dicts a trainer saved together in one .pt file, e.g. MUNIT/UNIT's
+    gen_<iter>.pt = {'a': gen_a.state_dict(), 'b': gen_b.state_dict()}; other entries are ignored."""
+    path = Path(path)
+    if path.suffix not in (".pth", ".pt"):
+        raise ConversionError(f"{path}: expected a .pth or .pt file")
+    obj = read_pth(path)
+    if not isinstance(obj, Mapping) or not all(name in obj for name in names):
+        found = sorted(map(str, obj)) if isinstance(obj, Mapping) else type(obj).__name__
+        raise ConversionError(f"{path}: expected a dict with entries {list(names)} (one state_dict each), "
+                              f"found {found}")
+    return {name: _state_dict(obj[name], f"{path}[{name!r}]") for name in names}

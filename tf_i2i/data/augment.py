@@ -10,6 +10,8 @@ Preprocess modes (load_size L, crop_size C):
   crop                  random C x C crop of the original
   scale_width_and_crop  width -> L, height keeps the aspect (at least C), random C x C crop
   scale_width           width -> L, height keeps the aspect, no crop
+  scale_shorter_side_and_crop  shorter side -> L, the other keeps the aspect (truncated, as
+                        torchvision's Resize(L)), random C x C crop (MUNIT/UNIT's new_size)
   resize                resize to C x C, no crop
   fixed                 resize to C wide, round(C / aspect_ratio) high, no crop (SPADE's Cityscapes)
   none                  unchanged
@@ -40,6 +42,9 @@ def _target_size(height: tf.Tensor, width: tf.Tensor, cfg: ml_collections.Config
         scaled = tf.cast(tf.round(load * tf.cast(height, tf.float32) / tf.cast(width, tf.float32)), tf.int32)
         floor = crop if cfg.preprocess == "scale_width_and_crop" else 1
         return tf.stack([tf.maximum(scaled, floor), tf.constant(load)])
+    if cfg.preprocess == "scale_shorter_side_and_crop":
+        sides = tf.stack([height, width])
+        return sides * load // tf.reduce_min(sides)  # integer maths: the shorter side is exactly L
     return None
 
 

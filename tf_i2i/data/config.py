@@ -17,10 +17,11 @@ LAYOUTS = ("aligned", "paired_folders", "unpaired", "labels", "ade20k", "citysca
 # ADE20K and Cityscapes release trees, read from folders only (see files_release.py).
 LABEL_LAYOUTS = ("labels", "ade20k", "cityscapes")
 RELEASE_LAYOUTS = ("ade20k", "cityscapes")
-PREPROCESS = ("resize_and_crop", "crop", "scale_width_and_crop", "scale_width", "resize", "fixed", "none")
+PREPROCESS = ("resize_and_crop", "crop", "scale_width_and_crop", "scale_width", "scale_shorter_side_and_crop",
+              "resize", "fixed", "none")
 DIRECTIONS = ("AtoB", "BtoA")
 # Preprocess modes that end in a random crop_size x crop_size crop.
-CROPPING = ("resize_and_crop", "crop", "scale_width_and_crop")
+CROPPING = ("resize_and_crop", "crop", "scale_width_and_crop", "scale_shorter_side_and_crop")
 
 
 def default_data_config() -> ml_collections.ConfigDict:
@@ -77,7 +78,7 @@ def check_data_config(cfg: ml_collections.ConfigDict) -> None:
     for field in ("a_channels", "b_channels"):
         _require(cfg[field] in (1, 3), f"data.{field} must be 1 or 3, got {cfg[field]!r}")
     _require(cfg.crop_size > 0, f"data.crop_size must be positive, got {cfg.crop_size}")
-    if cfg.preprocess in ("resize_and_crop", "scale_width_and_crop"):
+    if cfg.preprocess in ("resize_and_crop", "scale_width_and_crop", "scale_shorter_side_and_crop"):
         _require(
             cfg.load_size >= cfg.crop_size,
             f"data.load_size ({cfg.load_size}) must be >= data.crop_size ({cfg.crop_size}) "

@@ -9,7 +9,7 @@ two modes of tools/translate.py give the same pixels.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +17,12 @@ import tensorflow as tf
 
 from tf_i2i.export import serving
 from tf_i2i.export.errors import ExportInputError
-from tf_i2i.export.images import read_image, write_png
+from tf_i2i.export.images import write_png
 from tf_i2i.export.info import read_endpoint, read_info
 from tf_i2i.export.label_translation import read_ids, read_instance_of, resize_ids
+from tf_i2i.export.style_codes import style_codes  # noqa: F401 (kept importable from here)
 from tf_i2i.export.translation import saved_model_folder
 from tf_i2i.export.workdir import load_trained_model
-from tf_i2i.models.spade.styles import interpolate_styles, sample_styles
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,40 +67,6 @@ def spade_translator_from_saved_model(saved_model_dir: str | Path) -> StyleTrans
     return StyleTranslator(lambda *args: loaded.serve(*args),
                            None if code is None else lambda style: loaded.style_code(style), serve.inputs,
                            tuple(serve.extra["size"]), 0 if code is None else int(code.inputs[0].shape[-1]))
-
-
-def style_code_of(translator: StyleTranslator, path: str | Path) -> np.ndarray:
-    """float32 [z_dim]: the style code of a photo file (any size)."""
-    photo = serving.to_float(read_image(Path(path), translator.style_channels))[None]
-    return translator.style_code(photo).numpy()[0]
-
-
-def style_codes(translator: StyleTranslator, variants: int = 1, styles: Sequence[str | Path] = (),
-                interpolate: int = 0, seed: int = 0) -> dict[str, np.ndarray | None]:
-    """Output-name suffix -> its style code: '' -> a random code (seeded), or the one --style photo's;
-    '_v<i>' -> `variants` random codes; '_i<k>' -> `interpolate` codes from the first of two styles
-    to the second. A model without a style encoder has only {'': None}."""
-    if variants < 1 or interpolate < 0:
-        raise ExportInputError(f"--variants must be at least 1 and --interpolate at least 0, "
-                               f"got {variants} and {interpolate}")
-    if not translator.z_dim:
-        if variants > 1 or styles or interpolate:
-            raise ExportInputError("this SPADE model has no style encoder (trained with use_vae=False): "
-                                   "--variants, --style and --interpolate need one")
-        return {"": None}
-    if interpolate:
-        if len(styles) != 2 or variants > 1:
-            raise ExportInputError(f"--interpolate needs two --style photos (a.png,b.png) and no --variants, got "
-                                   f"{len(styles)} styles")
-        path = interpolate_styles(*(style_code_of(translator, s) for s in styles), steps=interpolate)
-        return {f"_i{k}": z for k, z in enumerate(path)}
-    if styles:
-        if len(styles) != 1 or variants > 1:
-            raise ExportInputError("--style takes one photo (two with --interpolate) and no --variants: "
-                                   "a photo is one style")
-        return {"": style_code_of(translator, styles[0])}
-    codes = sample_styles(variants, translator.z_dim, seed)
-    return {"": codes[0]} if variants == 1 else {f"_v{i}": z for i, z in enumerate(codes)}
 
 
 def translate_spade_files(translator: StyleTranslator, files: list[Path], instances: dict[Path, Path],

@@ -7,7 +7,7 @@ tools/translate.py give the same pixels.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import tensorflow as tf
@@ -87,17 +87,26 @@ def translate_image(translator: Translator, image: tf.Tensor, resize: str, name:
     return out if same else resize_uint8(out, height, width)
 
 
-def translate_files(translator: Translator, files: list[Path], outdir: str | Path, resize: str = "multiple",
-                    on_done: Callable[[int, Path], None] | None = None) -> list[Path]:
-    """Writes outdir/<stem>.png for every file; calls on_done(count, written) after each one."""
+def translate_files(translator: Translator | Mapping[str, Translator], files: list[Path], outdir: str | Path,
+                    resize: str = "multiple", on_done: Callable[[int, Path], None] | None = None) -> list[Path]:
+    """Writes outdir/<stem>.png for every file, or outdir/<stem><suffix>.png for each entry of a
+    {suffix: translator} mapping (one input, several outputs: MUNIT's style codes); calls
+    on_done(count, written) after each one."""
+    variants = translator if isinstance(translator, Mapping) else {"": translator}
+    channels = {t.input_channels for t in variants.values()}
+    if len(channels) != 1:
+        raise ValueError(f"the translators of one input take different channel counts: {sorted(channels)}")
+    (input_channels,) = channels
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
     for file in files:
-        out = translate_image(translator, read_image(file, translator.input_channels), resize, str(file))
-        path = outdir / f"{file.stem}.png"
-        write_png(path, out)
-        written.append(path)
-        if on_done is not None:
-            on_done(len(written), path)
+        image = read_image(file, input_channels)
+        for suffix, variant in variants.items():
+            out = translate_image(variant, image, resize, str(file))
+            path = outdir / f"{file.stem}{suffix}.png"
+            write_png(path, out)
+            written.append(path)
+            if on_done is not None:
+                on_done(len(written), path)
     return written

@@ -5,7 +5,7 @@ from tf_i2i.layers.activations import LeakyReLU, make_activation
 from tf_i2i.layers.conv_block import ConvBlock
 from tf_i2i.layers.image_pool import ImagePool
 from tf_i2i.layers.instance_maps import InstanceAveragePool, InstanceBoundary
-from tf_i2i.layers.normalization import InstanceNorm, LayerNorm, batch_norm, make_norm
+from tf_i2i.layers.normalization import InstanceNorm, LayerNorm, TorchLayerNorm, batch_norm, make_norm
 from tf_i2i.layers.padding import Pad2D
 from tf_i2i.layers.pooling import AvgPoolExcludePad
 from tf_i2i.layers.resize import Resize, resize_images
@@ -14,6 +14,6 @@ from tf_i2i.layers.spectral_norm import SpectralNorm
 
 __all__ = [
     "AdaIN", "AvgPoolExcludePad", "ConvBlock", "ImagePool", "InstanceAveragePool", "InstanceBoundary", "InstanceNorm",
-    "LayerNorm", "LeakyReLU", "Pad2D", "Resize", "SPADE", "SpectralNorm",
+    "LayerNorm", "LeakyReLU", "Pad2D", "Resize", "SPADE", "SpectralNorm", "TorchLayerNorm",
     "batch_norm", "make_activation", "make_norm", "parse_spade_norm", "resize_images",
 ]

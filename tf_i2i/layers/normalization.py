@@ -89,6 +89,20 @@ class LayerNorm(_AffineNorm):
         return (x32 - mean) / (std + self.epsilon)
 
 
+@keras.saving.register_keras_serializable(package="tf_i2i")
+class TorchLayerNorm(_AffineNorm):
+    """F.layer_norm over H, W and C (biased variance inside the root) with a per-channel affine
+    starting at (1, 0): DRIT/MDMM's LayerNorm. Unlike MUNIT's LayerNorm it does not divide by
+    (unbiased std + eps), so the two are separate layers."""
+
+    def __init__(self, epsilon: float = 1e-5, affine: bool = True, **kwargs):
+        super().__init__(epsilon=epsilon, affine=affine, **kwargs)
+
+    def _normalize(self, x32, training):
+        mean, var = tf.nn.moments(x32, axes=[1, 2, 3], keepdims=True)
+        return (x32 - mean) * tf.math.rsqrt(var + self.epsilon)
+
+
 def batch_norm(synchronized: bool = False, name: str | None = None, dtype=None,
                affine: bool = True) -> keras.layers.Layer:
     """BatchNorm with torch defaults (momentum 0.1 -> Keras 0.9, eps 1e-5).
@@ -103,7 +117,7 @@ def batch_norm(synchronized: bool = False, name: str | None = None, dtype=None,
     )
 
 
-NORMS = ("none", "batch", "sync_batch", "instance", "instance_affine", "layer")
+NORMS = ("none", "batch", "sync_batch", "instance", "instance_affine", "layer", "layer_torch")
 
 
 def make_norm(kind: str, name: str | None = None, dtype=None) -> keras.layers.Layer | None:
@@ -116,4 +130,6 @@ def make_norm(kind: str, name: str | None = None, dtype=None) -> keras.layers.La
         return InstanceNorm(affine=kind == "instance_affine", name=name, dtype=dtype)
     if kind == "layer":
         return LayerNorm(name=name, dtype=dtype)
+    if kind == "layer_torch":
+        return TorchLayerNorm(name=name, dtype=dtype)
     raise ValueError(f"unknown norm {kind!r}; expected one of {NORMS}")

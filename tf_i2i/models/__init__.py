@@ -2,8 +2,10 @@
 
 from tf_i2i.models.base import GANModel
 from tf_i2i.models.cyclegan import CycleGAN
+from tf_i2i.models.munit import MUNIT
 from tf_i2i.models.pix2pix import Pix2Pix
 from tf_i2i.models.pix2pixhd import Pix2PixHD
 from tf_i2i.models.spade import SPADE
+from tf_i2i.models.unit import UNIT
 
-__all__ = ["CycleGAN", "GANModel", "Pix2Pix", "Pix2PixHD", "SPADE"]
+__all__ = ["CycleGAN", "GANModel", "MUNIT", "Pix2Pix", "Pix2PixHD", "SPADE", "UNIT"]

@@ -10,6 +10,7 @@ import tensorflow as tf
 from tf_i2i import losses
 from tf_i2i.models.base import GANModel
 from tf_i2i.nets import ms_image_discriminator
+from tf_i2i.nets.weight_init import init_weights
 
 # Official dis.gan_type -> our GAN mode (nsgan = sigmoid cross-entropy on raw logits).
 GAN_TYPES = {"lsgan": "lsgan", "nsgan": "vanilla"}
@@ -39,6 +40,7 @@ class TwoDomainModel(GANModel):
 
         self.gen_a, self.gen_b = self.make_generators()
         self.dis_a, self.dis_b = dis("dis_a"), dis("dis_b")
+        self.vgg = None  # VGG16 of the perceptual loss: made by build_networks, only training needs it
 
     def make_generators(self) -> tuple[keras.Model, keras.Model]:
         raise NotImplementedError
@@ -57,10 +59,41 @@ class TwoDomainModel(GANModel):
     def discriminator_networks(self) -> list[keras.Model]:
         return [self.dis_a, self.dis_b]
 
+    def _build_autoencoders(self, x_a: tf.Tensor, x_b: tf.Tensor) -> None:
+        """Builds gen_a and gen_b from an A and a B batch, the same way in training and inference:
+        checkpoints key variables by path, and a Keras variable's path records the call that built it."""
+        raise NotImplementedError
+
     def build_networks(self, batch):
+        """Generators (through _build_autoencoders), discriminators, the official init, and the frozen
+        VGG16 (nets.vgg16) of the domain-invariant perceptual loss when cfg.loss.vgg_w > 0."""
+        self._build_autoencoders(batch["A"], batch["B"])
         fake_a, fake_b = self.discriminator_fakes(batch["A"], batch["B"])
         self.dis_a(fake_a, training=False)
         self.dis_b(fake_b, training=False)
+        self.apply_official_init()
+        if self.cfg.loss.get("vgg_w", 0.0) > 0 and self.vgg is None:
+            from tf_i2i.nets.vgg16 import VGG16Features  # keras.applications: load only when used
+
+            self.vgg = VGG16Features(self.cfg.loss.get("vgg_weights", "imagenet"), name="vgg")
+
+    def build_generators(self) -> None:
+        """_build_autoencoders on zero images of a size every generator accepts (inference builds)."""
+        from tf_i2i.export.sizes import build_side  # tf_i2i.export imports the models: import at call time
+
+        side = build_side(self.gen_a.size_multiple)
+        self._build_autoencoders(tf.zeros([1, side, side, self.cfg.input_nc]),
+                                 tf.zeros([1, side, side, self.cfg.output_nc]))
+
+    def apply_official_init(self) -> None:
+        """The official trainers' weights_init on the built networks: cfg.init (kaiming in the released
+        configs) on the generators, gaussian on the discriminators; init 'default' (or none in the
+        config) keeps Keras's initial weights everywhere."""
+        init = self.cfg.get("init", "default")
+        for gen in self.generator_networks():
+            init_weights(gen, init)
+        for dis in self.discriminator_networks():
+            init_weights(dis, "gaussian" if init != "default" else "default")
 
     # -- losses ---------------------------------------------------------------------------------
 

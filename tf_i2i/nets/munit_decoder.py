@@ -82,6 +82,13 @@ class Decoder(keras.Model):
         return self.res_norm == "adain"
 
     @property
+    def _default_save_signature(self):
+        """No Keras default SavedModel signature for an AdaIN decoder: Keras traces one for every
+        nested Model as self(first input) when a SavedModel is written, which an AdaIN decoder
+        cannot run (it needs adain_params too), so exporting MUNIT's generators failed."""
+        return None if self.uses_adain else super()._default_save_signature
+
+    @property
     def num_adain_params(self) -> int:
         """Length of the AdaIN parameter vector a style MLP must produce (0 without AdaIN)."""
         return sum(block.num_adain_params() for block in self.blocks) if self.uses_adain else 0

@@ -20,29 +20,31 @@ IMAGENET_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
 IMAGENET_URL = "https://storage.googleapis.com/tensorflow/keras-applications/vgg19/" + IMAGENET_FILE
 
 
-def imagenet_weights_path() -> Path:
-    """Where Keras caches its ImageNet VGG19 (no top) file: $KERAS_HOME (default ~/.keras)/models/."""
-    return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "models" / IMAGENET_FILE
+def imagenet_weights_path(file: str = IMAGENET_FILE) -> Path:
+    """Where Keras caches an ImageNet (no top) file, VGG19's by default: $KERAS_HOME (default ~/.keras)/models/."""
+    return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "models" / file
 
 
-def resolve_weights(weights: str | None) -> str | None:
-    """A local weights file for ``weights`` ("imagenet", a path, or None / "random" for random init).
+def resolve_weights(weights: str | None, file: str = IMAGENET_FILE, url: str = IMAGENET_URL,
+                    network: str = "VGG19") -> str | None:
+    """A local weights file for ``weights`` ("imagenet", a path, or None / "random" for random init);
+    `file`, `url` and `network` name the Keras application's ImageNet file (VGG19's by default).
 
     Raises FileNotFoundError instead of downloading: training machines may have no internet.
     """
     if weights is None or weights == "random":
         return None
-    path = imagenet_weights_path() if weights == "imagenet" else Path(weights).expanduser()
+    path = imagenet_weights_path(file) if weights == "imagenet" else Path(weights).expanduser()
     if path.is_file():
         return str(path)
     if weights == "imagenet":
         raise FileNotFoundError(
-            f"VGG19 ImageNet weights not found at {path}; nothing is downloaded here. Fetch {IMAGENET_URL} "
-            f"into {path.parent} (or run keras.applications.VGG19(include_top=False) once on a machine with "
+            f"{network} ImageNet weights not found at {path}; nothing is downloaded here. Fetch {url} "
+            f"into {path.parent} (or run keras.applications.{network}(include_top=False) once on a machine with "
             "internet and copy the file), or pass the file's path as the weights (loss.vgg_weights), or "
             "'random' for untrained features"
         )
-    raise FileNotFoundError(f"VGG19 weights file not found: {path}")
+    raise FileNotFoundError(f"{network} weights file not found: {path}")
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")

@@ -33,9 +33,13 @@ class VAEGenerator(keras.Model):
         self.dec = Decoder(n_downsample, n_res, self.enc.output_dim, input_dim, "in", activ, pad_type,
                            name="dec", **sub)
         if share_with is not None and n_shared:
-            # whole-list assignment, so Keras tracks the borrowed layers as this network's too
-            self.enc.blocks = list(self.enc.blocks[:n_res - n_shared]) + list(share_with.enc.blocks[n_res - n_shared:])
-            self.dec.blocks = list(share_with.dec.blocks[:n_shared]) + list(self.dec.blocks[n_shared:])
+            # in place on Keras's tracked lists: the borrowed layers become tracked and this
+            # network's own (never used) blocks untracked, or they would linger as unbuilt sublayers
+            for blocks, mine, theirs in ((self.enc.blocks, range(n_res - n_shared, n_res), share_with.enc.blocks),
+                                         (self.dec.blocks, range(n_shared), share_with.dec.blocks)):
+                for i in mine:
+                    del blocks[i]
+                    blocks.insert(i, theirs[i])
 
     @property
     def size_multiple(self) -> int:
