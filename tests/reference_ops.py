@@ -66,3 +66,15 @@ def bilinear_resize(x: np.ndarray, out_h: int, out_w: int, align_corners: bool) 
     top = x[:, y0][:, :, x0] * (1 - fx)[None, None, :, None] + x[:, y0][:, :, x1] * fx[None, None, :, None]
     bot = x[:, y1][:, :, x0] * (1 - fx)[None, None, :, None] + x[:, y1][:, :, x1] * fx[None, None, :, None]
     return top * (1 - fy)[None, :, None, None] + bot * fy[None, :, None, None]
+
+
+def assert_matches_official(ours, official: np.ndarray) -> None:
+    """The fixture contract's tolerance: |ours - official| <= 1e-4 * max(1, max|official|)."""
+    ours = np.asarray(ours, np.float64)
+    assert ours.shape == official.shape
+    np.testing.assert_allclose(ours, official, rtol=0, atol=1e-4 * max(1.0, np.abs(official).max()))
+
+
+def random_images(rng: np.random.Generator, batch: int, h: int, w: int, c: int) -> np.ndarray:
+    """NHWC float32 images uniform in [-1, 1]."""
+    return rng.uniform(-1, 1, (batch, h, w, c)).astype(np.float32)

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from tests import reference_munit as ref
+from tests.reference_ops import assert_matches_official as _close
+from tests.reference_ops import random_images as _images
 from tests.official_munit_state import discriminator_state, munit_generator_state, unit_generator_state
 from tf_i2i.convert.munit import (build_discriminator_from_official, build_munit_generator_from_official,
                                   load_discriminator, load_munit_generator)
@@ -19,16 +21,6 @@ def _loaded(net, arrays: dict, load):
     load(net, sd)
     sd.check_all_used()
     return net
-
-
-def _close(ours, official) -> None:
-    ours = np.asarray(ours, np.float64)
-    assert ours.shape == official.shape
-    np.testing.assert_allclose(ours, official, rtol=0, atol=1e-4 * max(1.0, np.abs(official).max()))
-
-
-def _images(rng, batch, h, w, c):
-    return rng.uniform(-1, 1, (batch, h, w, c)).astype(np.float32)
 
 
 def _converted(seed: int, make_state, build, load, input_dim: int, batch: int, h: int, w: int, opts: dict):

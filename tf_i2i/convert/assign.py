@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import keras
 import numpy as np
 
@@ -151,10 +153,12 @@ def load_norm(norm: keras.layers.Layer, sd: StateDictView) -> None:
         raise ConversionError(f"no loader for norm layer {type(norm).__name__} at {sd.prefix}")
 
 
-def load_conv_block(block: ConvBlock, conv_sd: StateDictView, norm_sd: StateDictView | None = None) -> None:
-    """Loads a ConvBlock from the official conv module (and its norm module, if the block has one)."""
+def load_conv_block(block: ConvBlock, conv_sd: StateDictView, norm_sd: StateDictView | None = None,
+                    load_spectral: Callable[[SpectralNorm, StateDictView], None] | None = None) -> None:
+    """Loads a ConvBlock from the official conv module (and its norm module, if the block has one).
+    A spectral-norm conv loads with `load_spectral` (torch's parametrisation by default)."""
     if block.spectral_norm:
-        load_spectral_conv(block.conv, conv_sd)
+        (load_spectral or load_spectral_conv)(block.conv, conv_sd)
     else:
         load_conv(block.conv_layer, conv_sd, transpose=block.transpose)
     if block.norm is not None:

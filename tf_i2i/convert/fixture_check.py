@@ -16,7 +16,8 @@ from typing import TextIO
 
 import numpy as np
 
-from tf_i2i.convert import fixtures_cyclegan, fixtures_munit, fixtures_pix2pixhd, fixtures_spade
+from tf_i2i.convert import (fixtures_cyclegan, fixtures_drit, fixtures_mdmm, fixtures_munit, fixtures_pix2pixhd,
+                            fixtures_spade)
 from tf_i2i.convert.fixture import Fixture, FixtureError, Result, Skip, load_fixture
 
 # config.json `model` -> function(fixture) -> {out key: our array in the official layout, or Skip}.
@@ -26,6 +27,8 @@ HANDLERS: dict[str, Callable[[Fixture], Mapping[str, Result]]] = {
     "SPADE": fixtures_spade.check,
     "munit": fixtures_munit.check_munit,
     "unit": fixtures_munit.check_unit,
+    "drit": fixtures_drit.check,
+    "mdmm": fixtures_mdmm.check,
 }
 
 

@@ -11,10 +11,36 @@ from tf_i2i.nets.patchgan import NLayerDiscriminator, StridedPatchDiscriminator
 ARCHITECTURES = ("pix2pixhd", "munit")
 
 
+class PyramidDiscriminator(keras.Model):
+    """Discriminators in `self.scales` (each with `features(x)`); scale i judges the input pooled i
+    times by `self.downsample`. call(x) returns, per scale (0 = full resolution), every block's
+    output, the last being the prediction; with get_interm_feat=False only the prediction."""
+
+    scales: list[keras.Model]
+    downsample: keras.layers.Layer
+    get_interm_feat: bool = True
+
+    def build(self, input_shape):
+        shape = tuple(input_shape)
+        for i, scale in enumerate(self.scales):
+            if i > 0:
+                shape = self.downsample.compute_output_shape(shape)
+            scale.build(shape)
+
+    def call(self, x, training=None) -> list[list[tf.Tensor]]:
+        out = []
+        for i, scale in enumerate(self.scales):
+            if i > 0:
+                x = self.downsample(x)
+            feats = scale.features(x, training=training)
+            out.append(feats if self.get_interm_feat else feats[-1:])
+        return out
+
+
 @keras.saving.register_keras_serializable(package="tf_i2i")
-class MultiscaleDiscriminator(keras.Model):
+class MultiscaleDiscriminator(PyramidDiscriminator):
     """num_D identical-architecture PatchGANs; scale i judges the input average-pooled i times
-    (3x3, stride 2, padding 1, padding excluded from the mean).
+    (3x3, stride 2, padding 1, padding excluded from the mean): a PyramidDiscriminator.
 
     Each scale is an NLayerDiscriminator with pix2pixHD's k4 padding 2 (ceil(3/2)), conv biases
     and widths min(ndf * 2**n, max_filters). call(x) returns, per scale (0 = full resolution), the
@@ -50,22 +76,6 @@ class MultiscaleDiscriminator(keras.Model):
                                    padding=2, use_bias=self.use_bias, max_filters=self.max_filters,
                                    spectral_norm_ends=self.spectral_norm_ends, use_sigmoid=self.use_sigmoid,
                                    name=name, dtype=self.dtype_policy)
-
-    def build(self, input_shape):
-        shape = tuple(input_shape)
-        for i, scale in enumerate(self.scales):
-            if i > 0:
-                shape = self.downsample.compute_output_shape(shape)
-            scale.build(shape)
-
-    def call(self, x, training=None) -> list[list[tf.Tensor]]:
-        out = []
-        for i, scale in enumerate(self.scales):
-            if i > 0:
-                x = self.downsample(x)
-            feats = scale.features(x, training=training)
-            out.append(feats if self.get_interm_feat else feats[-1:])
-        return out
 
     def get_config(self):
         return {"ndf": self.ndf, "n_layers": self.n_layers, "norm": self.norm_kind,
