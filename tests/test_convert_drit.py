@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from tests.helpers_fixtures import fixture_dir
 from tests.official_drit_state import content_encoder_state, domain_dis_state
 from tf_i2i.convert.drit import DritOptions, build_role, convert_checkpoint, convert_role, drit_options, load_role
 from tf_i2i.convert.fixture import FixtureError
@@ -17,9 +18,7 @@ OPTS = dict(input_dim_a=3, input_dim_b=3, dis_scale=3, dis_norm="None", dis_spec
 
 
 def test_official_fixture_passes(shared_dir):
-    fixture = shared_dir / "fixtures" / "drit"
-    if not (fixture / "fixture.npz").is_file():
-        pytest.skip(f"{fixture} is absent")
+    fixture = fixture_dir(shared_dir, "drit")
     out = io.StringIO()
     assert check_fixture(fixture, out), out.getvalue()
     assert "drit: 78 compared, 0 skipped" in out.getvalue()

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+from tests.helpers_fixtures import fixture_dir
 from tests import official_mdmm_state as state
 from tf_i2i.convert.fixture import FixtureError
 from tf_i2i.convert.fixture_check import check_fixture
@@ -19,9 +20,7 @@ OPTS = dict(num_domains=3, input_dim=3, crop_size=216, dis_norm="None", dis_spec
 
 
 def test_official_fixture_passes(shared_dir):
-    fixture = shared_dir / "fixtures" / "mdmm"
-    if not (fixture / "fixture.npz").is_file():
-        pytest.skip(f"{fixture} is absent")
+    fixture = fixture_dir(shared_dir, "mdmm")
     out = io.StringIO()
     assert check_fixture(fixture, out), out.getvalue()
     assert "mdmm: 29 compared, 0 skipped" in out.getvalue()

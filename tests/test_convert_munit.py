@@ -6,6 +6,7 @@ import io
 import numpy as np
 import pytest
 
+from tests.helpers_fixtures import fixture_dir
 from tests.official_munit_state import unit_generator_state
 from tf_i2i.convert.fixture import Fixture, FixtureError
 from tf_i2i.convert.fixture_check import HANDLERS, check_fixture
@@ -13,9 +14,7 @@ from tf_i2i.convert.fixture_check import HANDLERS, check_fixture
 
 @pytest.mark.parametrize("name, compared", [("munit", 51), ("unit", 46)])
 def test_official_fixture_passes(shared_dir, name, compared):
-    fixture = shared_dir / "fixtures" / name
-    if not (fixture / "fixture.npz").is_file():
-        pytest.skip(f"{fixture} is absent")
+    fixture = fixture_dir(shared_dir, name)
     out = io.StringIO()
     assert check_fixture(fixture, out), out.getvalue()
     assert f"{name}: {compared} compared, 0 skipped" in out.getvalue()

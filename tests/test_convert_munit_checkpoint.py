@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import yaml
 
+from tests.helpers_fixtures import fixture_dir
 from tests.official_munit_state import unit_generator_state
 from tests.pth_writer import torch_save
 from tf_i2i.convert.fixture import load_fixture
@@ -22,9 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 def _snapshot(shared_dir: Path, name: str, tmp_path: Path, monkeypatch):
     """The fixture's weights as the official trainer saves them, and its options as a YAML config
     (with some training options the converter ignores)."""
-    path = shared_dir / "fixtures" / name
-    if not (path / "fixture.npz").is_file():
-        pytest.skip(f"{path} is absent")
+    path = fixture_dir(shared_dir, name)
     fixture = load_fixture(path)
     for kind in ("gen", "dis"):
         pair = {d: fixture.state_dict(f"{kind}_{d}").arrays for d in "ab"}

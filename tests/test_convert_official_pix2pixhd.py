@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.helpers_fixtures import fixture_dir
 from tf_i2i.convert.official_pix2pixhd import convert_pix2pixhd, official_options
 from tf_i2i.convert.opt_file import FOOTER, HEADER
 from tf_i2i.convert.pth import read_pth
@@ -124,9 +125,7 @@ def test_missing_encoder_and_existing_checkpoints_are_refused(tmp_path):
 @pytest.fixture
 def official(shared_dir, tmp_path) -> tuple[dict, dict[str, Path]]:
     """The fixture's config.json and its networks as one .npz checkpoint each (official key names)."""
-    path = shared_dir / "fixtures" / "pix2pixHD"
-    if not (path / "fixture.npz").is_file():
-        pytest.skip(f"{path} is absent")
+    path = fixture_dir(shared_dir, "pix2pixHD")
     files = {}
     with np.load(path / "fixture.npz") as npz:
         arrays = dict(npz)

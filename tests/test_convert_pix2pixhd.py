@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.helpers_fixtures import fixture_dir
 from tf_i2i.convert.fixture_check import run
 from tf_i2i.convert.pix2pixhd import (build_discriminator_from_official, build_generator_from_official,
                                       load_discriminator, load_generator)
@@ -19,9 +20,7 @@ RNG = np.random.default_rng(7)
 
 @pytest.fixture
 def official(shared_dir) -> Path:
-    path = shared_dir / "fixtures" / "pix2pixHD"
-    if not (path / "fixture.npz").is_file():
-        pytest.skip(f"{path} is absent")
+    path = fixture_dir(shared_dir, "pix2pixHD")
     return path
 
 

@@ -6,6 +6,7 @@ import io
 import numpy as np
 import pytest
 
+from tests.helpers_fixtures import fixture_dir
 from tf_i2i.convert.assign import load_spectral_conv
 from tf_i2i.convert.fixture_check import check_fixture
 from tf_i2i.convert.state_dict import ConversionError, StateDict
@@ -13,9 +14,7 @@ from tf_i2i.layers import ConvBlock, SpectralNorm
 
 
 def test_official_spade_fixture_passes(shared_dir):
-    fixture = shared_dir / "fixtures" / "SPADE"
-    if not (fixture / "fixture.npz").is_file():
-        pytest.skip(f"{fixture} is absent")
+    fixture = fixture_dir(shared_dir, "SPADE")
     out = io.StringIO()
     assert check_fixture(fixture, out), out.getvalue()
     assert "SPADE: 19 compared, 0 skipped" in out.getvalue()
