@@ -6,13 +6,17 @@ has a default here and nowhere else.
 
 from __future__ import annotations
 
+import string
+
 import ml_collections
 import tensorflow as tf
 
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.synthetic_street import NUM_CLASSES as SYNTHETIC_NUM_CLASSES
 
-LAYOUTS = ("aligned", "paired_folders", "unpaired", "labels", "ade20k", "cityscapes")
+LAYOUTS = ("aligned", "paired_folders", "unpaired", "domains", "labels", "ade20k", "cityscapes")
+# Folder suffixes of the domains layout (MDMM): domain d reads {split}A, {split}B, ... in this order.
+DOMAIN_LETTERS = string.ascii_uppercase
 # Layouts whose elements are label (+ instance) maps and photos; the last two are the official
 # ADE20K and Cityscapes release trees, read from folders only (see files_release.py).
 LABEL_LAYOUTS = ("labels", "ade20k", "cityscapes")
@@ -37,6 +41,7 @@ def default_data_config() -> ml_collections.ConfigDict:
     cfg.flip = True
     cfg.a_channels = 3
     cfg.b_channels = 3
+    cfg.num_domains = 3  # domains: how many domain folders ({split}A, {split}B, ...); all have a_channels
     cfg.num_classes = SYNTHETIC_NUM_CLASSES  # labels: 0 = the label folder holds RGB pictures (pix2pixHD label_nc 0)
     cfg.dontcare_label = -1
     cfg.use_instance = False
@@ -88,6 +93,17 @@ def check_data_config(cfg: ml_collections.ConfigDict) -> None:
         _require(cfg.load_size > 0, f"data.load_size must be positive, got {cfg.load_size}")
     if cfg.preprocess == "fixed":
         _require(cfg.aspect_ratio > 0, f"data.aspect_ratio must be positive, got {cfg.aspect_ratio}")
+    if cfg.layout == "domains":
+        _require(
+            2 <= cfg.num_domains <= len(DOMAIN_LETTERS),
+            f"data.num_domains must be 2..{len(DOMAIN_LETTERS)} (one folder {{split}}A, {{split}}B, ... each), "
+            f"got {cfg.num_domains!r}",
+        )
+        _require(
+            not cfg.source.startswith("tfds:"),
+            f"data.layout 'domains' reads folders ({{split}}A, {{split}}B, ...) or the synthetic set only; "
+            f"data.source {cfg.source!r} is a TFDS source",
+        )
     if cfg.layout in RELEASE_LAYOUTS:
         _require(
             cfg.source not in ("synthetic", "") and not cfg.source.startswith("tfds:"),

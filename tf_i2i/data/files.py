@@ -8,7 +8,8 @@ Partners are matched by a *sample key* derived from the file stem (the name with
   all have key ``X``, and COCO-Stuff's ``000123.png`` pairs with ``000123.jpg``.
 
 Every file must have exactly one partner in every other folder of the sample; anything else is
-a :class:`DatasetError` naming the file.
+a :class:`DatasetError` naming the file. ``unpaired`` and ``domains`` folders are independent:
+no partners.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
+from tf_i2i.data.config import DOMAIN_LETTERS
 from tf_i2i.data.errors import DatasetError
 
 IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png", ".webp")
@@ -37,7 +39,7 @@ LABEL_SUFFIXES = (
 
 @dataclasses.dataclass(frozen=True)
 class FileSet:
-    """Paths per part. ``joint``: lists are index-aligned samples; else independent domains (unpaired)."""
+    """Paths per part. ``joint``: lists are index-aligned samples; else independent domains (unpaired, domains)."""
 
     parts: dict[str, list[str]]
     joint: bool
@@ -108,13 +110,14 @@ def _label_folders(root: Path, split: str, use_instance: bool, rgb_labels: bool,
 
 
 def collect_files(root: Path, layout: str, split: str, *, use_instance: bool = False, rgb_labels: bool = False,
-                  use_image: bool = True) -> FileSet:
+                  use_image: bool = True, num_domains: int = 3) -> FileSet:
     """The files a flat layout (not the release trees of files_release.py) reads under the existing
     folder ``root`` for ``split`` (see docs/datasets.md for the trees)."""
     if layout == "aligned":
         return FileSet({"AB": [str(p) for p in list_images(root / split)]}, joint=True)
-    if layout == "unpaired":
-        return FileSet({d: [str(p) for p in list_images(root / f"{split}{d}")] for d in "AB"}, joint=False)
+    if layout in ("unpaired", "domains"):  # independent folders; domains: A, B, C, ... in domain order
+        letters = "AB" if layout == "unpaired" else DOMAIN_LETTERS[:num_domains]
+        return FileSet({d: [str(p) for p in list_images(root / f"{split}{d}")] for d in letters}, joint=False)
     if layout == "paired_folders":
         return FileSet(match_partners({d: root / f"{split}{d}" for d in "AB"}, key=lambda stem: stem), joint=True)
     folders = _label_folders(root, split, use_instance, rgb_labels, use_image)

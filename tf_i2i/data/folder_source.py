@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from tf_i2i.data.decode import read_ade20k_label, read_image, read_instance, rea
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.files import FileSet, collect_files
 from tf_i2i.data.files_release import RELEASE_TREES
-from tf_i2i.data.source import Source, epoch_indices, independent_indices
+from tf_i2i.data.source import Source, domain_indices, epoch_indices, independent_indices
 from tf_i2i.data.validate import validate_files
 
 READERS = {
@@ -34,7 +35,7 @@ def _files(cfg: ml_collections.ConfigDict, root: Path, split: str) -> FileSet:
     if cfg.layout in RELEASE_TREES:
         return RELEASE_TREES[cfg.layout](root, split, use_instance=cfg.use_instance, use_image=cfg.use_image)
     return collect_files(root, cfg.layout, split, use_instance=cfg.use_instance, rgb_labels=rgb_labels(cfg),
-                         use_image=cfg.use_image)
+                         use_image=cfg.use_image, num_domains=cfg.num_domains)
 
 
 def folder_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
@@ -53,6 +54,17 @@ def folder_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
         return Source(
             records=lambda seed, shuffle, repeat: epoch_indices(n, seed, shuffle, repeat),
             load=lambda index: _decode({part: tf.gather(table, index) for part, table in tables.items()}, readers),
+        )
+    if cfg.layout == "domains":  # all domains' paths in one table; domain d starts at offsets[d]
+        counts = list(sizes.values())
+        paths = tf.constant([path for part in files.parts.values() for path in part])
+        offsets = tf.constant(list(itertools.accumulate(counts[:-1], initial=0)), tf.int64)
+        return Source(
+            records=lambda seed, shuffle, repeat: domain_indices(counts, seed, shuffle, repeat),
+            load=lambda rec: {
+                "image": read_image(tf.gather(paths, offsets[rec["domain"]] + rec["index"])),
+                "domain": rec["domain"],
+            },
         )
     return Source(
         records=lambda seed, shuffle, repeat: independent_indices(sizes["A"], sizes["B"], seed, shuffle, repeat),

@@ -46,6 +46,10 @@ def make_element(
         if cfg.use_image:
             parts["image"] = match_channels(to_float(raw["image"]), cfg.b_channels)
         return augment(parts, cfg, _seed(seed, 0, index))
+    if cfg.layout == "domains":  # the model turns the domain id into MDMM's one-hot code c_org
+        image = match_channels(to_float(raw["image"]), cfg.a_channels)
+        return {"image": augment({"image": image}, cfg, _seed(seed, 0, index))["image"],
+                "domain": tf.cast(raw["domain"], tf.int32)}
     a, b = (raw["B"], raw["A"]) if cfg.direction == "BtoA" else (raw["A"], raw["B"])
     a = match_channels(to_float(a), cfg.a_channels)
     b = match_channels(to_float(b), cfg.b_channels)
@@ -71,7 +75,9 @@ def build_dataset(
     """Batches of training elements from the ``data`` config ``cfg`` (start from default_data_config()).
 
     Elements (before batching): ``{"A", "B"}`` float32 [H, W, a_channels / b_channels] in [-1, 1]
-    for aligned, paired_folders and unpaired. For labels, ade20k and cityscapes: ``"label"`` int32
+    for aligned, paired_folders and unpaired. For domains (MDMM): ``"image"`` float32
+    [H, W, a_channels] in [-1, 1] of a uniformly drawn domain and ``"domain"`` int32 [] its id
+    (0 = {split}A, 1 = {split}B, ...). For labels, ade20k and cityscapes: ``"label"`` int32
     [H, W, 1] class ids (dontcare already mapped to num_classes), or with num_classes 0 (RGB label
     pictures, pix2pixHD label_nc 0) ``"label_image"`` float32 [H, W, a_channels] in [-1, 1]
     instead; ``"instance"`` int32 [H, W, 1] ids as stored (if use_instance); ``"image"`` float32

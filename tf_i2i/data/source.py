@@ -47,3 +47,31 @@ def independent_indices(n_a: int, n_b: int, seed: int, shuffle: bool, repeat: bo
     b = epoch_indices(n_b, seed + 7919, shuffle, repeat=True)
     pairs = tf.data.Dataset.zip({"A": a, "B": b})
     return pairs if repeat else pairs.take(max(n_a, n_b))
+
+
+def domain_indices(sizes: list[int], seed: int, shuffle: bool, repeat: bool) -> tf.data.Dataset:
+    """Records {"domain": d, "index": i} over domains of ``sizes`` pictures; an epoch is max(sizes) long.
+
+    As MDMM's multi-domain loader, each element draws its domain uniformly at random (from
+    (seed, element number), statelessly), then takes a picture of it: the next of that domain's own
+    stream, reshuffled every pass, so a domain shows all its pictures before repeating one. Without
+    ``shuffle`` the domains take turns (0, 1, ..., 0, ...) and pictures come in file order.
+    """
+    streams = [
+        epoch_indices(n, seed + 7919 * d, shuffle, repeat=True).map(
+            lambda i, d=d: {"domain": tf.constant(d, tf.int64), "index": i}
+        )
+        for d, n in enumerate(sizes)
+    ]
+    count = tf.constant(len(sizes), tf.int64)
+    if shuffle:
+        key = tf.constant([seed, 3], tf.int64)  # salt 3: apart from the augmentation streams (salts 0-2)
+        choice = tf.data.Dataset.counter().map(
+            lambda k: tf.random.stateless_uniform(
+                [], tf.random.experimental.stateless_fold_in(key, k), maxval=count, dtype=tf.int64
+            )
+        )
+    else:
+        choice = tf.data.Dataset.counter().map(lambda k: k % count)
+    records = tf.data.Dataset.choose_from_datasets(streams, choice)
+    return records if repeat else records.take(max(sizes))

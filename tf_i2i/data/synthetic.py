@@ -5,6 +5,7 @@ files written by :func:`write_synthetic_dataset` hold the same pictures. Per lay
 
 * ``aligned`` / ``paired_folders``: A = label map in colours (PALETTE), B = day photo.
 * ``unpaired``: A = day photos of scenes 0..n-1, B = night photos of scenes n..2n-1 (other scenes).
+* ``domains``: domain d = the look LOOKS[d] (day, night, dusk, fog) of scenes d*n..d*n+n-1.
 * ``labels``: label ids, instance ids (class * 1000 + k for cars and people), day photo; with
   num_classes 0 (RGB label pictures) the label colours (PALETTE) instead of the ids.
 """
@@ -19,13 +20,16 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image
 
-from tf_i2i.data.config import rgb_labels
+from tf_i2i.data.config import DOMAIN_LETTERS, rgb_labels
 from tf_i2i.data.errors import DatasetError
-from tf_i2i.data.source import Source, epoch_indices, independent_indices
-from tf_i2i.data.synthetic_render import render_day, render_night
+from tf_i2i.data.source import Source, domain_indices, epoch_indices, independent_indices
+from tf_i2i.data.synthetic_render import render_day, render_dusk, render_fog, render_night
 from tf_i2i.data.synthetic_scene import NUM_CLASSES, PALETTE, make_scene
 
-PARTS = ("label", "instance", "palette", "day", "night")
+# Photo looks in domain order (unpaired uses the first two); each draws its noise from its own stream.
+RENDERERS = {"day": render_day, "night": render_night, "dusk": render_dusk, "fog": render_fog}
+LOOKS = tuple(RENDERERS)
+PARTS = ("label", "instance", "palette", *LOOKS)
 
 
 def render_sample(seed: int, split: str, index: int, height: int, width: int, parts=PARTS) -> dict[str, np.ndarray]:
@@ -33,11 +37,20 @@ def render_sample(seed: int, split: str, index: int, height: int, width: int, pa
     key = [int(seed), zlib.crc32(split.encode()), int(index)]
     scene = make_scene(np.random.default_rng(key), height, width)
     out = {"label": scene.label, "instance": scene.instance, "palette": PALETTE[scene.label]}
-    if "day" in parts:
-        out["day"] = render_day(scene, np.random.default_rng(key + [1]))
-    if "night" in parts:
-        out["night"] = render_night(scene, np.random.default_rng(key + [2]))
+    for stream, look in enumerate(LOOKS, start=1):
+        if look in parts:
+            out[look] = RENDERERS[look](scene, np.random.default_rng(key + [stream]))
     return {name: out[name] for name in parts}
+
+
+def domain_looks(num_domains: int) -> tuple[str, ...]:
+    """The looks of the synthetic ``domains`` layout: the first ``num_domains`` of LOOKS."""
+    if not 2 <= num_domains <= len(LOOKS):
+        raise DatasetError(
+            f"the synthetic data set has {len(LOOKS)} domain looks {LOOKS}; data.num_domains must be "
+            f"2..{len(LOOKS)}, got {num_domains}"
+        )
+    return LOOKS[:num_domains]
 
 
 def _size(image_size: int | tuple[int, int]) -> tuple[int, int]:
@@ -74,6 +87,18 @@ def synthetic_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
             return {"A": rendered(rec["A"], ("day",))[0], "B": rendered(rec["B"] + n, ("night",))[0]}
 
         return Source(lambda seed, shuffle, repeat: independent_indices(n, n, seed, shuffle, repeat), load)
+    if cfg.layout == "domains":
+        looks = domain_looks(cfg.num_domains)
+
+        def load(rec):
+            def look_of(d: int, look: str):  # domain d renders scenes d*n..d*n+n-1
+                return lambda: rendered(rec["index"] + d * n, (look,))[0]
+
+            branches = [look_of(d, look) for d, look in enumerate(looks)]
+            return {"image": tf.switch_case(tf.cast(rec["domain"], tf.int32), branches), "domain": rec["domain"]}
+
+        sizes = [n] * len(looks)
+        return Source(lambda seed, shuffle, repeat: domain_indices(sizes, seed, shuffle, repeat), load)
     if cfg.layout == "labels":
         label_part, drawn_as = ("label_image", "palette") if rgb_labels(cfg) else ("label", "label")
 
@@ -92,6 +117,7 @@ LAYOUT_FILES = {
     "aligned": {"aligned": "{split}/{i:05d}.png"},
     "paired_folders": {"palette": "{split}A/{i:05d}.png", "day": "{split}B/{i:05d}.png"},
     "unpaired": {"day": "{split}A/day_{i:05d}.png", "night": "{split}B/night_{i:05d}.png"},
+    "domains": {look: f"{{split}}{letter}/{look}_{{i:05d}}.png" for letter, look in zip(DOMAIN_LETTERS, LOOKS)},
     "labels": {
         "label": "{split}_label/scene_{i:05d}_gtFine_labelIds.png",
         "instance": "{split}_inst/scene_{i:05d}_gtFine_instanceIds.png",
@@ -100,16 +126,14 @@ LAYOUT_FILES = {
 }
 
 
-def _file_arrays(layout: str, seed: int, split: str, i: int, n: int, h: int, w: int) -> dict[str, np.ndarray]:
-    if layout == "unpaired":  # night photos show other scenes than the day photos
-        return {
-            "day": render_sample(seed, split, i, h, w, ("day",))["day"],
-            "night": render_sample(seed, split, i + n, h, w, ("night",))["night"],
-        }
+def _file_arrays(layout: str, parts: tuple[str, ...], seed: int, split: str, i: int, n: int, h: int,
+                 w: int) -> dict[str, np.ndarray]:
+    if layout in ("unpaired", "domains"):  # each look shows other scenes: look d renders scenes d*n..d*n+n-1
+        return {look: render_sample(seed, split, i + d * n, h, w, (look,))[look] for d, look in enumerate(parts)}
     if layout == "aligned":
         sample = render_sample(seed, split, i, h, w, ("palette", "day"))
         return {"aligned": np.concatenate([sample["palette"], sample["day"]], axis=1)}
-    sample = render_sample(seed, split, i, h, w, tuple(LAYOUT_FILES[layout]))
+    sample = render_sample(seed, split, i, h, w, parts)
     if "instance" in sample:
         sample["instance"] = sample["instance"].astype(np.uint16)  # saved as a 16-bit PNG
     return sample
@@ -123,20 +147,24 @@ def write_synthetic_dataset(
     seed: int = 0,
     *,
     split: str = "train",
+    num_domains: int = 3,
 ) -> Path:
     """Write the synthetic scenes as PNG files in the folder layout ``layout`` reads; returns ``root``.
 
     ``image_size`` is an int (square) or (height, width); aligned files are twice as wide.
+    ``num_domains`` (``domains`` only) is how many of the looks LOOKS get a folder ({split}A, {split}B, ...).
     """
     if layout not in LAYOUT_FILES:
         raise DatasetError(f"unknown layout {layout!r}; expected one of {tuple(LAYOUT_FILES)}")
     root = Path(root)
     h, w = _size(image_size)
     files = LAYOUT_FILES[layout]
+    if layout == "domains":
+        files = {look: files[look] for look in domain_looks(num_domains)}
     for pattern in files.values():
         (root / pattern.format(split=split, i=0)).parent.mkdir(parents=True, exist_ok=True)
     for i in range(num_images):
-        arrays = _file_arrays(layout, seed, split, i, num_images, h, w)
+        arrays = _file_arrays(layout, tuple(files), seed, split, i, num_images, h, w)
         for part, pattern in files.items():
             Image.fromarray(arrays[part]).save(root / pattern.format(split=split, i=i))
     return root

@@ -1,8 +1,11 @@
-"""Photo-like day and night renderings of a synthetic scene (numpy only).
+"""Photo-like day, night, dusk and fog renderings of a synthetic scene (numpy only).
 
 Day: shaded albedo x per-class texture, soft clouds, darkened object outlines, vignetting,
 a slight blur (no vector-graphics edges) and sensor noise. Night: the same surfaces under dim
 blue moonlight plus warm glows from lamps, lit windows and car lights, and a starry sky.
+Dusk: warm orange light from a low sun, a violet-to-orange sky and orange haze toward the
+horizon. Fog: washed-out grey daylight fading into grey-white fog with distance. The four
+looks are the domains of the synthetic ``domains`` layout.
 """
 
 from __future__ import annotations
@@ -10,11 +13,16 @@ from __future__ import annotations
 import numpy as np
 
 from tf_i2i.data.synthetic_scene import Scene
-from tf_i2i.data.synthetic_street import SKY
+from tf_i2i.data.synthetic_street import ROAD, SKY
 
 # Texture strength per class: sky, building, road, sidewalk, grass, tree, pole, car, person.
 TEXTURE = np.array([0.02, 0.10, 0.14, 0.12, 0.30, 0.40, 0.05, 0.04, 0.10], np.float32)
 MOONLIGHT = np.array((0.10, 0.12, 0.19), np.float32)
+SUNSET = np.array((1.0, 0.60, 0.32), np.float32)  # low sun light on surfaces
+DUSK_SKY_TOP, DUSK_SKY_LOW = np.array((0.20, 0.15, 0.36), np.float32), np.array((1.0, 0.56, 0.24), np.float32)
+DUSK_HAZE = np.array((0.95, 0.55, 0.30), np.float32)
+DUSK_CLOUD = np.array((1.0, 0.45, 0.50), np.float32)  # clouds lit pink from below
+FOG = np.array((0.80, 0.81, 0.83), np.float32)
 
 
 def smooth_noise(rng: np.random.Generator, height: int, width: int, cell: float) -> np.ndarray:
@@ -46,6 +54,11 @@ def _outlines(scene: Scene) -> np.ndarray:
     return np.minimum(edge, 1.0)
 
 
+def _surface(scene: Scene, rng: np.random.Generator) -> np.ndarray:
+    """Albedo with texture and darkened outlines: what every look lights, float32 [H, W, 3]."""
+    return scene.albedo * (_texture(scene, rng) * (1.0 - 0.25 * _outlines(scene)))[..., None]
+
+
 def _soften(img: np.ndarray) -> np.ndarray:
     """A light [1, 2, 1]/4 blur mixed in at 50%, like lens softness."""
     pad = np.pad(img, ((1, 1), (1, 1), (0, 0)), mode="edge")
@@ -67,7 +80,7 @@ def _to_uint8(img: np.ndarray) -> np.ndarray:
 def render_day(scene: Scene, rng: np.random.Generator) -> np.ndarray:
     """Daylight photo, uint8 [H, W, 3]."""
     h, w = scene.label.shape
-    img = scene.albedo * (_texture(scene, rng) * (1.0 - 0.25 * _outlines(scene)))[..., None]
+    img = _surface(scene, rng)
     clouds = np.clip(smooth_noise(rng, h, w, max(h / 6, 2.0)) * 1.4 - 0.2, 0.0, 1.0)[..., None]
     img = np.where((scene.label == SKY)[..., None], img + (0.97 - img) * 0.7 * clouds, img)
     img = _soften(img * _vignette(h, w))
@@ -93,7 +106,7 @@ def _glow(scene: Scene) -> np.ndarray:
 def render_night(scene: Scene, rng: np.random.Generator) -> np.ndarray:
     """Night photo of the same scene, uint8 [H, W, 3]: dark, blue-shifted, lit by its own lights."""
     h, w = scene.label.shape
-    surface = scene.albedo * (_texture(scene, rng) * (1.0 - 0.25 * _outlines(scene)))[..., None]
+    surface = _surface(scene, rng)
     light = _glow(scene)
     img = surface * (MOONLIGHT + 0.9 * light) + scene.emission + 0.25 * light
     sky = (scene.label == SKY)[..., None]
@@ -102,3 +115,45 @@ def render_night(scene: Scene, rng: np.random.Generator) -> np.ndarray:
     img = _soften(img * _vignette(h, w))
     img = img / (1.0 + 0.6 * img) * 1.6  # compress highlights instead of clipping them flat
     return _to_uint8(img + 0.02 * rng.standard_normal(img.shape, dtype=np.float32))
+
+
+def _near_horizon(scene: Scene) -> np.ndarray:
+    """Per row, closeness to the horizon in [0, 1] (1 on it): far things lie near the horizon.
+
+    The horizon is the first row of road (the street recedes to it), float32 [H, 1, 1].
+    """
+    h = scene.label.shape[0]
+    rows = np.flatnonzero((scene.label == ROAD).any(axis=1))
+    horizon = rows[0] if rows.size else 0.45 * h
+    ys = np.arange(h, dtype=np.float32)
+    return np.clip(1.0 - np.abs(ys - horizon) / (0.3 * h), 0.0, 1.0)[:, None, None]
+
+
+def render_dusk(scene: Scene, rng: np.random.Generator) -> np.ndarray:
+    """Dusk photo of the scene, uint8 [H, W, 3]: orange low sun, violet-to-orange sky, orange haze far away."""
+    h, w = scene.label.shape
+    img = _surface(scene, rng) * (0.75 * SUNSET + 0.6 * MOONLIGHT)
+    near_horizon = _near_horizon(scene)
+    clouds = np.clip(smooth_noise(rng, h, w, max(h / 6, 2.0)) * 1.4 - 0.3, 0.0, 1.0)[..., None]
+    sky = DUSK_SKY_TOP + (DUSK_SKY_LOW - DUSK_SKY_TOP) * near_horizon**1.5
+    sky = sky + (DUSK_CLOUD - sky) * 0.5 * clouds
+    img = np.where((scene.label == SKY)[..., None], sky, img)
+    sun_x = rng.uniform(0.15, 0.85) * w  # a glare around the sun just above the horizon
+    glare = np.exp(-(((np.arange(w) - sun_x) / (0.15 * w)) ** 2))[None, :, None] * near_horizon**3
+    img = img + 0.5 * glare * SUNSET
+    img = img + (DUSK_HAZE - img) * 0.45 * near_horizon**2
+    img = _soften(img * _vignette(h, w))
+    return _to_uint8(img + 0.015 * rng.standard_normal(img.shape, dtype=np.float32))
+
+
+def render_fog(scene: Scene, rng: np.random.Generator) -> np.ndarray:
+    """Foggy photo of the scene, uint8 [H, W, 3]: pale, grey, low contrast, things vanish with distance."""
+    h, w = scene.label.shape
+    surface = _surface(scene, rng)
+    surface = 0.6 * surface.mean(axis=-1, keepdims=True) + 0.4 * surface  # overcast light washes colours out
+    density = 0.45 + 0.5 * _near_horizon(scene)
+    density = np.where((scene.label == SKY)[..., None], 0.95, density)
+    drift = 0.04 * smooth_noise(rng, h, w, max(h / 5, 2.0))[..., None]  # patchy fog
+    img = surface * (1.0 - density) + (FOG + drift) * density
+    img = _soften(img)
+    return _to_uint8(img + 0.01 * rng.standard_normal(img.shape, dtype=np.float32))

@@ -23,6 +23,7 @@ import ml_collections
 import numpy as np
 from PIL import Image
 
+from tf_i2i.data.config import DOMAIN_LETTERS
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.files import FileSet
 from tf_i2i.data.labels import from_ade20k
@@ -32,8 +33,8 @@ RGB_MODES = ("RGB", "P")
 INSTANCE_MODES = ("L", "I;16", "I;16B", "I;16L", "I")
 JPEG_EXTENSIONS = (".jpg", ".jpeg")
 ROLES = {
-    "AB": "aligned", "A": "image", "B": "image", "image": "image", "label_image": "image",
-    "label": "label", "instance": "instance",
+    "AB": "aligned", "image": "image", "label_image": "image", "label": "label", "instance": "instance",
+    **dict.fromkeys(DOMAIN_LETTERS, "image"),  # A, B (unpaired, paired_folders) and the domains' C, D, ...
 }
 PROGRESS_MIN_FILES = 500
 
