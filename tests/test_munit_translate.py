@@ -12,9 +12,10 @@ from PIL import Image
 from tests.helpers_munit import munit_run
 from tests.test_export_support import random_images, run_tools
 from tf_i2i.export import ExportInputError
-from tf_i2i.export.munit_translation import munit_translator_from_workdir
+from tf_i2i.export.code_translation import code_translator_from_workdir
 from tf_i2i.export.serving import to_float, to_uint8
 from tf_i2i.export.style_codes import style_codes
+from tf_i2i.models.munit.endpoints import CODE_ENDPOINT as MUNIT_CODE_ENDPOINT
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +71,8 @@ def test_modes_agree_for_random_copied_interpolated_and_reverse_styles(run, tmp_
 def test_wrong_endpoints_and_flags_fail_clearly(run):
     workdir, _, folders = run
     with pytest.raises(ExportInputError, match="serve or serve_b2a"):
-        munit_translator_from_workdir(workdir, "serve_guided")
-    translator = munit_translator_from_workdir(workdir, "serve_b2a")
+        code_translator_from_workdir(workdir, MUNIT_CODE_ENDPOINT, "serve_guided")
+    translator = code_translator_from_workdir(workdir, MUNIT_CODE_ENDPOINT, "serve_b2a")
     assert (translator.input_channels, translator.style_channels, translator.z_dim) == (3, 1, 8)
     with pytest.raises(ExportInputError, match="a photo is one style"):
         style_codes(translator, variants=2, styles=[folders["refs"] / "x5.png"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import ml_collections
 
 from tf_i2i.config_utils import CONFIG_DIR, load_config_file
-from tf_i2i.models import MUNIT, SPADE, UNIT, CycleGAN, GANModel, Pix2Pix, Pix2PixHD
+from tf_i2i.models import DRIT, MDMM, MUNIT, SPADE, UNIT, CycleGAN, GANModel, Pix2Pix, Pix2PixHD
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,6 +25,8 @@ MODELS: dict[str, ModelEntry] = {
     "spade": ModelEntry(SPADE, CONFIG_DIR / "spade" / "default.py", "trainable, fixture-checked"),
     "munit": ModelEntry(MUNIT, CONFIG_DIR / "munit" / "default.py", "trainable"),
     "unit": ModelEntry(UNIT, CONFIG_DIR / "unit" / "default.py", "trainable"),
+    "drit": ModelEntry(DRIT, CONFIG_DIR / "drit" / "default.py", "trainable"),
+    "drit_md": ModelEntry(MDMM, CONFIG_DIR / "drit_md" / "default.py", "trainable"),
 }
 
 

@@ -40,39 +40,51 @@ without --style also has a random code. The generator makes one size (config cro
 crop_size / aspect_ratio): label and instance maps of another size are resized to it by nearest
 neighbour and the outputs are written at that size.
 
-MUNIT runs and exports translate images with a style code of the target domain, the same flags
-choosing it (--style takes reference pictures of the target domain); --endpoint=serve_b2a
-translates B -> A, and --resize works as for other images:
+MUNIT and DRIT runs and exports translate images with a code of the target domain (MUNIT's style
+code, DRIT's attribute code), the same flags choosing it (--style takes reference pictures of the
+target domain, at least 16 px a side for DRIT); --endpoint=serve_b2a translates B -> A, and
+--resize works as for other images:
 
   python tools/translate.py --workdir=runs/munit --input=edges/ --output=out/ --variants=4 --seed=0
-  python tools/translate.py --saved_model=runs/munit/export --input=edges/ --output=out/ --style=shoe.png
-  python tools/translate.py --workdir=runs/munit --input=shoes/ --output=out/ --endpoint=serve_b2a \
-      --style=e1.png,e2.png --interpolate=5
+  python tools/translate.py --saved_model=runs/drit/export --input=summer/ --output=out/ --style=winter.png
+  python tools/translate.py --workdir=runs/drit --input=winter/ --output=out/ --endpoint=serve_b2a \
+      --style=s1.png,s2.png --interpolate=5
+
+Multi-domain DRIT++ (drit_md) runs and exports translate images of any domain to the one named by
+--domain (its id: the data folder {split}A is 0, {split}B 1, ...), with the same flags; --style
+takes pictures of that domain:
+
+  python tools/translate.py --workdir=runs/drit_md --input=day/ --output=out/ --domain=1 --variants=4
+  python tools/translate.py --saved_model=runs/drit_md/export --input=day/ --output=out/ --domain=2 \
+      --style=dusk.png
 """
 
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: fewer C++ INFO/WARNING lines (TF 2.21 still prints its start-up ones)
 
+import functools  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from absl import app, flags, logging  # noqa: E402
 
 from tf_i2i.export import ExportInputError  # noqa: E402
+from tf_i2i.export.code_translation import (code_translator_from_saved_model,  # noqa: E402
+                                            code_translator_from_workdir, styled_translators)
 from tf_i2i.export.images import list_inputs  # noqa: E402
 from tf_i2i.export.info import read_info  # noqa: E402
 from tf_i2i.export.label_translation import (RANDOM, label_files, label_translator_from_saved_model,  # noqa: E402
                                              label_translator_from_workdir, parse_instance_clusters,
                                              translate_label_files)
-from tf_i2i.export.munit_translation import (munit_translator_from_saved_model,  # noqa: E402
-                                             munit_translator_from_workdir, styled_translators)
 from tf_i2i.export.spade_translation import (spade_translator_from_saved_model,  # noqa: E402
                                              spade_translator_from_workdir, translate_spade_files)
 from tf_i2i.export.style_codes import style_codes  # noqa: E402
 from tf_i2i.export.translation import (RESIZE_MODES, saved_model_folder, translate_files,  # noqa: E402
                                        translator_from_saved_model, translator_from_workdir)
 from tf_i2i.export.workdir import load_run_config  # noqa: E402
+from tf_i2i.models.drit.endpoints import CODE_ENDPOINT as DRIT_CODE_ENDPOINT  # noqa: E402
+from tf_i2i.models.munit.endpoints import CODE_ENDPOINT as MUNIT_CODE_ENDPOINT  # noqa: E402
 
 _INPUT = flags.DEFINE_string("input", None, "An image file or a folder of images; label maps (or a data set root) "
                               "for pix2pixHD and SPADE. SPADE label maps of another size than the generator's "
@@ -81,7 +93,11 @@ _OUTPUT = flags.DEFINE_string("output", None, "Folder for the translated PNGs (c
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder: use its newest checkpoint.")
 _SAVED_MODEL = flags.DEFINE_string("saved_model", None,
                                    "Exported SavedModel folder (RUN/export/saved_model) or RUN/export.")
-_ENDPOINT = flags.DEFINE_string("endpoint", "serve", "serve (A->B), or serve_b2a (B->A) for CycleGAN, UNIT and MUNIT.")
+_ENDPOINT = flags.DEFINE_string("endpoint", "serve", "serve (A->B), or serve_b2a (B->A) for CycleGAN, UNIT, MUNIT "
+                                 "and DRIT; multi-domain DRIT++ takes serve only (the target is --domain).")
+_DOMAIN = flags.DEFINE_integer("domain", None, "Multi-domain DRIT++ (required for it, refused by MUNIT and DRIT): "
+                               "the target domain's id, 0..num_domains-1 (data folder {split}A is 0, {split}B 1, "
+                               "...).")
 _RESIZE = flags.DEFINE_enum("resize", "multiple", RESIZE_MODES,
                             "multiple: resize to the nearest valid size and back; none: refuse other sizes.")
 _INSTANCE = flags.DEFINE_string("instance", None,
@@ -89,14 +105,16 @@ _INSTANCE = flags.DEFINE_string("instance", None,
 _CLUSTERS = flags.DEFINE_string("clusters", None, "pix2pixHD: feature clusters file (tools/encode_features.py).")
 _CLUSTER = flags.DEFINE_string("cluster", "0", f"pix2pixHD: cluster index for every class, or {RANDOM}.")
 _INSTANCE_CLUSTER = flags.DEFINE_list("instance_cluster", [], "pix2pixHD: ID:K,... cluster K for instance ID.")
-_VARIANTS = flags.DEFINE_integer("variants", 1, "pix2pixHD, SPADE, MUNIT: outputs per input, each with other "
-                                 "clusters (pix2pixHD) or another random style code (SPADE, MUNIT).")
-_SEED = flags.DEFINE_integer("seed", 0, "pix2pixHD: seed of --cluster=random; SPADE, MUNIT: of the random style "
-                             "codes.")
-_STYLE = flags.DEFINE_list("style", [], "SPADE, MUNIT: a picture (MUNIT: of the target domain) whose style to "
+_VARIANTS = flags.DEFINE_integer("variants", 1, "pix2pixHD, SPADE, MUNIT, DRIT (also multi-domain): outputs per "
+                                 "input, each with other clusters (pix2pixHD) or another random style (SPADE, "
+                                 "MUNIT) or attribute (DRIT) code.")
+_SEED = flags.DEFINE_integer("seed", 0, "pix2pixHD: seed of --cluster=random; SPADE, MUNIT, DRIT (also "
+                             "multi-domain): of the random codes.")
+_STYLE = flags.DEFINE_list("style", [], "SPADE, MUNIT, DRIT (also multi-domain): a picture (MUNIT, DRIT: of the "
+                           "target domain, the --domain one for multi-domain DRIT++) whose style or attribute to "
                            "copy, or two (a.png,b.png) with --interpolate.")
-_INTERPOLATE = flags.DEFINE_integer("interpolate", 0, "SPADE, MUNIT: N outputs along the line between the two "
-                                    "--style pictures' codes, both ends included.")
+_INTERPOLATE = flags.DEFINE_integer("interpolate", 0, "SPADE, MUNIT, DRIT (also multi-domain): N outputs along the "
+                                    "line between the two --style pictures' codes, both ends included.")
 flags.mark_flags_as_required(["input", "output"])
 flags.mark_flags_as_mutual_exclusive(["workdir", "saved_model"], required=True)
 
@@ -121,7 +139,8 @@ class _Progress:
 
 
 def _model_name() -> str:
-    """The run's model name (pix2pix, cyclegan, pix2pixhd, spade, munit, ...) from config.json or export_info.json."""
+    """The run's model name (pix2pix, cyclegan, pix2pixhd, spade, munit, drit, ...) from config.json or
+    export_info.json (which names the class: mdmm for drit_md)."""
     if _WORKDIR.value:
         return load_run_config(_WORKDIR.value).model.name
     return read_info(saved_model_folder(_SAVED_MODEL.value))["model"].lower()
@@ -151,10 +170,13 @@ def _translate_styles(progress: _Progress) -> None:
     translate_spade_files(translator, files, instances, _OUTPUT.value, codes, on_done=progress)
 
 
-def _translate_munit(progress: _Progress) -> None:
-    """MUNIT mode: images -> images of the other domain in random, copied or interpolated styles."""
+def _translate_codes(code_endpoint: str, progress: _Progress) -> None:
+    """MUNIT, DRIT and multi-domain DRIT++ mode: images -> images of the target domain (the other one,
+    or --domain's) with random, copied or interpolated codes of that domain; `code_endpoint` is the
+    model's (style_code, attribute_code)."""
     files = list_inputs(_INPUT.value)
-    translator = _restored(munit_translator_from_workdir, munit_translator_from_saved_model, _ENDPOINT.value)
+    translator = _restored(code_translator_from_workdir, code_translator_from_saved_model, code_endpoint,
+                           _ENDPOINT.value, _DOMAIN.value)
     codes = style_codes(translator, _VARIANTS.value, _STYLE.value, _INTERPOLATE.value, _SEED.value)
     progress.total = len(files) * len(codes)
     translate_files(styled_translators(translator, codes), files, _OUTPUT.value, _RESIZE.value, on_done=progress)
@@ -173,7 +195,10 @@ def main(argv):
     logging.set_verbosity(logging.INFO)
     progress = _Progress()
     try:
-        modes = {"pix2pixhd": _translate_labels, "spade": _translate_styles, "munit": _translate_munit}
+        drit = functools.partial(_translate_codes, DRIT_CODE_ENDPOINT)  # MDMM's: DRIT's + a domain input
+        modes = {"pix2pixhd": _translate_labels, "spade": _translate_styles,
+                 "munit": functools.partial(_translate_codes, MUNIT_CODE_ENDPOINT),
+                 "drit": drit, "drit_md": drit, "mdmm": drit}  # an export names drit_md by its class, MDMM
         modes.get(_model_name(), _translate_images)(progress)
     except ExportInputError as err:
         progress.interrupt()

@@ -2,16 +2,14 @@
 and opt.txt) -> a tf_i2i run folder, so tools/translate.py and tools/export.py take a converted model
 like a trained one.
 
-Run folder: config.json (configs/pix2pixhd/default.py with the model fields set from the official
-options), checkpoints/ckpt-0 with the weights saved as training saves them (network_weights:
-"generator", "encoder", "discriminator"), and options.json recording the official options and the
-source files. There is no optimizer state: the folder serves inference, export and a local stage's
-load_pretrain, not resuming training.
+Run folder (tf_i2i.convert.run_folder): config.json (configs/pix2pixhd/default.py with the model
+fields set from the official options), checkpoints/ckpt-0 with the weights saved as training saves
+them (network_weights: "generator", "encoder", "discriminator"), and options.json recording the
+official options and the source files. It also serves a local stage's load_pretrain.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,16 +17,15 @@ from typing import Any
 import keras
 import ml_collections
 
-from tf_i2i.convert.official_checkpoint import OPTIONS_FILE
 from tf_i2i.convert.opt_file import read_opt_file
 from tf_i2i.models.base import weights_by_path
 from tf_i2i.convert.pix2pixhd import (OFFICIAL_DEFAULTS, build_discriminator_from_official,
                                       build_encoder_from_official, build_generator_from_official,
                                       load_discriminator, load_encoder, load_generator, option, uses_features)
 from tf_i2i.convert.pth import load_state_dict
+from tf_i2i.convert.run_folder import check_no_checkpoints, write_run_folder
 from tf_i2i.convert.state_dict import ConversionError
 from tf_i2i.registry import default_config
-from tf_i2i.training.checkpoint import TrainCheckpoint
 
 # Official train options that set our loss config but not the networks (train_options.py defaults).
 OFFICIAL_LOSS_DEFAULTS = dict(no_vgg_loss=False, lambda_feat=10.0, pool_size=0, n_clusters=10)
@@ -90,10 +87,7 @@ def convert_pix2pixhd(checkpoint: str | Path, output_dir: str | Path, opts: Mapp
     if uses_features(opts) and checkpoint_e is None:
         raise ConversionError("with instance_feat or label_feat, netG takes netE's features: give netE "
                               "(<epoch>_net_E.pth) too")
-    out = Path(output_dir)
-    if TrainCheckpoint.directory_for(out).exists():
-        raise ConversionError(f"{TrainCheckpoint.directory_for(out)} exists: give an output folder without "
-                              "checkpoints, or the newest of them would not be the converted one")
+    check_no_checkpoints(output_dir)
     jobs = {"generator": (checkpoint, build_generator_from_official, load_generator, "netG"),
             "encoder": (checkpoint_e, build_encoder_from_official, load_encoder, "netE"),
             "discriminator": (checkpoint_d, build_discriminator_from_official, load_discriminator, "netD")}
@@ -102,10 +96,5 @@ def convert_pix2pixhd(checkpoint: str | Path, output_dir: str | Path, opts: Mapp
         if path is not None:
             nets[name] = _load(path, build, load, opts, name)
             sources[official] = str(path)
-    out.mkdir(parents=True, exist_ok=True)
-    TrainCheckpoint(out, {"network_weights": {name: weights_by_path(net) for name, net in nets.items()}}).save(0)
-    # As training's save_config writes it (not imported: tf_i2i.training.loop pulls in the whole trainer).
-    (out / "config.json").write_text(run_config(opts).to_json_best_effort(indent=2))
-    (out / OPTIONS_FILE).write_text(json.dumps(
-        {"model": "pix2pixhd", "official_options": dict(opts), "checkpoints": sources}, indent=1) + "\n")
-    return out / "config.json"
+    return write_run_folder(output_dir, {name: weights_by_path(net) for name, net in nets.items()}, run_config(opts),
+                            {"model": "pix2pixhd", "official_options": dict(opts), "checkpoints": sources})

@@ -7,11 +7,14 @@ restored checkpoint translate an image identically.
 
 from __future__ import annotations
 
+import re
+
 import tensorflow as tf
 
 FLOAT_RANGE = (-1.0, 1.0)
 UINT8_RANGE = (0, 255)
 UINT8_SUFFIX = "_uint8"
+_FAILED_CHECK = re.compile(r"assertion failed: \[(tf_i2i endpoint .*?)\] \[(-?\d+)\] \[(-?\d+)\]")
 
 
 def image_spec(channels: int, dtype: tf.DType, batch: int | None = None, height: int | None = None,
@@ -37,6 +40,16 @@ def assert_multiple(tensor: tf.Tensor, multiple: int, endpoint: str, input_name:
         "(resize or pad the input first); got height, width =", shape[1], shape[2]])
 
 
+def assert_min_side(tensor: tf.Tensor, min_side: int, endpoint: str, input_name: str) -> tf.Operation:
+    """Serving-time check for an encoder that halves its input until a reflect pad runs out of
+    pixels (DRIT's attribute encoder): a clear error instead of a MirrorPad failure."""
+    shape = tf.shape(tensor)
+    ok = tf.logical_and(shape[1] >= min_side, shape[2] >= min_side)
+    return tf.debugging.Assert(ok, [
+        f"tf_i2i endpoint '{endpoint}': {input_name} height and width must be at least {min_side}; "
+        "got height, width =", shape[1], shape[2]])
+
+
 def assert_size(tensor: tf.Tensor, size: tuple[int, int], endpoint: str, input_name: str) -> tf.Operation:
     """Serving-time check for a generator with one output size (SPADE): the input must be that size."""
     shape = tf.shape(tensor)
@@ -45,6 +58,13 @@ def assert_size(tensor: tf.Tensor, size: tuple[int, int], endpoint: str, input_n
         f"tf_i2i endpoint '{endpoint}': {input_name} must be {size[0]}x{size[1]} (height x width), the "
         "generator's output size (resize it first, nearest neighbour for label maps); got height, width =",
         shape[1], shape[2]])
+
+
+def failed_check(err: tf.errors.InvalidArgumentError) -> str | None:
+    """The message of a failed check above with the height and width it got, None for other
+    errors: TF wraps a graph's assertion in framing and escapes its quotes."""
+    match = _FAILED_CHECK.search(err.message)
+    return None if match is None else f"{match[1]} {match[2]}, {match[3]}".replace("\\'", "'")
 
 
 def to_float(pixels: tf.Tensor) -> tf.Tensor:

@@ -1,6 +1,6 @@
 """The style codes tools/translate.py asks for (--variants, --style, --interpolate), for any model
-with a style code: SPADE's VAE z and MUNIT's style codes. Random codes come from one seeded
-generator, so a checkpoint and its export give the same pixels."""
+with a style code: SPADE's VAE z, MUNIT's style codes, DRIT's attribute codes. Random codes come
+from one seeded generator, so a checkpoint and its export give the same pixels."""
 
 from __future__ import annotations
 
@@ -32,9 +32,17 @@ class StyleSource(Protocol):
 
 
 def style_code_of(source: StyleSource, path: str | Path) -> np.ndarray:
-    """float32 [z_dim]: the style code of a picture file (any size)."""
+    """float32 [z_dim]: the style code of a picture file (any size its encoder runs on: a failed
+    serving-time size check becomes an ExportInputError naming the file)."""
     picture = serving.to_float(read_image(Path(path), source.style_channels))[None]
-    return np.asarray(source.style_code(picture))[0]
+    try:
+        code = source.style_code(picture)
+    except tf.errors.InvalidArgumentError as err:
+        reason = serving.failed_check(err)
+        if reason is None:
+            raise
+        raise ExportInputError(f"style picture {path}: {reason}") from err
+    return np.asarray(code)[0]
 
 
 def style_codes(source: StyleSource, variants: int = 1, styles: Sequence[str | Path] = (),

@@ -61,11 +61,17 @@ class GANModel(keras.Model):
         variables, and optimizer slots must exist for a checkpoint to restore them.
         """
         self.build_networks(batch)
-        self.g_optimizer.build(self.g_variables)
-        self.d_optimizer.build(self.d_variables)
+        for optimizer, variables in self.optimizer_groups().values():
+            optimizer.build(variables)
 
     def build_networks(self, batch: dict[str, tf.Tensor]) -> None:
         raise NotImplementedError
+
+    def optimizer_groups(self) -> dict[str, tuple[keras.optimizers.Optimizer, list]]:
+        """Checkpoint name -> (optimizer, the variables it updates). Models with more optimizers
+        (DRIT's content discriminator) add theirs, so building and checkpointing include them."""
+        return {"g_optimizer": (self.g_optimizer, self.g_variables),
+                "d_optimizer": (self.d_optimizer, self.d_variables)}
 
     def warm_start(self) -> str | None:
         """Initialises weights from elsewhere at the start of a fresh run (not on resume), e.g.
@@ -79,12 +85,17 @@ class GANModel(keras.Model):
 
     @staticmethod
     def apply(optimizer: keras.optimizers.Optimizer, tape: tf.GradientTape, loss: tf.Tensor,
-              variables: list, weight_decay: float = 0.0) -> None:
+              variables: list, weight_decay: float = 0.0, clip_norm: float | None = None) -> None:
         """One optimizer step on `variables` from the gradient of `loss` recorded on `tape`.
 
         `weight_decay` adds weight_decay * w to each gradient, as torch.optim.Adam(weight_decay=...)
-        does (an L2 penalty, not AdamW's decoupled decay); MUNIT and UNIT train with 1e-4."""
+        does (an L2 penalty, not AdamW's decoupled decay); MUNIT, UNIT and DRIT train with 1e-4.
+        `clip_norm` first scales the gradients to at most that global norm (torch clip_grad_norm_,
+        which runs before the optimizer adds its decay); under a distribution strategy each
+        replica clips its own share."""
         grads = tape.gradient(loss, variables)
+        if clip_norm is not None:
+            grads, _ = tf.clip_by_global_norm(grads, clip_norm)
         if weight_decay:
             grads = [g + weight_decay * tf.cast(v, g.dtype) for g, v in zip(grads, variables)]
         optimizer.apply_gradients(zip(grads, variables))

@@ -1,4 +1,4 @@
-"""Full-state checkpoints (networks, both optimizers, pools, RNG states, step) with auto-resume.
+"""Full-state checkpoints (networks, every optimizer, pools, RNG states, step) with auto-resume.
 
 Under MultiWorkerMirroredStrategy every worker must save; only the chief's copy is kept, the
 others write to a scratch folder that is deleted afterwards (TF's documented pattern).
@@ -24,9 +24,9 @@ def seed_generator_states(model: keras.Model) -> list:
 
 def training_state(model: keras.Model) -> dict:
     """What a checkpoint holds to resume exactly: the model (image pools), every network weight,
-    both optimizers (slots and step) and the dropout RNG states."""
-    return {"model": model, "network_weights": model.network_weights(),
-            "g_optimizer": model.g_optimizer, "d_optimizer": model.d_optimizer,
+    every optimizer (slots and step) and the dropout RNG states."""
+    optimizers = {name: optimizer for name, (optimizer, _) in model.optimizer_groups().items()}
+    return {"model": model, "network_weights": model.network_weights(), **optimizers,
             "seed_generators": seed_generator_states(model)}
 
 
