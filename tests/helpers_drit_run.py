@@ -29,8 +29,9 @@ def drit_config(**overrides: object) -> ml_collections.ConfigDict:
     return tiny_drit_config(data__a_channels=1, **overrides)
 
 
-def tiny_drit(config: ml_collections.ConfigDict, seed: int = 0) -> GANModel:
-    """The built DRIT of `config` with every generator weight moved off its initial value."""
+def perturbed_generators(config: ml_collections.ConfigDict, seed: int = 0) -> GANModel:
+    """The built generators of `config`'s model (DRIT or MDMM) with every weight moved off its
+    initial value, so exports and translations are not trivially alike."""
     keras.utils.set_random_seed(seed)
     model = build_model(config)
     model.build_generators()
@@ -45,7 +46,7 @@ def drit_run(tmp_path_factory) -> tuple[Path, GANModel, dict[str, Path], object]
     if not _RUN:
         workdir = tmp_path_factory.mktemp("drit_run")
         config = drit_config()
-        model = tiny_drit(config)
+        model = perturbed_generators(config)
         save_config(config, workdir)
         TrainCheckpoint(workdir, {"network_weights": model.network_weights(generators_only=True)}).save(1)
         paths = export_model(model, workdir / "export", tflite=(), height=32, width=32)

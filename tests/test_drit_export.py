@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.helpers_drit_run import NZ, drit_config, drit_run, tiny_drit
+from tests.helpers_drit_run import NZ, drit_config, drit_run, perturbed_generators
 from tests.test_export_support import random_images
 from tf_i2i.export import export_model, run_tflite
 from tf_i2i.export.info import read_endpoint
@@ -113,7 +113,7 @@ def test_mixed_bfloat16_plain_encoder_model_exports_in_float32(tmp_path):
     serve_guided A -> B compute in float32, matching Keras to bfloat16 precision."""
     keras.mixed_precision.set_global_policy("mixed_bfloat16")  # as train() leaves it when export_model runs
     try:
-        model = tiny_drit(drit_config(model__concat=0), seed=1)
+        model = perturbed_generators(drit_config(model__concat=0), seed=1)
         endpoints = [dataclasses.replace(e, uint8=False) for e in model.export_endpoints()
                      if e.name in ("serve", "serve_guided")]  # fewer signatures to trace
         paths = export_model(model, tmp_path, tflite=(), endpoints=endpoints)

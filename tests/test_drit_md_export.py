@@ -12,30 +12,19 @@ import pytest
 import tensorflow as tf
 
 from tests.helpers_drit import tiny_mdmm_config
+from tests.helpers_drit_run import perturbed_generators
 from tests.test_export_support import random_images
 from tf_i2i.export import export_model, run_tflite
 from tf_i2i.export.info import read_endpoint
 from tf_i2i.export.serving import to_uint8
 from tf_i2i.models.spade.styles import sample_styles
-from tf_i2i.registry import build_model
 
 ENDPOINTS = {"serve", "serve_guided", "attribute_code"}
 
 
-def _tiny_mdmm(config, seed: int = 0):
-    """The built MDMM of `config`, every generator weight moved off its initial value."""
-    keras.utils.set_random_seed(seed)
-    model = build_model(config)
-    model.build_generators()
-    for net in model.generator_networks():
-        for variable in net.weights:
-            variable.assign_add(tf.random.uniform(variable.shape, -0.1, 0.1))
-    return model
-
-
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    model = _tiny_mdmm(tiny_mdmm_config())
+    model = perturbed_generators(tiny_mdmm_config())
     paths = export_model(model, tmp_path_factory.mktemp("mdmm") / "export", tflite=("float32",), height=32,
                          width=32)
     return model, paths, tf.saved_model.load(str(paths["saved_model"]))
@@ -82,7 +71,7 @@ def test_small_references_fail_clearly(exported):
 
 def test_mixed_precision_model_exports_in_float32():
     keras.mixed_precision.set_global_policy("mixed_bfloat16")  # the conftest fixture restores float32
-    model = _tiny_mdmm(tiny_mdmm_config(train__mixed_precision="mixed_bfloat16"))
+    model = perturbed_generators(tiny_mdmm_config(train__mixed_precision="mixed_bfloat16"))
     assert model.gen.compute_dtype == "bfloat16"
     serve = {e.name: e for e in model.export_endpoints()}["serve"]
     assert all(net.compute_dtype == "float32" for net in serve.networks)

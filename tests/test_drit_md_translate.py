@@ -12,7 +12,7 @@ import tensorflow as tf
 from PIL import Image
 
 from tests.helpers_drit import tiny_mdmm_config
-from tests.helpers_drit_run import tiny_drit
+from tests.helpers_drit_run import perturbed_generators
 from tests.test_export_support import random_images, run_tools
 from tf_i2i.export import ExportInputError, export_model
 from tf_i2i.export.code_translation import code_translator_from_saved_model
@@ -31,7 +31,7 @@ def run(tmp_path_factory):
     that is not a multiple of 4) and two references at other sizes."""
     workdir = tmp_path_factory.mktemp("mdmm_run")
     config = tiny_mdmm_config()
-    model = tiny_drit(config)  # the generators, moved off their initial weights
+    model = perturbed_generators(config)  # the generators, moved off their initial weights
     save_config(config, workdir)
     TrainCheckpoint(workdir, {"network_weights": model.network_weights(generators_only=True)}).save(1)
     export_model(model, workdir / "export", tflite=(), height=32, width=32)
