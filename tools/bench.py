@@ -72,7 +72,9 @@ def parse_args() -> argparse.Namespace:
     """The flags as one namespace, so the measurement functions take plain arguments."""
     names = ("model", "size", "height", "width", "batch", "steps", "warmup", "data_batches", "matmul", "conv_repeats",
              "profile", "intra_threads", "inter_threads", "json")
-    return argparse.Namespace(config=_CONFIG.value, config_file=config_flags.get_config_filename(flags.FLAGS["config"]),
+    given = flags.FLAGS["config"].present  # without --config, ml_collections has no file name to give
+    return argparse.Namespace(config=_CONFIG.value,
+                              config_file=config_flags.get_config_filename(flags.FLAGS["config"]) if given else None,
                               **{name: flags.FLAGS[name].value for name in names})
 
 
