@@ -82,6 +82,16 @@ class DisentangledGAN(GANModel):
         """N(0, I) attribute codes [n, nz]."""
         return tf.random.normal(tf.stack([n, self.cfg.nz]))
 
+    def attributes_for(self, images: tf.Tensor, attribute=None) -> tf.Tensor:
+        """float32 [B, nz] codes for translating `images`: `attribute` checked, or N(0, I) draws
+        when None (another output per call)."""
+        if attribute is None:
+            return self.random_attributes(tf.shape(images)[0])
+        attribute = tf.convert_to_tensor(attribute, tf.float32)
+        if attribute.shape.rank != 2 or attribute.shape[-1] != self.cfg.nz:
+            raise ValueError(f"attribute must be [batch, {self.cfg.nz}], got {attribute.shape}")
+        return attribute
+
     @staticmethod
     def replica_mean(scalar: tf.Tensor) -> tf.Tensor:
         """A batch-level scalar loss as this replica's share of the mean over replicas."""

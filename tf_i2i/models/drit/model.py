@@ -233,11 +233,7 @@ class DRIT(DisentangledGAN):
             raise ValueError(f"direction must be one of {tuple(DIRECTIONS)}, got {direction!r}")
         source, target = DIRECTIONS[direction]
         images = tf.convert_to_tensor(images, tf.float32)
-        if attribute is None:
-            attribute = self.random_attributes(tf.shape(images)[0])
-        attribute = tf.convert_to_tensor(attribute, tf.float32)
-        if attribute.shape.rank != 2 or attribute.shape[-1] != self.cfg.nz:
-            raise ValueError(f"attribute must be [batch, {self.cfg.nz}], got {attribute.shape}")
+        attribute = self.attributes_for(images, attribute)
         content = self.enc_c.encode(images, source, training=False)
         return tf.cast(self.gen.decode(content, attribute, target, training=False), tf.float32)
 

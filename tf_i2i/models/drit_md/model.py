@@ -230,11 +230,7 @@ class MDMM(DisentangledGAN):
         of 4. attribute: [B, nz]; None draws N(0, I) ones (another output per call)."""
         images = tf.convert_to_tensor(images, tf.float32)
         codes = self._per_image(self.domain_codes(target_domain), images)
-        if attribute is None:
-            attribute = self.random_attributes(tf.shape(images)[0])
-        attribute = tf.convert_to_tensor(attribute, tf.float32)
-        if attribute.shape.rank != 2 or attribute.shape[-1] != self.cfg.nz:
-            raise ValueError(f"attribute must be [batch, {self.cfg.nz}], got {attribute.shape}")
+        attribute = self.attributes_for(images, attribute)
         content = self.enc_c(images, training=False)
         return tf.cast(self.gen(content, attribute, codes, training=False), tf.float32)
 
