@@ -1,12 +1,14 @@
 """Measures MirroredStrategy on 2 logical CPUs against one device; prints the results as JSON.
 
-Run as `python -m tests.helpers_mirrored`: splitting the CPU into logical devices only works before
-TF initialises its devices, so this needs a fresh process (test_distributed_mirrored.py starts it).
+Run as `python -m tests.helpers_mirrored [CHECK ...]` (default: every check in CHECKS): splitting
+the CPU into logical devices only works before TF initialises its devices, so this needs a fresh
+process (test_distributed_mirrored.py starts two at once, each with some of the checks).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 
 import keras
 import numpy as np
@@ -111,24 +113,27 @@ def batch_norm_gap(mirrored, kind: str) -> dict:
                                                    - whole.moving_variance.numpy())))}
 
 
-def main() -> None:
+CHECKS = {
+    "pix2pix": lambda mirrored: compare_step(mirrored, "pix2pix"),
+    "cyclegan": lambda mirrored: compare_step(mirrored, "cyclegan"),
+    "pix2pixhd": lambda mirrored: compare_step(mirrored, "pix2pixhd"),
+    # No VAE: its z samples differ between the two runs.
+    "spade": lambda mirrored: compare_step(mirrored, "spade", model__generator__use_vae=False),
+    "bn_sync_batch": lambda mirrored: batch_norm_gap(mirrored, "sync_batch"),
+    "bn_batch": lambda mirrored: batch_norm_gap(mirrored, "batch"),
+}
+
+
+def main(names: list[str]) -> None:
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
     # One strategy for everything: two MirroredStrategy objects in one process reuse the same
     # collective group/instance keys and the runtime then mixes up their all-reduces.
     mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     keras.utils.set_random_seed(0)
-    results = {
-        "pix2pix": compare_step(mirrored, "pix2pix"),
-        "cyclegan": compare_step(mirrored, "cyclegan"),
-        "pix2pixhd": compare_step(mirrored, "pix2pixhd"),
-        # No VAE: its z samples differ between the two runs.
-        "spade": compare_step(mirrored, "spade", model__generator__use_vae=False),
-        "bn_sync_batch": batch_norm_gap(mirrored, "sync_batch"),
-        "bn_batch": batch_norm_gap(mirrored, "batch"),
-    }
+    results = {name: CHECKS[name](mirrored) for name in names or CHECKS}
     print("RESULTS " + json.dumps(results))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -60,7 +60,7 @@ def test_bench_tool_runs_and_reports(tmp_path):
     out_json = tmp_path / "bench.json"
     cmd = [sys.executable, str(REPO / "tools" / "bench.py"), "--model=pix2pix",
            f"--config={CONFIG_DIR / 'pix2pix' / 'synthetic.py'}", "--size=64", "--batch=1", "--steps=1",
-           "--warmup=1", "--matmul=256", "--data_batches=2", f"--json={out_json}"]
+           "--warmup=1", "--matmul=256", "--data_batches=2", "--conv_repeats=1", f"--json={out_json}"]
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=REPO)
     assert run.returncode == 0, run.stderr[-3000:]
     for field in ("peak fp32 matmul", "peak bf16 matmul", "conv work", "train step fp32", "train step bf16",

@@ -6,8 +6,6 @@ written by tests/data/pix2pixhd/make_checkpoints.py (torch); the fixture tests u
 """
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import ml_collections
@@ -16,6 +14,7 @@ import pytest
 import tensorflow as tf
 
 from tests.helpers_fixtures import fixture_dir
+from tests.test_export_support import run_tools
 from tf_i2i.convert.official_pix2pixhd import convert_pix2pixhd, official_options
 from tf_i2i.convert.opt_file import FOOTER, HEADER
 from tf_i2i.convert.pth import read_pth
@@ -72,13 +71,16 @@ def test_opt_file_gives_typed_official_options(tmp_path):
         official_options(n_blocks=3)
 
 
-def test_tool_writes_a_run_folder_from_official_pth_files(tmp_path):
-    run = tmp_path / "run"
-    proc = subprocess.run(
-        [sys.executable, str(REPO / "tools" / "convert.py"), "--model=pix2pixhd", f"--opt_file={DATA / 'opt.txt'}",
-         *(f"--{k}={v}" for k, v in TINY.items()), f"--output={run}"],
-        capture_output=True, text=True, cwd=REPO, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+def test_convert_tool_writes_a_run_folder_that_the_export_tool_accepts(tmp_path):
+    """tools/convert.py on the official .pth files, and tools/export.py on a run folder converted
+    in-process, started together (2 cores: about half the wall time of running them in turn)."""
+    run, exported = tmp_path / "run", tmp_path / "exported"
+    convert_pix2pixhd(TINY["checkpoint"], exported, official_options(DATA / "opt.txt"), checkpoint_e=TINY["checkpoint_e"])
+    converted, export = run_tools(
+        ("convert", "--model=pix2pixhd", f"--opt_file={DATA / 'opt.txt'}", *(f"--{k}={v}" for k, v in TINY.items()),
+         f"--output={run}"),
+        ("export", f"--workdir={exported}", "--tflite=", "--height=8", "--width=8"), timeout=300)
+    assert converted.returncode == 0, converted.stderr[-2000:]
     model_cfg = _config(run).model
     assert (model_cfg.stage, model_cfg.label_nc, model_cfg.use_instance) == ("global", 2, True)
     assert model_cfg.generator.ngf == 2 and model_cfg.encoder.feat_num == 1 and model_cfg.discriminator.num_D == 1
@@ -91,15 +93,8 @@ def test_tool_writes_a_run_folder_from_official_pth_files(tmp_path):
                             ("D", model.discriminator.scales[0].blocks[0], "scale0_layer0.0.weight")):
         official = read_pth(DATA / f"latest_net_{net}.pth")[key]
         np.testing.assert_array_equal(block.conv_layer.kernel, official.transpose(2, 3, 1, 0))
-
-
-def test_tools_export_accepts_the_run_folder(tmp_path):
-    run = tmp_path / "run"
-    convert_pix2pixhd(TINY["checkpoint"], run, official_options(DATA / "opt.txt"), checkpoint_e=TINY["checkpoint_e"])
-    proc = subprocess.run([sys.executable, str(REPO / "tools" / "export.py"), f"--workdir={run}", "--tflite=",
-                           "--height=8", "--width=8"], capture_output=True, text=True, cwd=REPO, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert (run / "export" / "saved_model").is_dir()
+    assert export.returncode == 0, export.stderr[-2000:]
+    assert (exported / "export" / "saved_model").is_dir()
 
 
 @pytest.mark.parametrize("options, message", [

@@ -32,13 +32,6 @@ def test_perceptual_loss_falls_and_every_term_is_logged():
     assert np.all(np.isfinite(vgg)) and np.mean(vgg[-3:]) < 0.8 * vgg[0], vgg
 
 
-def test_encoder_is_trained_with_the_generator():
-    model, step, batches = _trainer()
-    before = snapshot(model.encoder.trainable_variables)
-    step(batches)
-    assert max_abs_diff(before, snapshot(model.encoder.trainable_variables)) > 0
-
-
 @pytest.mark.parametrize("overrides", [
     {"data__use_instance": False, "model__encoder__instance_feat": False},
     {"data__use_instance": False, "model__encoder__instance_feat": False, "model__encoder__label_feat": True},
@@ -58,28 +51,36 @@ def test_instance_features_without_instance_maps_are_refused():
         _trainer(data__use_instance=False)
 
 
-def _global_run(workdir):
+@pytest.fixture(scope="module")
+def global_run(tmp_path_factory):
+    """(run folder, model, the encoder's weights before and after) of a global-stage run (ngf 8)
+    checkpointed after one step; the tests below only read it."""
+    workdir = tmp_path_factory.mktemp("global")
     model, step, batches = _trainer(model__generator__ngf=8)
+    encoder_before = snapshot(model.encoder.trainable_variables)
     step(batches)
     TrainCheckpoint(workdir, training_state(model)).save(1)
-    return model
+    return workdir, model, encoder_before, snapshot(model.encoder.trainable_variables)
 
 
-def test_local_stage_starts_from_the_global_stage(tmp_path):
-    trained = _global_run(tmp_path / "global")
-    local, _, _ = _trainer(train__stage="local", train__load_pretrain=str(tmp_path / "global"),
-                           model__generator__ngf=4)
-    assert local.warm_start() == str(tmp_path / "global")
+def test_encoder_is_trained_with_the_generator(global_run):
+    _, _, before, after = global_run
+    assert max_abs_diff(before, after) > 0
+
+
+def test_local_stage_starts_from_the_global_stage(global_run):
+    workdir, trained, _, _ = global_run
+    local, _, _ = _trainer(train__stage="local", train__load_pretrain=str(workdir), model__generator__ngf=4)
+    assert local.warm_start() == str(workdir)
     g1 = local.generator.global_net
     assert max_abs_diff(snapshot(g1.weights), snapshot(trained.generator.weights[:len(g1.weights)])) == 0
     assert max_abs_diff(snapshot(local.encoder.weights), snapshot(trained.encoder.weights)) == 0
     assert max_abs_diff(snapshot(local.discriminator.weights), snapshot(trained.discriminator.weights)) == 0
 
 
-def test_local_stage_rejects_a_global_run_of_the_wrong_width(tmp_path):
-    _global_run(tmp_path / "global")
-    local, _, _ = _trainer(train__stage="local", train__load_pretrain=str(tmp_path / "global"),
-                           model__generator__ngf=8)
+def test_local_stage_rejects_a_global_run_of_the_wrong_width(global_run):
+    workdir, *_ = global_run
+    local, _, _ = _trainer(train__stage="local", train__load_pretrain=str(workdir), model__generator__ngf=8)
     with pytest.raises(ValueError, match="ngf must be half"):
         local.warm_start()
 

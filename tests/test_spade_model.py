@@ -30,17 +30,24 @@ def test_perceptual_loss_falls_and_every_term_is_logged():
     assert np.all(np.isfinite(vgg)) and np.mean(vgg[-3:]) < 0.8 * vgg[0], vgg
 
 
-def test_ttur_rates_are_logged():
-    _, step, batches, _ = _trainer()
+@pytest.fixture(scope="module")
+def one_step():
+    """The default tiny SPADE after one step (one trace for the tests below, which only read it):
+    (model, that step's logs, the batch, the encoder's weights before and after the step)."""
+    model, step, batches, batch = _trainer()
+    before = snapshot(model.encoder.trainable_variables)
     logs = step(batches)
+    return model, logs, batch, before, snapshot(model.encoder.trainable_variables)
+
+
+def test_ttur_rates_are_logged(one_step):
+    _, logs, _, _, _ = one_step
     assert float(logs["lr_g"]) == pytest.approx(1e-4) and float(logs["lr_d"]) == pytest.approx(4e-4)
 
 
-def test_encoder_is_trained_through_the_kl_and_generator_losses():
-    model, step, batches, _ = _trainer()
-    before = snapshot(model.encoder.trainable_variables)
-    step(batches)
-    assert max_abs_diff(before, snapshot(model.encoder.trainable_variables)) > 0
+def test_encoder_is_trained_through_the_kl_and_generator_losses(one_step):
+    _, _, _, before, after = one_step
+    assert max_abs_diff(before, after) > 0
 
 
 @pytest.mark.parametrize("overrides", [
@@ -57,9 +64,8 @@ def test_input_and_loss_modes_train(overrides):
     assert ("g_feat" in logs) == model.cfg.loss.gan_feat_loss
 
 
-def test_one_label_map_gives_a_look_per_z_and_the_same_look_for_the_same_z():
-    model, step, batches, batch = _trainer()
-    step(batches)
+def test_one_label_map_gives_a_look_per_z_and_the_same_look_for_the_same_z(one_step):
+    model, _, batch, _, _ = one_step
     z_dim = model.cfg.generator.z_dim
     z1, z2 = tf.random.normal([2, z_dim], seed=1), tf.random.normal([2, z_dim], seed=2)
     first, again, other = (model.generate(batch, z=z).numpy() for z in (z1, z1, z2))

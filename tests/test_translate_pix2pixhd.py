@@ -16,16 +16,25 @@ from tf_i2i.models.pix2pixhd.clusters import CLUSTERS_FILE, load_clusters
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    """A pix2pixHD run folder, its clusters (encode_features) and an export with them; a test data set."""
-    workdir = tmp_path_factory.mktemp("run")
+def runs(tmp_path_factory):
+    """A pix2pixHD run folder, its clusters (encode_features) and an export with them; a test data set;
+    and encode_features on a CycleGAN run folder, started together with the pix2pixHD one (2 cores)."""
+    workdir, cyclegan = tmp_path_factory.mktemp("run"), tmp_path_factory.mktemp("cg")
     write_run(workdir, tiny_config("pix2pixhd"))
+    write_run(cyclegan, tiny_config("cyclegan"))
     data = write_synthetic_dataset(tmp_path_factory.mktemp("data"), "labels", 2, (36, 40), split="test")
-    (encoded,) = run_tools(("encode_features", f"--workdir={workdir}"))
+    encoded, refused = run_tools(("encode_features", f"--workdir={workdir}"),
+                                 ("encode_features", f"--workdir={cyclegan}"))
     assert encoded.returncode == 0, encoded.stderr
     assert "encoded 6 images" in encoded.stderr
     (exported,) = run_tools(("export", f"--workdir={workdir}", f"--clusters={workdir / CLUSTERS_FILE}", "--tflite="))
     assert exported.returncode == 0, exported.stderr
+    return workdir, data, refused
+
+
+@pytest.fixture(scope="module")
+def run(runs):
+    workdir, data, _ = runs
     return workdir, data
 
 
@@ -77,7 +86,6 @@ def _outputs_of(paths) -> dict[str, np.ndarray]:
     return {p.stem: np.asarray(Image.open(p)).astype(int) for p in paths}
 
 
-def test_encode_features_refuses_other_models(tmp_path):
-    write_run(tmp_path / "cg", tiny_config("cyclegan"))
-    (refused,) = run_tools(("encode_features", f"--workdir={tmp_path / 'cg'}"))
+def test_encode_features_refuses_other_models(runs):
+    _, _, refused = runs
     assert refused.returncode == 1 and "feature clusters are for pix2pixHD" in refused.stderr

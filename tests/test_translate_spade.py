@@ -37,13 +37,12 @@ def test_both_modes_agree_for_random_copied_and_interpolated_styles(run, tmp_pat
     workdir, model, data, styles = run
     ckpt, saved = f"--workdir={workdir}", f"--saved_model={workdir / 'export'}"
     labels = (f"--input={data / 'test_label'}", f"--instance={data / 'test_inst'}")
-    variants_ckpt, variants_sm = run_tools(
+    variants_ckpt, variants_sm, styled, path = run_tools(
         ("translate", f"--input={data}", f"--output={tmp_path / 'vc'}", ckpt, "--variants=2", "--seed=3"),
-        ("translate", *labels, f"--output={tmp_path / 'vs'}", saved, "--variants=2", "--seed=3"))
-    styled, path = run_tools(
+        ("translate", *labels, f"--output={tmp_path / 'vs'}", saved, "--variants=2", "--seed=3"),
         ("translate", *labels, f"--output={tmp_path / 'st'}", ckpt, f"--style={styles / 's0.png'}"),
         ("translate", *labels, f"--output={tmp_path / 'ip'}", saved, "--interpolate=3",
-         f"--style={styles / 's0.png'},{styles / 's1.png'}"))
+         f"--style={styles / 's0.png'},{styles / 's1.png'}"), timeout=300)
     for done in (variants_ckpt, variants_sm, styled, path):
         assert done.returncode == 0, done.stderr
     assert "translated 4/4" in variants_ckpt.stderr and "translated 6/6" in path.stderr

@@ -28,6 +28,23 @@ def _sub(layer: keras.layers.Layer) -> dict:
     return {"dtype": layer.dtype_policy}
 
 
+# Explicit build()s: without one Keras builds a network by tracing its call() symbolically (and
+# again for every nested network that has none) before the first real call. These builds only need
+# channel counts, so they create the same variables, in the order call() would, without any trace.
+def maps(channels: int) -> tuple:
+    """The build shape of NHWC maps of `channels` channels (the builds here need no spatial size)."""
+    return None, None, None, channels
+
+
+def build_stack(layers: list[keras.layers.Layer], channels: int) -> int:
+    """Builds `layers` applied one after the other to `channels`-channel maps, in that order;
+    returns the output channels. Each is a ConvBlock, ResnetBlock or AttrBasicBlock."""
+    for layer in layers:
+        layer.build(maps(channels))
+        channels = layer.filters_out if isinstance(layer, AttrBasicBlock) else layer.filters
+    return channels
+
+
 @keras.saving.register_keras_serializable(package="tf_i2i")
 class LeakyReLUConv(ConvBlock):
     """[LeakyReLUConv2d] reflection pad, conv with bias (optionally spectral-normalised), LeakyReLU(0.01)."""
@@ -101,6 +118,9 @@ class ContentEncoder(keras.Model):
     def output_dim(self) -> int:
         return self.dim * 4
 
+    def build(self, input_shape):
+        build_stack(self.blocks, input_shape[-1])
+
     def call(self, x, training=None):
         for block in self.blocks:
             x = block(x, training=training)
@@ -162,6 +182,11 @@ class AttributeEncoderVAE(keras.Model):
         self.fc = keras.layers.Dense(nz, name="fc", dtype="float32")
         self.fc_var = keras.layers.Dense(nz, name="fc_var", dtype="float32")
 
+    def build(self, input_shape):
+        channels = build_stack([self.stem, *self.blocks], input_shape[-1])
+        self.fc.build((None, channels))
+        self.fc_var.build((None, channels))
+
     def call(self, x, training=None) -> tuple[tf.Tensor, tf.Tensor]:
         x = self.stem(x, training=training)
         for block in self.blocks:
@@ -186,6 +211,9 @@ class AttributeEncoder(keras.Model):
         self.convs += [ConvBlock(w, 4, strides=2, padding=1, pad_mode="reflect", activation="relu",
                                  name=f"down{i}", **sub) for i, w in enumerate((dim * 2, dim * 4, dim * 4, dim * 4))]
         self.head = ConvBlock(nz, 1, name="head", dtype="float32")
+
+    def build(self, input_shape):
+        build_stack([*self.convs, self.head], input_shape[-1])
 
     def call(self, x, training=None):
         for conv in self.convs:
@@ -215,6 +243,14 @@ class ConcatDecoder(keras.Model):
         up2 = (up1 + nz) // 2
         self.up = [relu_ln_conv_transpose(up1, name="up1", **sub), relu_ln_conv_transpose(up2, name="up2", **sub)]
         self.head = image_head(out_channels, "head")
+
+    def build(self, x_shape, z_shape=None, extra_shape=None):
+        width = x_shape[-1] + self.extra_dim + self.nz
+        for block in self.res:
+            block.build(maps(width))
+        for layer in (*self.up, self.head):
+            layer.build(maps(width + self.nz))
+            width = layer.filters
 
     def call(self, x, z, extra=None, training=None):
         x = concat_code(x, *([] if extra is None else [extra]), z)
@@ -290,6 +326,15 @@ class MisINSDecoder(keras.Model):
                    relu_ln_conv_transpose(channels // 4, name="up2", **sub)]
         self.head = image_head(out_channels, "head")
 
+    def build(self, x_shape, z_shape=None):
+        width = z_shape[-1]
+        for dense in self.mlp:
+            dense.build((None, width))
+            width = dense.units
+        for block in self.blocks:
+            block.build(maps(x_shape[-1]), (None, self.channels))
+        build_stack([*self.up, self.head], x_shape[-1])
+
     def codes(self, z) -> tf.Tensor:
         """The MLP output [B, 4*channels] (official mlpX(z)), split in order among the blocks."""
         for dense in self.mlp:
@@ -323,6 +368,9 @@ class DritPatchDiscriminator(BlockStackDiscriminator):
         self.blocks = [LeakyReLUConv(dim * 2 ** i, kernel_size, 2, 1, spectral_norm=spectral_norm,
                                      name=f"block{i}", **sub) for i in range(n_layers)]
         self.blocks.append(ConvBlock(1, 1, spectral_norm=spectral_norm, name="logits", dtype="float32"))
+
+    def build(self, input_shape):
+        build_stack(self.blocks, input_shape[-1])
 
     def get_config(self):
         return {"dim": self.dim, "n_layers": self.n_layers, "kernel_size": self.kernel_size,
@@ -362,6 +410,9 @@ class ContentDiscriminator(BlockStackDiscriminator):
         self.blocks = [LeakyReLUConv(dim, 7, 2, 1, name=f"block{i}", **sub) for i in range(3)]
         self.blocks.append(LeakyReLUConv(dim, 4, 1, 0, name="block3", **sub))
         self.blocks.append(ConvBlock(out_channels, 1, name="logits", dtype="float32"))
+
+    def build(self, input_shape):
+        build_stack(self.blocks, input_shape[-1])
 
     def get_config(self):
         return {"dim": self.dim, "out_channels": self.out_channels, "name": self.name}

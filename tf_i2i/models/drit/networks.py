@@ -14,7 +14,7 @@ import keras
 import tensorflow as tf
 
 from tf_i2i.nets.drit_blocks import (AttributeEncoder, AttributeEncoderVAE, ConcatDecoder, ContentDiscriminator,
-                                     ContentEncoder, DomainDiscriminator, MisINSDecoder, ins_res_block)
+                                     ContentEncoder, DomainDiscriminator, MisINSDecoder, ins_res_block, maps)
 
 DOMAINS = ("a", "b")
 CONTENT_ENCODER_RES = 3  # INSResBlocks per domain before the shared one
@@ -51,6 +51,12 @@ class DritContentEncoder(_TwoDomain):
     def output_dim(self) -> int:
         return self.dim * 4
 
+    def build(self, x_a_shape, x_b_shape):
+        # call()'s order: enc_a, the shared block, enc_b (the same initial values as a traced build)
+        self.enc_a.build(x_a_shape)
+        self.share.build(maps(self.output_dim))
+        self.enc_b.build(x_b_shape)
+
     def encode(self, x, domain: str, training=None) -> tf.Tensor:
         """[forward_a / forward_b] one domain's content code."""
         y = self.share(self.domain_net(domain)(x, training=training), training=training)
@@ -74,6 +80,10 @@ class _TwoDomainAttributeEncoder(_TwoDomain):
         self.dim, self.nz = dim, nz
         self.enc_a = self.net_cls(dim, nz, name="enc_a", dtype=self.dtype_policy)
         self.enc_b = self.net_cls(dim, nz, name="enc_b", dtype=self.dtype_policy)
+
+    def build(self, x_a_shape, x_b_shape):
+        self.enc_a.build(x_a_shape)
+        self.enc_b.build(x_b_shape)
 
     def encode(self, x, domain: str, training=None):
         return self.domain_net(domain)(x, training=training)
@@ -131,6 +141,11 @@ class DritGeneratorConcat(_TwoDomainGenerator):
         self.dec_a = ConcatDecoder(out_channels_a, channels, nz, name="dec_a", **sub)
         self.dec_b = ConcatDecoder(out_channels_b, channels, nz, name="dec_b", **sub)
 
+    def build(self, content_for_a_shape, z_a_shape, content_for_b_shape, z_b_shape):
+        self.share.build(content_for_a_shape)
+        self.dec_a.build(content_for_a_shape, z_a_shape)
+        self.dec_b.build(content_for_b_shape, z_b_shape)
+
     def decode(self, content, z, domain: str, training=None) -> tf.Tensor:
         return self.domain_net(domain)(self.share(content, training=training), z, training=training)
 
@@ -151,6 +166,10 @@ class DritGenerator(_TwoDomainGenerator):
         sub = {"dtype": self.dtype_policy}
         self.dec_a = MisINSDecoder(out_channels_a, channels, mlp_dim, name="dec_a", **sub)
         self.dec_b = MisINSDecoder(out_channels_b, channels, mlp_dim, name="dec_b", **sub)
+
+    def build(self, content_for_a_shape, z_a_shape, content_for_b_shape, z_b_shape):
+        self.dec_a.build(content_for_a_shape, z_a_shape)
+        self.dec_b.build(content_for_b_shape, z_b_shape)
 
     def decode(self, content, z, domain: str, training=None) -> tf.Tensor:
         return self.domain_net(domain)(content, z, training=training)

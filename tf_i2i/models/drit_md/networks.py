@@ -19,7 +19,8 @@ import tensorflow as tf
 
 from tf_i2i.layers import ConvBlock
 from tf_i2i.nets.drit_blocks import (AttributeEncoder, AttributeEncoderVAE, ConcatDecoder, ContentDiscriminator,
-                                     ContentEncoder, LeakyReLUConv, MisINSDecoder, concat_code, ins_res_block)
+                                     ContentEncoder, LeakyReLUConv, MisINSDecoder, build_stack, concat_code,
+                                     ins_res_block, maps)
 
 NZ = 8  # MD_multi.nz, hard-coded
 CONTENT_RES = 4  # MD_E_content: 3 INSResBlocks + the 1 a two-domain encoder would share
@@ -44,6 +45,9 @@ class _DomainInput(keras.Model):
         super().__init__(**kwargs)
         self.dim, self.nz, self.num_domains = dim, nz, num_domains
         self.net = self.net_cls(dim, nz, name="net", **_sub(self))
+
+    def build(self, x_shape, c_shape):
+        self.net.build(maps(x_shape[-1] + c_shape[-1]))
 
     def call(self, x, c, training=None):
         return self.net(concat_code(x, c), training=training)
@@ -78,6 +82,10 @@ class MDGeneratorConcat(keras.Model):
         self.share = ins_res_block(channels, name="share", **_sub(self))
         self.dec = ConcatDecoder(out_channels, channels, nz, extra_dim=num_domains, name="dec", **_sub(self))
 
+    def build(self, content_shape, z_shape, c_shape):
+        self.share.build(content_shape)
+        self.dec.build(content_shape, z_shape, c_shape)
+
     def call(self, content, z, c, training=None):
         return self.dec(self.share(content, training=training), z, c, training=training)
 
@@ -97,6 +105,9 @@ class MDGenerator(keras.Model):
         self.out_channels, self.channels, self.nz = out_channels, channels, nz
         self.num_domains, self.mlp_dim = num_domains, mlp_dim
         self.dec = MisINSDecoder(out_channels, channels, mlp_dim, name="dec", **_sub(self))
+
+    def build(self, content_shape, z_shape, c_shape):
+        self.dec.build(content_shape, (None, c_shape[-1] + z_shape[-1]))
 
     @staticmethod
     def _code(z, c) -> tf.Tensor:
@@ -144,11 +155,9 @@ class MDDiscriminator(keras.Model):
                                     name="classifier", dtype="float32")
 
     def build(self, input_shape):
-        x = keras.KerasTensor(tuple(input_shape))
-        for block in self.blocks:
-            x = block(x)
-        self.logits.build(x.shape)
-        self.classifier.build(x.shape)
+        channels = build_stack(self.blocks, input_shape[-1])
+        self.logits.build(maps(channels))
+        self.classifier.build(maps(channels))
 
     def features(self, x, training=None) -> list[tf.Tensor]:
         """Every block's output, the patch logits, then the classification map before pooling."""
