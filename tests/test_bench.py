@@ -1,4 +1,4 @@
-"""The analytic conv FLOP counter on convs with known costs, and tools/bench.py end to end on a tiny model."""
+"""The analytic conv (and matmul) FLOP counter on convs with known costs, and tools/bench.py end to end on a tiny model."""
 
 import json
 import subprocess
@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 from tf_i2i.config_utils import CONFIG_DIR
+from tf_i2i.layers import Conv2D
 from tf_i2i.training.flops import function_conv_flops
 
 REPO = CONFIG_DIR.parent
@@ -20,7 +21,7 @@ def test_conv_forward_flops():
     x = tf.zeros([2, 10, 10, 4])
     flops = function_conv_flops(tf.function(conv.__call__), x)
     assert flops == {"Conv2D": 2 * (2 * 8 * 8 * 8) * (3 * 3 * 4), "Conv2DBackpropInput": 0,
-                     "Conv2DBackpropFilter": 0}
+                     "Conv2DBackpropFilter": 0, "MatMul": 0}
 
 
 def test_transposed_conv_forward_flops():
@@ -29,7 +30,7 @@ def test_transposed_conv_forward_flops():
     x = tf.zeros([1, 5, 5, 4])
     flops = function_conv_flops(tf.function(conv.__call__), x)
     assert flops == {"Conv2D": 0, "Conv2DBackpropInput": 2 * (5 * 5 * 4) * (3 * 3 * 6),
-                     "Conv2DBackpropFilter": 0}
+                     "Conv2DBackpropFilter": 0, "MatMul": 0}
 
 
 def test_train_step_flops_follow_the_gradient_rule():
@@ -52,7 +53,26 @@ def test_train_step_flops_follow_the_gradient_rule():
     fwd_g1, fwd_g2, fwd_d = (2 * 16 * 16 * c_out * 9 * c_in for c_in, c_out in ((3, 8), (8, 8), (8, 1)))
     assert function_conv_flops(step, x) == {"Conv2D": fwd_g1 + fwd_g2 + fwd_d,
                                             "Conv2DBackpropInput": fwd_g2 + fwd_d,
-                                            "Conv2DBackpropFilter": fwd_g1 + fwd_g2}
+                                            "Conv2DBackpropFilter": fwd_g1 + fwd_g2, "MatMul": 0}
+
+
+def test_conv_run_as_matmul_costs_what_the_conv_does():
+    """A wide conv on a small map runs as im2col @ kernel (tf_i2i.layers.Conv2D): forward, input and
+    weight gradient are three MatMuls of the conv's own cost."""
+    conv = Conv2D(64, 3)
+    x = tf.zeros([1, 6, 6, 64])
+    conv(x)
+
+    @tf.function
+    def step(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            loss = tf.reduce_sum(tf.square(conv(x)))  # its gradient needs the forward output
+        return tape.gradient(loss, [x, conv.kernel])
+
+    forward = 2 * (4 * 4 * 64) * (3 * 3 * 64)
+    assert function_conv_flops(step, x) == {"Conv2D": 0, "Conv2DBackpropInput": 0, "Conv2DBackpropFilter": 0,
+                                            "MatMul": 3 * forward}
 
 
 @pytest.mark.timeout(120)

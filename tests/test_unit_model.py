@@ -100,13 +100,13 @@ def _one_step_moves(weight_decay: float) -> tuple[list, list, float]:
 def test_weight_decay_alone_moves_weights_towards_zero():
     """With every loss weight 0 the only gradient is g = weight_decay * w (torch Adam's weight_decay),
     so Adam's first step moves each weight by lr * g / (|g| + epsilon / sqrt(1 - beta2)) towards zero
-    (Keras Adam's bias correction); without decay nothing moves."""
+    (bias-corrected, torch epsilon 1e-8); without decay nothing moves."""
     still_before, still_after, _ = _one_step_moves(0.0)
     assert all(np.array_equal(a, b) for a, b in zip(still_before, still_after))
     before, after, lr = _one_step_moves(1e-4)
     for w, new in zip(before, after):
         g = 1e-4 * w.astype(np.float64)
-        expected = w - lr * g / (np.abs(g) + 1e-7 / np.sqrt(1 - 0.999))
+        expected = w - lr * g / (np.abs(g) + 1e-8 / np.sqrt(1 - 0.999))
         np.testing.assert_allclose(new, expected, rtol=0, atol=3e-8)
     assert max(np.abs(a - b).max() for a, b in zip(before, after)) > 0.8 * lr
 

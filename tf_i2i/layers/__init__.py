@@ -2,6 +2,7 @@
 
 from tf_i2i.layers.adain import AdaIN
 from tf_i2i.layers.activations import LeakyReLU, make_activation
+from tf_i2i.layers.conv2d import Conv2D
 from tf_i2i.layers.conv_block import ConvBlock
 from tf_i2i.layers.image_pool import ImagePool
 from tf_i2i.layers.instance_maps import InstanceAveragePool, InstanceBoundary
@@ -13,7 +14,7 @@ from tf_i2i.layers.spade import SPADE, parse_spade_norm
 from tf_i2i.layers.spectral_norm import SpectralNorm
 
 __all__ = [
-    "AdaIN", "AvgPoolExcludePad", "ConvBlock", "ImagePool", "InstanceAveragePool", "InstanceBoundary", "InstanceNorm",
+    "AdaIN", "AvgPoolExcludePad", "Conv2D", "ConvBlock", "ImagePool", "InstanceAveragePool", "InstanceBoundary", "InstanceNorm",
     "LayerNorm", "LeakyReLU", "Pad2D", "Resize", "SPADE", "SpectralNorm", "TorchLayerNorm",
     "batch_norm", "make_activation", "make_norm", "parse_spade_norm", "resize_images",
 ]

@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 
 from tf_i2i.layers.activations import make_activation
+from tf_i2i.layers.conv2d import Conv2D
 from tf_i2i.layers.normalization import make_norm
 from tf_i2i.layers.padding import Pad2D
 from tf_i2i.layers.spectral_norm import SpectralNorm
@@ -43,7 +44,7 @@ class ConvBlock(keras.layers.Layer):
             raise ValueError(f"output_padding {output_padding} must be in [0, padding={padding}]")
         sub = {"dtype": self.dtype_policy}
         self.pad = None if transpose or padding == 0 else Pad2D(padding, pad_mode, name="pad", **sub)
-        conv_cls = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
+        conv_cls = keras.layers.Conv2DTranspose if transpose else Conv2D
         conv = conv_cls(filters, kernel_size, strides=strides, padding="valid", use_bias=use_bias,
                         name="conv", **sub)
         self.conv = SpectralNorm(conv, name="sn", **sub) if spectral_norm else conv

@@ -42,7 +42,7 @@ class SpectralNorm(keras.layers.Wrapper):
     """
 
     def __init__(self, layer: keras.layers.Layer, power_iterations: int = 1, eps: float = 1e-12, **kwargs):
-        if type(layer) not in (keras.layers.Conv2D, keras.layers.Dense):
+        if not isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)):  # Keras 3: Conv2DTranspose is neither
             raise ValueError(f"SpectralNorm wraps a Conv2D or Dense only, not {type(layer).__name__} "
                              "(a transposed conv's kernel has its output channels on another axis)")
         if isinstance(layer, keras.layers.Conv2D) and layer.data_format != "channels_last":

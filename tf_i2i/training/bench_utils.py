@@ -169,6 +169,11 @@ def cpu_info() -> dict:
 
 
 _CONV_ATTRS = ("strides", "padding", "explicit_paddings", "data_format", "dilations")
+_MATMUL_ATTRS = ("transpose_a", "transpose_b")
+
+
+def _replay_attrs(op: tf.Operation) -> dict:
+    return {a: op.get_attr(a) for a in (_MATMUL_ATTRS if op.type == "MatMul" else _CONV_ATTRS)}
 
 
 def _replay_inputs(op: tf.Operation) -> dict[str, tf.Tensor]:
@@ -177,6 +182,8 @@ def _replay_inputs(op: tf.Operation) -> dict[str, tf.Tensor]:
         return tf.cast(tf.random.stateless_normal(t.shape, seed=[0, 0]), t.dtype)
 
     size = tf.constant(op.outputs[0].shape.as_list(), tf.int32)
+    if op.type == "MatMul":
+        return {"a": rand(op.inputs[0]), "b": rand(op.inputs[1])}
     if op.type == "Conv2D":
         return {"input": rand(op.inputs[0]), "filter": rand(op.inputs[1])}
     if op.type == "Conv2DBackpropInput":
@@ -194,14 +201,14 @@ def isolated_conv_seconds(graph: tf.Graph, repeats: int) -> float:
     """
     groups: dict[tuple, list[tf.Operation]] = collections.defaultdict(list)
     for op in live_conv_ops(graph):
-        attrs = tuple((a, str(op.get_attr(a))) for a in _CONV_ATTRS)
+        attrs = tuple((a, str(v)) for a, v in _replay_attrs(op).items())
         shapes = tuple(str(t.shape) for t in (*op.inputs, *op.outputs))
         groups[(op.type, shapes, op.outputs[0].dtype.name, attrs)].append(op)
     total = 0.0
     for ops in groups.values():
         op = ops[0]
         kernel = getattr(tf.raw_ops, op.type)
-        attrs = {a: op.get_attr(a) for a in _CONV_ATTRS}
+        attrs = _replay_attrs(op)
         fn = tf.function(lambda inputs, k=kernel, a=attrs: k(**inputs, **a))
         total += len(ops) * median(time_calls(fn, (_replay_inputs(op),), repeats, warmup=1))
     return total

@@ -1,4 +1,4 @@
-"""Analytic convolution FLOP count of a traced tf.function, to express step time as achieved GFLOP/s.
+"""Analytic conv and matmul FLOP count of a traced tf.function, to express step time as achieved GFLOP/s.
 
 Why count from the traced graph: it sees every conv a train step really runs -- forward convs
 of each network call and the gradient convs the tapes add -- without a hand-kept list of which
@@ -9,6 +9,8 @@ network is called how often in which step. The rule, per op, with F = 2 * MACs:
 * ``Conv2DBackpropInput`` (a conv's input-gradient, or a transposed conv's forward):
   F = 2 * |out_backprop| * kh * kw * c_in.
 * ``Conv2DBackpropFilter`` (a conv's weight-gradient): same as its forward conv.
+* ``MatMul`` (a wide conv on a small map run as im2col @ kernel, see tf_i2i.layers.conv2d, its
+  two gradients, and dense layers): F = 2 * M * K * N.
 
 Here |t| is the element count of the conv's "output-side" tensor (c_out channels) and the filter
 is [kh, kw, c_in, c_out], so all three ops of one conv cost the same. A conv of a network that
@@ -18,7 +20,7 @@ first conv of a network fed by data skips its input-gradient. Gradient ops whose
 uses are built by ``tape.gradient`` but pruned by the function runtime before execution, so
 only ops that the function's outputs or its stateful ops (variable updates) depend on count.
 Everything else (normalisation, padding, activations, the optimizer) is left out: the count is
-the convolution work only, which is what a peak-GFLOP/s comparison is about.
+the convolution (and dense) work only, which is what a peak-GFLOP/s comparison is about.
 """
 
 from __future__ import annotations
@@ -27,11 +29,18 @@ import math
 
 import tensorflow as tf
 
-CONV_OPS = ("Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter")
+CONV_OPS = ("Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "MatMul")
 
 
 def conv_op_flops(op: tf.Operation) -> int:
-    """2 * MACs of one conv op of CONV_OPS from its static shapes (see the module docstring)."""
+    """2 * MACs of one op of CONV_OPS from its static shapes (see the module docstring)."""
+    if op.type == "MatMul":
+        a, b = op.inputs[0].shape, op.inputs[1].shape
+        if not (a.is_fully_defined() and b.is_fully_defined()):
+            raise ValueError(f"{op.name} (MatMul) has unknown shapes {a} / {b}: trace with fully defined input shapes")
+        m, k = reversed(a.as_list()) if op.get_attr("transpose_a") else a.as_list()
+        n = b.as_list()[0] if op.get_attr("transpose_b") else b.as_list()[1]
+        return 2 * m * k * n
     if op.type == "Conv2D":
         out_side, kernel = op.outputs[0].shape, op.inputs[1].shape
     elif op.type == "Conv2DBackpropInput":

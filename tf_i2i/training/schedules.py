@@ -6,6 +6,8 @@ import keras
 import ml_collections
 import tensorflow as tf
 
+from tf_i2i.training.fused_adam import FusedAdam
+
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
 class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
@@ -99,8 +101,9 @@ def make_schedule(optim: ml_collections.ConfigDict, base_lr: float):
 
 
 def make_optimizers(optim: ml_collections.ConfigDict) -> tuple[keras.optimizers.Optimizer, keras.optimizers.Optimizer]:
-    """Adam for G and D with the papers' betas; each optimizer's step drives its own schedule."""
+    """Adam for G and D with the papers' betas (torch's epsilon, fused update: training/fused_adam.py);
+    each optimizer's step drives its own schedule."""
     def adam(lr, name):
-        return keras.optimizers.Adam(make_schedule(optim, lr), beta_1=optim.beta1,
+        return FusedAdam(make_schedule(optim, lr), beta_1=optim.beta1,
                                      beta_2=optim.beta2, name=name)
     return adam(optim.g_lr, "g_adam"), adam(optim.d_lr, "d_adam")
