@@ -89,15 +89,20 @@ class SpectralNorm(keras.layers.Wrapper):
         kernel = ops.convert_to_tensor(self.layer.kernel)
         w = ops.reshape(kernel, self._matrix_shape())
         u, v = ops.convert_to_tensor(self.u), ops.convert_to_tensor(self.v)
-        if training:
-            w_const = ops.stop_gradient(w)
-            for _ in range(self.power_iterations):
-                v = _normalize(ops.matmul(w_const, u), self.eps)
-                u = _normalize(ops.matmul(v, w_const), self.eps)
-            self.u.assign(u)
-            self.v.assign(v)
-        sigma = ops.sum(u * ops.matmul(v, w))
-        return kernel / sigma
+        if not training:
+            return kernel / ops.sum(u * ops.matmul(v, w))
+        w_const = ops.stop_gradient(w)
+        for _ in range(self.power_iterations - 1):
+            v = _normalize(ops.matmul(w_const, u), self.eps)
+            u = _normalize(ops.matmul(v, w_const), self.eps)
+        v = _normalize(ops.matmul(w_const, u), self.eps)
+        # The last iteration's v @ W is also sigma's (torch computes it twice, same value): one
+        # pass over the kernel fewer; the gradient flows through sigma only, as in torch.
+        wv = ops.matmul(v, w)
+        u = _normalize(ops.stop_gradient(wv), self.eps)
+        self.u.assign(u)
+        self.v.assign(v)
+        return kernel / ops.sum(u * wv)
 
     def call(self, inputs, training=None):
         dtype = self.compute_dtype
