@@ -2,9 +2,9 @@
 
 Why: on CPU, oneDNN's direct convolution is slow when a map has few positions but the layer
 has many weights (a batch-1 residual block at 1024 channels on a 16x32 map, a SPADE head on
-8x8, a discriminator's last 4x4 layers): forward plus both gradients ran at 68-153 GFLOP/s
+8x8, a discriminator's last 4x4 layers): forward plus both gradients ran at 68-252 GFLOP/s
 there on the 2-core AVX-512 machine, while the same work as an im2col matrix multiply ran at
-176-283 (bf16: 106-589 against 644-1295). The im2col matrix is built from kh*kw slices of the
+176-314 (bf16 mostly likewise: 106-860 against 644-1295). The im2col matrix is built from kh*kw slices of the
 input (tf.slice, whose gradient is a cheap Pad) concatenated on channels, so the kernel
 [kh, kw, c_in, c_out] is used as the [kh*kw*c_in, c_out] matrix it already is in memory. Where
 the map is large relative to the weights oneDNN is the faster one and is kept. The result is
@@ -17,8 +17,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-# Measured crossover (tools/bench.py's conv-floor shapes, fp32 and bf16, batch 1-6): the matmul
-# form won wherever a layer had >= ~500 weights per output position and lost on wide maps.
+# Measured crossover (microbenchmarks of the conv shapes these models' train steps run, fp32,
+# batch 1-6): the matmul form won from ~500 weights per output position up and lost on wide maps.
 MIN_WEIGHTS_PER_POSITION = 512
 MIN_FILTERS = 64  # a matrix-vector product (the c_out = 1 or 3 output layers) is no faster
 MAX_PATCH_ELEMENTS = 1 << 25  # the im2col matrix stays under 128 MB in fp32
