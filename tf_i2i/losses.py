@@ -106,7 +106,7 @@ def vgg_loss(fake: tf.Tensor, real: tf.Tensor, extractor: Callable[[tf.Tensor], 
     on the real half, whose gradient is zero (pix2pixHD at 256x512: ~95 GFLOP a step).
     """
     fake_features = extractor(tf.cast(fake, tf.float32))
-    real_features = extractor(tf.stop_gradient(tf.cast(real, tf.float32)))
+    real_features = extractor(tf.cast(real, tf.float32))  # no gradient: stopped in the terms below
     if len(fake_features) != len(layer_weights):
         raise ValueError(f"the extractor gives {len(fake_features)} feature maps but {len(layer_weights)} weights")
     terms = [w * l1_loss(f, tf.stop_gradient(r)) for w, f, r in zip(layer_weights, fake_features, real_features)]

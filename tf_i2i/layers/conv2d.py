@@ -4,9 +4,9 @@ Why: on CPU, oneDNN's direct convolution is slow when a map has few positions bu
 has many weights (a batch-1 residual block at 1024 channels on a 16x32 map, a SPADE head on
 8x8, a discriminator's last 4x4 layers): forward plus both gradients ran at 68-252 GFLOP/s
 there on the 2-core AVX-512 machine, while the same work as an im2col matrix multiply ran at
-176-314 (bf16 mostly likewise: 106-860 against 644-1295). The im2col matrix is built from kh*kw slices of the
-input (tf.slice, whose gradient is a cheap Pad) concatenated on channels, so the kernel
-[kh, kw, c_in, c_out] is used as the [kh*kw*c_in, c_out] matrix it already is in memory. Where
+176-314 (bf16 mostly likewise: 106-860 against 644-1295). The im2col matrix is built from
+kh*kw slices of the input (tf.slice, whose gradient is a cheap Pad) concatenated on channels, so
+the kernel [kh, kw, c_in, c_out] is used as the [kh*kw*c_in, c_out] matrix it already is. Where
 the map is large relative to the weights oneDNN is the faster one and is kept. The result is
 the same convolution (summation order aside); the variables, and so checkpoints, converted
 official weights and SavedModels, are those of keras.layers.Conv2D.
@@ -78,4 +78,3 @@ class Conv2D(keras.layers.Conv2D):
         if plain and prefers_patch_matmul(inputs.shape, kernel.shape, tuple(self.strides)):
             return patch_matmul_conv(inputs, kernel, tuple(self.strides))
         return super().convolution_op(inputs, kernel)
-

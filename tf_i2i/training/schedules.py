@@ -104,6 +104,5 @@ def make_optimizers(optim: ml_collections.ConfigDict) -> tuple[keras.optimizers.
     """Adam for G and D with the papers' betas (torch's epsilon, fused update: training/fused_adam.py);
     each optimizer's step drives its own schedule."""
     def adam(lr, name):
-        return FusedAdam(make_schedule(optim, lr), beta_1=optim.beta1,
-                                     beta_2=optim.beta2, name=name)
+        return FusedAdam(make_schedule(optim, lr), beta_1=optim.beta1, beta_2=optim.beta2, name=name)
     return adam(optim.g_lr, "g_adam"), adam(optim.d_lr, "d_adam")
