@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from tf_i2i.layers import Conv2D
-from tf_i2i.layers.conv2d import patch_matmul_conv, prefers_patch_matmul
+from tf_i2i.layers.conv2d import patch_matmul_conv, prefers_patch_matmul, prefers_row_split, row_split_conv
 
 
 @pytest.mark.parametrize("size,kernel,stride", [((7, 9), 3, 1), ((8, 8), 4, 2), ((9, 7), 3, 2), ((6, 6), 1, 1),
@@ -35,6 +35,33 @@ def test_rule_takes_matmul_for_wide_small_maps_only():
     assert not prefers_patch_matmul((None, 18, 34, 1024), (3, 3, 1024, 1024), (1, 1))  # any-batch signature
 
 
+@pytest.mark.parametrize("height,kernel", [(10, 3), (9, 4), (4, 3), (12, 1)])
+def test_row_split_equals_conv_with_gradients(height, kernel):
+    rng = np.random.default_rng(1)
+    x = tf.constant(rng.normal(size=(1, height, 7, 5)), tf.float32)
+    w = tf.constant(rng.normal(size=(kernel, kernel, 5, 6)), tf.float32)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, w])
+        ours = row_split_conv(x, w)
+        ref = tf.nn.conv2d(x, w, 1, "VALID")
+        probe = tf.constant(rng.normal(size=ref.shape), tf.float32)
+        loss_ours, loss_ref = tf.reduce_sum(ours * probe), tf.reduce_sum(ref * probe)
+    np.testing.assert_allclose(ours, ref, atol=1e-4)
+    for a, b in zip(tape.gradient(loss_ours, [x, w]), tape.gradient(loss_ref, [x, w])):
+        np.testing.assert_allclose(a, b, atol=1e-4)
+
+
+def test_row_split_rule_takes_batch_1_fp32_wide_stride_1_convs_only():
+    assert prefers_row_split((1, 56, 56, 256), (3, 3, 256, 256), (1, 1), tf.float32)  # DRIT residual block
+    assert not prefers_row_split((2, 56, 56, 256), (3, 3, 256, 256), (1, 1), tf.float32)  # batch 2
+    assert not prefers_row_split((1, 56, 56, 256), (3, 3, 256, 256), (1, 1), tf.bfloat16)
+    assert not prefers_row_split((1, 57, 56, 256), (3, 3, 256, 256), (1, 1), tf.float32)  # odd output rows
+    assert not prefers_row_split((1, 56, 56, 256), (3, 3, 256, 256), (2, 2), tf.float32)
+    assert not prefers_row_split((1, 56, 56, 128), (3, 3, 128, 128), (1, 1), tf.float32)  # oneDNN fine there
+    assert not prefers_row_split((1, 54, 54, 256), (1, 1, 256, 256), (1, 1), tf.float32)
+    assert not prefers_row_split((None, 56, 56, 256), (3, 3, 256, 256), (1, 1), tf.float32)
+
+
 def _op_types(fn, x) -> set[str]:
     return {op.type for op in fn.get_concrete_function(x).graph.get_operations()}
 
@@ -50,6 +77,18 @@ def test_layer_picks_its_path_from_static_shapes_and_matches_keras():
     assert "MatMul" in wide and "Conv2D" not in wide
     any_size = tf.function(ours.__call__, input_signature=[tf.TensorSpec((None, None, None, 64))])
     assert "Conv2D" in {op.type for op in any_size.get_concrete_function().graph.get_operations()}
+
+
+def test_layer_takes_the_row_split_for_batch_1_fp32_and_matches_keras():
+    x = tf.random.stateless_normal((1, 30, 30, 256), seed=[5, 6])  # too many positions for the matmul path
+    ours, plain = Conv2D(64, 3), keras.layers.Conv2D(64, 3)
+    ours.build(x.shape)
+    plain.build(x.shape)
+    plain.set_weights(ours.get_weights())
+    np.testing.assert_allclose(ours(x), plain(x), atol=1e-4)
+    conv_ops = [op for op in tf.function(ours.__call__).get_concrete_function(x).graph.get_operations()
+                if op.type == "Conv2D"]
+    assert [op.inputs[0].shape[0] for op in conv_ops] == [2]  # the two halves as a batch
 
 
 def test_mixed_bfloat16_and_serialization():

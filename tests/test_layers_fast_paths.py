@@ -1,7 +1,9 @@
 """The speed-motivated formulations in tf_i2i.layers compute exactly what the reference ones do.
 
-InstanceNorm(training=True) runs a fused kernel and a transposed ConvBlock crops with tf.slice;
-both must match the moments formula / plain slicing in value and in gradient.
+InstanceNorm(training=True) runs a fused kernel per sample (or on the batch folded into the
+channels when the batch size is unknown), TorchLayerNorm(training=True) a closed-form gradient,
+and a transposed ConvBlock crops with tf.slice; each must match the moments formula / plain
+slicing in value and in gradient.
 """
 
 import numpy as np
@@ -10,6 +12,7 @@ import tensorflow as tf
 
 from tests import reference_ops as ref
 from tf_i2i.layers import ConvBlock, InstanceNorm
+from tf_i2i.layers.normalization import TorchLayerNorm
 
 RNG = np.random.default_rng(0)
 
@@ -39,6 +42,37 @@ def test_instance_norm_training_path_matches_inference_path(affine, batch):
     if not affine:
         np.testing.assert_allclose(y_fast, ref.instance_norm(x), atol=2e-5)
     assert y_fast.shape == x.shape
+
+
+def test_instance_norm_training_path_with_unknown_batch_folds_and_matches():
+    x = (RNG.normal(size=(3, 6, 5, 4)) * 2 - 1).astype(np.float32)
+    layer = InstanceNorm()
+    fn = tf.function(lambda t: layer(t, training=True), input_signature=[tf.TensorSpec([None, 6, 5, 4])])
+    assert "Transpose" in {op.type for op in fn.get_concrete_function().graph.get_operations()}
+    np.testing.assert_allclose(fn(x), ref.instance_norm(x), atol=2e-5)
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_torch_layer_norm_training_path_matches_inference_path(batch):
+    x = (RNG.normal(size=(batch, 6, 5, 4)) * 3 + 2).astype(np.float32)
+    probe = tf.constant(RNG.normal(size=x.shape).astype(np.float32))
+    layer = TorchLayerNorm()
+    layer.build(x.shape)
+    layer.gamma.assign([1.0, 2.0, 0.5, -1.0])
+    layer.beta.assign([0.5, 0.0, -1.0, 2.0])
+    results = []
+    for training in (True, False):
+        xt = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(xt)
+            y = layer(xt, training=training)
+            loss = tf.reduce_sum(y * probe)
+        results.append([y, *tape.gradient(loss, [xt, layer.gamma, layer.beta])])
+    for fast, plain in zip(*results):
+        np.testing.assert_allclose(fast, plain, atol=2e-5)
+    mean = x.mean(axis=(1, 2, 3), keepdims=True)
+    expected = (x - mean) / np.sqrt(x.var(axis=(1, 2, 3), keepdims=True) + 1e-5) * [1.0, 2.0, 0.5, -1.0] + [0.5, 0.0, -1.0, 2.0]
+    np.testing.assert_allclose(results[0][0], expected, atol=2e-5)
 
 
 def test_instance_norm_training_path_keeps_static_shape_in_graphs():

@@ -15,7 +15,8 @@ class LeakyReLU(keras.layers.Layer):
     Why: TF's LeakyReluGrad reads the activation's input, the conv's BiasAdd. Grappler's remapper
     then fuses conv + bias + LeakyReLU anyway, finds the BiasAdd still needed, and drops every
     fusion of the train step ('remapper failed ... LeakyReluGrad' on stderr). With slope > 0 the
-    output has the input's sign, so the output is enough and the fusion goes through.
+    output has the input's sign, so the output is enough and the fusion goes through; the gradient
+    is still the one fused LeakyReluGrad op, given the output.
     """
 
     def __init__(self, negative_slope: float = 0.2, **kwargs):
@@ -31,8 +32,8 @@ class LeakyReLU(keras.layers.Layer):
         def leaky_relu(features):
             y = tf.nn.leaky_relu(features, slope)
 
-            def grad(dy):
-                return dy * tf.where(y > 0, tf.ones_like(dy), tf.fill(tf.shape(dy), tf.cast(slope, dy.dtype)))
+            def grad(dy):  # LeakyReluGrad only tests its `features` > 0: the output's sign does as well
+                return tf.raw_ops.LeakyReluGrad(gradients=dy, features=y, alpha=slope)
             return y, grad
         return leaky_relu(x)
 

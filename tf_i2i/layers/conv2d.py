@@ -1,15 +1,25 @@
-"""A Conv2D whose wide convolutions on small maps run as one matrix multiply.
+"""A Conv2D whose wide convolutions on small maps run as one matrix multiply, and whose
+batch-1 convolutions over many channels run as two half-height images.
 
 Why: on CPU, oneDNN's direct convolution is slow when a map has few positions but the layer
 has many weights (a batch-1 residual block at 1024 channels on a 16x32 map, a SPADE head on
 8x8, a discriminator's last 4x4 layers): forward plus both gradients ran at 68-252 GFLOP/s
 there on the 2-core AVX-512 machine, while the same work as an im2col matrix multiply ran at
 176-314 (bf16 mostly likewise: 106-860 against 644-1295). The im2col matrix is built from
-kh*kw slices of the input (tf.slice, whose gradient is a cheap Pad) concatenated on channels, so
-the kernel [kh, kw, c_in, c_out] is used as the [kh*kw*c_in, c_out] matrix it already is. Where
+kh*kw slices of the input concatenated on channels, so
+the kernel [kh, kw, c_in, c_out] is used as the [kh*kw*c_in, c_out] matrix it already is (its
+input gradient stays oneDNN's, see patch_matmul_conv). Where
 the map is large relative to the weights oneDNN is the faster one and is kept. The result is
 the same convolution (summation order aside); the variables, and so checkpoints, converted
 official weights and SavedModels, are those of keras.layers.Conv2D.
+
+Row split: at batch 1 oneDNN's fp32 forward convolution with >= 256 input channels ran at only
+208-230 GFLOP/s (3x3, 256 channels on 54-64 px maps, the residual blocks of DRIT, MUNIT, UNIT and
+CycleGAN) against 290-310 for the same work given as a batch of 2. So the input is cut into a top
+and a bottom half (overlapping by kh - 1 rows) stacked on the batch axis; the two outputs, read in
+order, are already the full output, so only a reshape follows. The gradients stay oneDNN's own
+ops on the unsplit shapes (they are not slow at batch 1, and differentiating the split would add
+the slices' gradients). bf16 convolutions, strided ones and 1x1 ones were slower split and are kept.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import tensorflow as tf
 MIN_WEIGHTS_PER_POSITION = 512
 MIN_FILTERS = 64  # a matrix-vector product (the c_out = 1 or 3 output layers) is no faster
 MAX_PATCH_ELEMENTS = 1 << 25  # the im2col matrix stays under 128 MB in fp32
+MIN_ROW_SPLIT_CHANNELS = 256  # from 256 input channels up the batch-1 forward pass gained 1.2-1.4x
 
 
 def prefers_patch_matmul(input_shape: tf.TensorShape, kernel_shape: tf.TensorShape,
@@ -59,22 +70,79 @@ def _taps(x: tf.Tensor, kh: int, kw: int, strides: tuple[int, int], out_h: int, 
 
 
 def patch_matmul_conv(x: tf.Tensor, kernel: tf.Tensor, strides: tuple[int, int]) -> tf.Tensor:
-    """A 'valid' NHWC convolution computed as im2col (concatenated tap slices) @ kernel matrix."""
+    """A 'valid' NHWC convolution computed as im2col (concatenated tap slices) @ kernel matrix.
+    Its kernel gradient is the matching matmul (patches^T @ dy); its input gradient oneDNN's
+    Conv2DBackpropInput, which beat the im2col transpose (a Pad per tap and their sum) at every
+    shape this path takes (DRIT's discriminators: 0.2 s a step)."""
     kh, kw, c_in, c_out = kernel.shape.as_list()
     out_h = (x.shape[1] - kh) // strides[0] + 1
     out_w = (x.shape[2] - kw) // strides[1] + 1
-    patches = tf.concat(_taps(x, kh, kw, strides, out_h, out_w), axis=-1)  # tap-major, as the kernel
-    y = tf.matmul(tf.reshape(patches, [-1, kh * kw * c_in]), tf.reshape(kernel, [kh * kw * c_in, c_out]))
-    return tf.reshape(y, [-1, out_h, out_w, c_out])
+
+    @tf.custom_gradient
+    def conv(x, kernel):
+        patches = tf.concat(_taps(x, kh, kw, strides, out_h, out_w), axis=-1)  # tap-major, as the kernel
+        patches = tf.reshape(patches, [-1, kh * kw * c_in])
+        y = tf.matmul(patches, tf.reshape(kernel, [kh * kw * c_in, c_out]))
+
+        def grad(dy):
+            d_kernel = tf.matmul(patches, tf.reshape(dy, [-1, c_out]), transpose_a=True)
+            dx = tf.raw_ops.Conv2DBackpropInput(input_sizes=x.shape.as_list(), filter=kernel, out_backprop=dy,
+                                                strides=[1, *strides, 1], padding="VALID")
+            return dx, tf.reshape(d_kernel, kernel.shape)
+
+        return tf.reshape(y, [-1, out_h, out_w, c_out]), grad
+
+    return conv(x, kernel)
+
+
+def prefers_row_split(input_shape: tf.TensorShape, kernel_shape: tf.TensorShape, strides: tuple[int, int],
+                      dtype: tf.DType) -> bool:
+    """Whether a 'valid', undilated NHWC conv of these static shapes runs faster as two half-height
+    images on the batch axis (row_split_conv)."""
+    input_shape, kernel_shape = tf.TensorShape(input_shape), tf.TensorShape(kernel_shape)
+    if dtype != tf.float32 or not (input_shape.is_fully_defined() and kernel_shape.is_fully_defined()):
+        return False
+    n, h, _, _ = input_shape.as_list()
+    kh, kw, c_in, c_out = kernel_shape.as_list()
+    out_h = h - kh + 1
+    return (n == 1 and tuple(strides) == (1, 1) and kh * kw > 1 and c_in >= MIN_ROW_SPLIT_CHANNELS
+            and c_out >= MIN_FILTERS and out_h >= 2 and out_h % 2 == 0)
+
+
+@tf.custom_gradient
+def row_split_conv(x: tf.Tensor, kernel: tf.Tensor):
+    """A 'valid', stride-1 NHWC convolution of a batch-1 x (an even number of output rows) computed
+    on its two row halves as a batch of 2; gradients by the plain convolution's backward ops."""
+    kh = kernel.shape[0]
+    half = (x.shape[1] - kh + 1) // 2  # output rows per half
+    rows = half + kh - 1
+    halves = tf.concat([tf.slice(x, [0, 0, 0, 0], [-1, rows, -1, -1]),
+                        tf.slice(x, [0, half, 0, 0], [-1, rows, -1, -1])], axis=0)
+    y = tf.nn.conv2d(halves, kernel, 1, "VALID")
+    y = tf.reshape(y, [1, 2 * half, y.shape[2], y.shape[3]])
+
+    def grad(dy):
+        strides = [1, 1, 1, 1]
+        dx = tf.raw_ops.Conv2DBackpropInput(input_sizes=x.shape.as_list(), filter=kernel, out_backprop=dy,
+                                            strides=strides, padding="VALID")
+        dk = tf.raw_ops.Conv2DBackpropFilter(input=x, filter_sizes=kernel.shape.as_list(), out_backprop=dy,
+                                             strides=strides, padding="VALID")
+        return dx, dk
+
+    return y, grad
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
 class Conv2D(keras.layers.Conv2D):
-    """keras.layers.Conv2D that takes the im2col-matmul path where it is measurably faster (see module)."""
+    """keras.layers.Conv2D that takes the im2col-matmul or the row-split path where one is
+    measurably faster (see module)."""
 
     def convolution_op(self, inputs, kernel):
         plain = (self.padding == "valid" and self.data_format == "channels_last" and self.groups == 1
                  and tuple(self.dilation_rate) == (1, 1))
+        # (custom gradients differentiate tensors, so the kernel variable is read first)
         if plain and prefers_patch_matmul(inputs.shape, kernel.shape, tuple(self.strides)):
-            return patch_matmul_conv(inputs, kernel, tuple(self.strides))
+            return patch_matmul_conv(inputs, tf.convert_to_tensor(kernel), tuple(self.strides))
+        if plain and prefers_row_split(inputs.shape, kernel.shape, tuple(self.strides), inputs.dtype):
+            return row_split_conv(inputs, tf.convert_to_tensor(kernel))
         return super().convolution_op(inputs, kernel)

@@ -42,9 +42,9 @@ class InstanceNorm(_AffineNorm):
     """Per-sample, per-channel normalisation over H and W, as torch.nn.InstanceNorm2d (biased
     variance; Ulyanov et al. 2016). affine=False is CycleGAN's/MUNIT's 'in'.
 
-    With ``training=True`` it runs as one fused kernel (FusedBatchNormV3 with the batch folded
-    into the channels) whose gradient is one fused op too: about 2x faster forward + backward on
-    CPU than the ~10 elementwise and reduction ops of the moments formula. Inference keeps the
+    With ``training=True`` it runs as fused kernels (FusedBatchNormV3 per sample) whose gradient
+    is fused too: about 2x faster forward + backward on CPU than the ~10 elementwise and
+    reduction ops of the moments formula. Inference keeps the
     moments formula, which converts to TFLite builtins (the training-mode fused op does not).
     Both agree to float32 rounding.
     """
@@ -56,9 +56,16 @@ class InstanceNorm(_AffineNorm):
         return (x32 - mean) * tf.math.rsqrt(var + self.epsilon)
 
     def _fused(self, x32: tf.Tensor) -> tf.Tensor:
-        """Batch-norm statistics are per channel over (N, H, W); folding the batch into the channels,
-        [N, H, W, C] -> [1, H, W, N*C], makes them per sample and channel. With N = 1 the transposes
-        only move a size-1 axis: no data is reordered."""
+        """Batch-norm statistics are per channel over (N, H, W), so each sample gets its own call: the
+        batch slices are views and one concatenation joins the outputs (1.4-1.8x faster forward +
+        backward at batch 2-4 than folding the batch into the channels, whose two transposes copy
+        the tensor). A batch size unknown when tracing takes the fold: [N, H, W, C] -> [1, H, W, N*C]."""
+        n, c = x32.shape[0], x32.shape[-1]
+        if n is not None:
+            outs = [tf.compat.v1.nn.fused_batch_norm(sample, tf.ones([c]), tf.zeros([c]), epsilon=self.epsilon,
+                                                     is_training=True)[0]
+                    for sample in tf.split(x32, n, axis=0)]
+            return outs[0] if n == 1 else tf.concat(outs, axis=0)
         n, h, w, c = tf.unstack(tf.shape(x32))
         folded = tf.reshape(tf.transpose(x32, [1, 2, 0, 3]), [1, h, w, n * c])
         y, _, _ = tf.compat.v1.nn.fused_batch_norm(folded, tf.ones([n * c]), tf.zeros([n * c]),
@@ -101,6 +108,47 @@ class TorchLayerNorm(_AffineNorm):
     def _normalize(self, x32, training):
         mean, var = tf.nn.moments(x32, axes=[1, 2, 3], keepdims=True)
         return (x32 - mean) * tf.math.rsqrt(var + self.epsilon)
+
+    def call(self, x, training=None):
+        """Training runs `affine_layer_norm` (closed-form gradient); inference the plain formula,
+        which converts to TFLite builtins. Both agree to float32 rounding."""
+        if not (training and self.affine):
+            return super().call(x, training=training)
+        y = affine_layer_norm(tf.cast(x, tf.float32), tf.cast(self.gamma, tf.float32),
+                              tf.cast(self.beta, tf.float32), self.epsilon)
+        return tf.cast(y, self.compute_dtype)
+
+
+@tf.custom_gradient
+def affine_layer_norm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: float):
+    """F.layer_norm of NHWC x over H, W, C with a per-channel gamma, beta, as x * a + c with
+    per-(sample, channel) a and c, and a gradient from per-(sample, channel) sums.
+
+    Why: autodiff of the moments formula makes ~20 passes over the tensor (broadcast gradients,
+    tiles, per-axis sums); at DRIT's decoder sizes ([4, 216, 216, 72]) forward plus backward took
+    112 ms, this 52 ms. With x_hat = (x - mean_n) * r_n, r_n = 1 / sqrt(var_n + eps), g = gamma:
+      dbeta_c = sum dy, dgamma_c = sum dy * x_hat (over N, H, W),
+      dx = r_n * (g_c dy - mean(g dy) - x_hat * mean(g dy x_hat)) (means over H, W, C),
+    where every sum over H, W comes from two per-(sample, channel) sums: S1 = sum dy and
+    S2 = sum dy * x, since sum dy * x_hat = r_n (S2 - mean_n S1).
+    """
+    size = x.shape[1] * x.shape[2] * x.shape[3]
+    mean = tf.reduce_mean(x, [1, 2, 3], keepdims=True)  # [N, 1, 1, 1]
+    var = tf.reduce_mean(tf.math.squared_difference(x, mean), [1, 2, 3], keepdims=True)  # two passes: no cancellation
+    rstd = tf.math.rsqrt(var + epsilon)
+    scale = rstd * gamma  # [N, 1, 1, C]
+    y = x * scale + (beta - mean * scale)
+
+    def grad(dy, *unused_epsilon):
+        s1 = tf.reduce_sum(dy, [1, 2], keepdims=True)  # [N, 1, 1, C]
+        dy_xhat = rstd * (tf.reduce_sum(dy * x, [1, 2], keepdims=True) - mean * s1)  # sum over H, W of dy * x_hat
+        m1 = tf.reduce_sum(gamma * s1, 3, keepdims=True) / size
+        m2 = tf.reduce_sum(gamma * dy_xhat, 3, keepdims=True) / size
+        x_coef = -rstd * rstd * m2
+        dx = dy * scale + (x * x_coef + (-rstd * m1 - x_coef * mean))
+        return dx, tf.reduce_sum(dy_xhat, [0, 1, 2]), tf.reduce_sum(s1, [0, 1, 2]), None
+
+    return y, grad
 
 
 def batch_norm(synchronized: bool = False, name: str | None = None, dtype=None,
