@@ -3,7 +3,7 @@
   python tools/bench.py --model=pix2pix|cyclegan|pix2pixhd|spade [--config=configs/...py [--config.a.b=v]]
       [--size=256 | --height=256 --width=512] [--batch=1]
       [--steps=5] [--warmup=2] [--json=out.json] [--conv_repeats=3] [--profile]
-      [--intra_threads=0] [--inter_threads=0]
+      [--intra_threads=0] [--inter_threads=0]  (default: the config's train.parallel_ops)
 
 Measures, in one process: the dense-matmul peak (fp32 and bf16, median of 10, at the start and
 the end; the higher is used), the train step (tf.function around strategy.run(model.train_step), as the
@@ -38,6 +38,7 @@ from tf_i2i.data import build_dataset  # noqa: E402
 from tf_i2i.registry import default_config  # noqa: E402
 from tf_i2i.training import bench_utils as bu  # noqa: E402
 from tf_i2i.training.flops import function_conv_flops, graph_conv_flops  # noqa: E402
+from tf_i2i.training.threads import configure_threads  # noqa: E402
 
 # Targets from the performance issue (CPU).
 FP32_PEAK_FRACTION = 0.75     # train-step conv GFLOP/s >= 75 % of the fp32 matmul peak
@@ -110,11 +111,25 @@ def load_config(args: argparse.Namespace) -> ml_collections.ConfigDict:
     return cfg
 
 
-def measure_peaks(n: int) -> dict[str, float]:
+def measure_peaks(n: int, streams: int) -> dict[str, float]:
     with bu.OtherCpu() as other:
-        fp32 = bu.matmul_peak_gflops(tf.float32, n)
-        bf16 = bu.matmul_peak_gflops(tf.bfloat16, n)
+        fp32 = bu.matmul_peak_gflops(tf.float32, n, streams=streams)
+        bf16 = bu.matmul_peak_gflops(tf.bfloat16, n, streams=streams)
     return {"fp32_gflops": fp32, "bf16_gflops": bf16, "other_cpu": other.fraction}
+
+
+def set_threads(args: argparse.Namespace, cfg: ml_collections.ConfigDict) -> int:
+    """The flags' threads if given, else the config's train.parallel_ops (as training runs);
+    returns how many ops at once it takes to use every core (1 with TF's defaults)."""
+    if args.intra_threads or args.inter_threads:
+        if args.intra_threads:
+            tf.config.threading.set_intra_op_parallelism_threads(args.intra_threads)
+        if args.inter_threads:
+            tf.config.threading.set_inter_op_parallelism_threads(args.inter_threads)
+        intra = args.intra_threads
+    else:
+        intra, _ = configure_threads(cfg.train.get("parallel_ops", 0))
+    return max(1, (os.cpu_count() or 1) // intra) if intra else 1
 
 
 def measure_policy(cfg: ml_collections.ConfigDict, policy: str, batch: dict, args: argparse.Namespace,
@@ -138,7 +153,7 @@ def measure_policy(cfg: ml_collections.ConfigDict, policy: str, batch: dict, arg
     out["step_other_cpu"] = other.fraction
     if args.conv_repeats:
         with bu.OtherCpu() as other:
-            out["conv_alone_s"] = bu.isolated_conv_seconds(graph, args.conv_repeats)
+            out["conv_alone_s"] = bu.isolated_conv_seconds(graph, args.conv_repeats, args.streams)
         out["conv_alone_other_cpu"] = other.fraction
     if args.profile:
         out["op_times"] = bu.op_time_breakdown(step, step_args)
@@ -154,16 +169,13 @@ def measure_policy(cfg: ml_collections.ConfigDict, policy: str, batch: dict, arg
 
 def run(args: argparse.Namespace) -> dict:
     """All measurements, in an order that keeps one model alive at a time."""
-    if args.intra_threads:
-        tf.config.threading.set_intra_op_parallelism_threads(args.intra_threads)
-    if args.inter_threads:
-        tf.config.threading.set_inter_op_parallelism_threads(args.inter_threads)
     cfg = load_config(args)
+    args.streams = set_threads(args, cfg)
     batch = next(iter(build_dataset(cfg.data, batch_size=cfg.train.batch_size, seed=0, deterministic=True)))
-    peaks = [measure_peaks(args.matmul)]
+    peaks = [measure_peaks(args.matmul, args.streams)]
     fp32 = measure_policy(cfg, "float32", batch, args)
     bf16 = measure_policy(cfg, "mixed_bfloat16", batch, args, weights=fp32.pop("initial_weights"))
-    peaks.append(measure_peaks(args.matmul))
+    peaks.append(measure_peaks(args.matmul, args.streams))
     with bu.OtherCpu() as other:
         data_ips = bu.dataset_images_per_second(cfg, cfg.train.batch_size, args.data_batches)
     return summarize(args, cfg, batch, peaks, fp32, bf16, data_ips, other.fraction)
@@ -188,7 +200,7 @@ def summarize(args, cfg, batch, peaks, fp32, bf16, data_ips, data_other_cpu) -> 
         "keras_version": keras.__version__,
         "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default (on)"),
         "threads": {"intra": tf.config.threading.get_intra_op_parallelism_threads(),
-                    "inter": tf.config.threading.get_inter_op_parallelism_threads()},
+                    "inter": tf.config.threading.get_inter_op_parallelism_threads(), "streams": args.streams},
         "peak_fp32_gflops": peak32, "peak_bf16_gflops": peak16, "peaks": peaks,
         "step_conv_gflop": step_gflop, "gen_conv_gflop": gen_gflop,
         "fp32_step_s": fp32["step_s"], "fp32_step_times": fp32["step_times"],
@@ -246,7 +258,8 @@ def print_report(r: dict) -> None:
     rows = [
         ("machine", f"{r['cpu']}, {r['cores']} cores, {flags}"),
         ("software", f"TF {r['tf_version']}, Keras {r['keras_version']}, oneDNN {r['onednn']}, "
-                     f"threads intra={r['threads']['intra']} inter={r['threads']['inter']} (0 = TF default)"),
+                     f"threads intra={r['threads']['intra']} inter={r['threads']['inter']} (0 = TF default; peaks "
+                     f"and conv floor with {r['threads']['streams']} op(s) at once)"),
         ("run", f"{r['model']} ({r['config']}) {r['image_size']} batch {r['batch']}, "
                 f"median of {r['steps']} after {r['warmup']} warm-up"),
         ("peak fp32 matmul", f"{r['peak_fp32_gflops']:.1f} GFLOP/s  (start/end: "

@@ -53,18 +53,20 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def matmul_peak_gflops(dtype: tf.DType, n: int = 2048, repeats: int = 10) -> float:
-    """GFLOP/s of an n x n x n matmul in `dtype` on all cores: the attainable dense peak.
+def matmul_peak_gflops(dtype: tf.DType, n: int = 2048, repeats: int = 10, streams: int = 1) -> float:
+    """GFLOP/s of n x n x n matmuls in `dtype` on all cores: the attainable dense peak.
 
     A square matmul is the most efficient kernel oneDNN has, so it is the ceiling that conv
     throughput is compared with. The median of `repeats` runs, like the step times it is compared
     with: on a VM the best single run can catch a moment when the host's other tenants are idle
-    (seen here: 150 GFLOP/s typical, single runs up to 237).
+    (seen here: 150 GFLOP/s typical, single runs up to 237). `streams` independent matmuls run at
+    once, so that a process whose ops get a share of the cores each (train.parallel_ops) still
+    measures all of them.
     """
-    a = tf.cast(tf.random.stateless_normal([n, n], seed=[1, 2]), dtype)
-    b = tf.cast(tf.random.stateless_normal([n, n], seed=[3, 4]), dtype)
-    matmul = tf.function(tf.linalg.matmul)
-    return 2.0 * n ** 3 / median(time_calls(matmul, (a, b), repeats, warmup=1)) / 1e9
+    pairs = [tuple(tf.cast(tf.random.stateless_normal([n, n], seed=[i, j]), dtype) for j in (1, 2))
+             for i in range(streams)]
+    matmuls = tf.function(lambda pairs: [tf.linalg.matmul(a, b) for a, b in pairs])
+    return streams * 2.0 * n ** 3 / median(time_calls(matmuls, (pairs,), repeats, warmup=1)) / 1e9
 
 
 def build_model(config: ml_collections.ConfigDict, policy: str, batch: dict) -> GANModel:
@@ -191,13 +193,14 @@ def _replay_inputs(op: tf.Operation) -> dict[str, tf.Tensor]:
     return {"input": rand(op.inputs[0]), "filter_sizes": size, "out_backprop": rand(op.inputs[2])}
 
 
-def isolated_conv_seconds(graph: tf.Graph, repeats: int) -> float:
+def isolated_conv_seconds(graph: tf.Graph, repeats: int, streams: int = 1) -> float:
     """Seconds the live conv ops of a traced step take when each runs alone, summed.
 
     Each distinct op (type, shapes, dtype, strides/padding) is re-run by itself through
     tf.raw_ops -- the same oneDNN kernel the step gets -- and its median time counted as often as
     the step runs it. That is what the step would take if everything but the convs were free and
-    nothing competed with them: the convolution floor of the step.
+    nothing competed with them: the convolution floor of the step. With `streams` > 1 (ops given
+    a share of the cores each) that many copies run at once and the time per copy is counted.
     """
     groups: dict[tuple, list[tf.Operation]] = collections.defaultdict(list)
     for op in live_conv_ops(graph):
@@ -209,8 +212,9 @@ def isolated_conv_seconds(graph: tf.Graph, repeats: int) -> float:
         op = ops[0]
         kernel = getattr(tf.raw_ops, op.type)
         attrs = _replay_attrs(op)
-        fn = tf.function(lambda inputs, k=kernel, a=attrs: k(**inputs, **a))
-        total += len(ops) * median(time_calls(fn, (_replay_inputs(op),), repeats, warmup=1))
+        fn = tf.function(lambda copies, k=kernel, a=attrs: [k(**inputs, **a) for inputs in copies])
+        copies = [_replay_inputs(op) for _ in range(streams)]  # distinct inputs: no op is merged away
+        total += len(ops) * median(time_calls(fn, (copies,), repeats, warmup=1)) / streams
     return total
 
 

@@ -24,6 +24,7 @@ from tf_i2i.training.progress import Progress
 from tf_i2i.training.schedules import make_optimizers
 from tf_i2i.training.strategy import is_chief, make_strategy, worker_id
 from tf_i2i.training.summaries import Summaries
+from tf_i2i.training.threads import configure_threads
 
 
 @dataclasses.dataclass
@@ -96,6 +97,7 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     t = config.train
+    configure_threads(t.get("parallel_ops", 0))  # first: TensorFlow fixes its threads at its first op
     keras.mixed_precision.set_global_policy(t.mixed_precision)
     strategy = strategy or make_strategy(t.strategy)
     chief = is_chief(strategy)
