@@ -75,6 +75,14 @@ def test_torch_layer_norm_training_path_matches_inference_path(batch):
     np.testing.assert_allclose(results[0][0], expected, atol=2e-5)
 
 
+def test_torch_layer_norm_training_path_traces_for_any_size():
+    x = (RNG.normal(size=(2, 6, 5, 4)) * 2 + 1).astype(np.float32)
+    layer = TorchLayerNorm()
+    layer.build(x.shape)
+    fn = tf.function(lambda t: layer(t, training=True), input_signature=[tf.TensorSpec([None, None, None, 4])])
+    np.testing.assert_allclose(fn(x), layer(x, training=False), atol=2e-5)
+
+
 def test_instance_norm_training_path_keeps_static_shape_in_graphs():
     layer = InstanceNorm()
     fn = tf.function(lambda t: layer(t, training=True))

@@ -6,10 +6,10 @@ has many weights (a batch-1 residual block at 1024 channels on a 16x32 map, a SP
 8x8, a discriminator's last 4x4 layers): forward plus both gradients ran at 68-252 GFLOP/s
 there on the 2-core AVX-512 machine, while the same work as an im2col matrix multiply ran at
 176-314 (bf16 mostly likewise: 106-860 against 644-1295). The im2col matrix is built from
-kh*kw slices of the input concatenated on channels, so
-the kernel [kh, kw, c_in, c_out] is used as the [kh*kw*c_in, c_out] matrix it already is (its
-input gradient stays oneDNN's, see patch_matmul_conv). Where
-the map is large relative to the weights oneDNN is the faster one and is kept. The result is
+kh*kw slices of the input concatenated on channels, so the kernel [kh, kw, c_in, c_out] is used
+as the [kh*kw*c_in, c_out] matrix it already is (its input gradient stays oneDNN's, see
+patch_matmul_conv). Where the map is large relative to the weights oneDNN is the faster one and
+is kept. The result is
 the same convolution (summation order aside); the variables, and so checkpoints, converted
 official weights and SavedModels, are those of keras.layers.Conv2D.
 
@@ -69,6 +69,12 @@ def _taps(x: tf.Tensor, kh: int, kw: int, strides: tuple[int, int], out_h: int, 
             for i in range(kh) for j in range(kw)]
 
 
+def _input_gradient(x: tf.Tensor, kernel: tf.Tensor, dy: tf.Tensor, strides: tuple[int, int]) -> tf.Tensor:
+    """dL/dx of the plain 'valid' convolution of x (static shape) by kernel, from dL/dy: oneDNN's op."""
+    return tf.raw_ops.Conv2DBackpropInput(input_sizes=x.shape.as_list(), filter=kernel, out_backprop=dy,
+                                          strides=[1, *strides, 1], padding="VALID")
+
+
 def patch_matmul_conv(x: tf.Tensor, kernel: tf.Tensor, strides: tuple[int, int]) -> tf.Tensor:
     """A 'valid' NHWC convolution computed as im2col (concatenated tap slices) @ kernel matrix.
     Its kernel gradient is the matching matmul (patches^T @ dy); its input gradient oneDNN's
@@ -86,9 +92,7 @@ def patch_matmul_conv(x: tf.Tensor, kernel: tf.Tensor, strides: tuple[int, int])
 
         def grad(dy):
             d_kernel = tf.matmul(patches, tf.reshape(dy, [-1, c_out]), transpose_a=True)
-            dx = tf.raw_ops.Conv2DBackpropInput(input_sizes=x.shape.as_list(), filter=kernel, out_backprop=dy,
-                                                strides=[1, *strides, 1], padding="VALID")
-            return dx, tf.reshape(d_kernel, kernel.shape)
+            return _input_gradient(x, kernel, dy, strides), tf.reshape(d_kernel, kernel.shape)
 
         return tf.reshape(y, [-1, out_h, out_w, c_out]), grad
 
@@ -122,12 +126,9 @@ def row_split_conv(x: tf.Tensor, kernel: tf.Tensor):
     y = tf.reshape(y, [1, 2 * half, y.shape[2], y.shape[3]])
 
     def grad(dy):
-        strides = [1, 1, 1, 1]
-        dx = tf.raw_ops.Conv2DBackpropInput(input_sizes=x.shape.as_list(), filter=kernel, out_backprop=dy,
-                                            strides=strides, padding="VALID")
-        dk = tf.raw_ops.Conv2DBackpropFilter(input=x, filter_sizes=kernel.shape.as_list(), out_backprop=dy,
-                                             strides=strides, padding="VALID")
-        return dx, dk
+        d_kernel = tf.raw_ops.Conv2DBackpropFilter(input=x, filter_sizes=kernel.shape.as_list(), out_backprop=dy,
+                                                   strides=[1, 1, 1, 1], padding="VALID")
+        return _input_gradient(x, kernel, dy, (1, 1)), d_kernel
 
     return y, grad
 

@@ -132,21 +132,21 @@ def affine_layer_norm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: 
     where every sum over H, W comes from two per-(sample, channel) sums: S1 = sum dy and
     S2 = sum dy * x, since sum dy * x_hat = r_n (S2 - mean_n S1).
     """
-    size = x.shape[1] * x.shape[2] * x.shape[3]
+    size = tf.cast(tf.reduce_prod(tf.shape(x)[1:]), x.dtype)  # H * W * C, also when unknown at tracing
     mean = tf.reduce_mean(x, [1, 2, 3], keepdims=True)  # [N, 1, 1, 1]
     var = tf.reduce_mean(tf.math.squared_difference(x, mean), [1, 2, 3], keepdims=True)  # two passes: no cancellation
     rstd = tf.math.rsqrt(var + epsilon)
     scale = rstd * gamma  # [N, 1, 1, C]
     y = x * scale + (beta - mean * scale)
 
-    def grad(dy, *unused_epsilon):
+    def grad(dy):
         s1 = tf.reduce_sum(dy, [1, 2], keepdims=True)  # [N, 1, 1, C]
         dy_xhat = rstd * (tf.reduce_sum(dy * x, [1, 2], keepdims=True) - mean * s1)  # sum over H, W of dy * x_hat
         m1 = tf.reduce_sum(gamma * s1, 3, keepdims=True) / size
         m2 = tf.reduce_sum(gamma * dy_xhat, 3, keepdims=True) / size
         x_coef = -rstd * rstd * m2
         dx = dy * scale + (x * x_coef + (-rstd * m1 - x_coef * mean))
-        return dx, tf.reduce_sum(dy_xhat, [0, 1, 2]), tf.reduce_sum(s1, [0, 1, 2]), None
+        return dx, tf.reduce_sum(dy_xhat, [0, 1, 2]), tf.reduce_sum(s1, [0, 1, 2]), None  # None: epsilon
 
     return y, grad
 
