@@ -246,7 +246,7 @@ def _conv_floor_rows(r: dict) -> list[tuple[str, str]]:
         if f"{policy}_conv_alone_s" in r:
             alone, step = r[f"{policy}_conv_alone_s"], r[f"{policy}_step_s"]
             rows.append((f"{policy} convs alone", f"{alone:.3f} s = {r['step_conv_gflop'] / alone:.1f} GFLOP/s "
-                         f"= {100 * r['step_conv_gflop'] / alone / r[f'peak_{policy}_gflops']:.0f}% of "
+                         f"= {100 * r['step_conv_gflop'] / alone / r[f'peak_{policy}_gflops']:.1f}% of "
                          f"{policy} peak; rest of step {step - alone:.3f} s "
                          f"{_other(r[f'{policy}_conv_alone_other_cpu'])}"))
     return rows
@@ -269,7 +269,7 @@ def print_report(r: dict) -> None:
         ("conv work", f"{r['step_conv_gflop']:.1f} GFLOP per train step, "
                       f"{r['gen_conv_gflop']:.2f} GFLOP per generator forward (batch 1)"),
         ("train step fp32", f"{r['fp32_step_s']:.3f} s  = {r['fp32_gflops']:.1f} GFLOP/s "
-                            f"= {100 * r['fp32_peak_fraction']:.0f}% of fp32 peak {_other(r['fp32_step_other_cpu'])}"),
+                            f"= {100 * r['fp32_peak_fraction']:.1f}% of fp32 peak {_other(r['fp32_step_other_cpu'])}"),
         ("train step bf16", f"{r['bf16_step_s']:.3f} s  = {r['bf16_gflops']:.1f} GFLOP/s, "
                             f"{r['bf16_fp32_step_ratio']:.2f}x fp32 {_other(r['bf16_step_other_cpu'])}"),
         *_conv_floor_rows(r),
