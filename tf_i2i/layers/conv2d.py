@@ -9,9 +9,8 @@ there on the 2-core AVX-512 machine, while the same work as an im2col matrix mul
 kh*kw slices of the input concatenated on channels, so the kernel [kh, kw, c_in, c_out] is used
 as the [kh*kw*c_in, c_out] matrix it already is (its input gradient stays oneDNN's, see
 patch_matmul_conv). Where the map is large relative to the weights oneDNN is the faster one and
-is kept. The result is
-the same convolution (summation order aside); the variables, and so checkpoints, converted
-official weights and SavedModels, are those of keras.layers.Conv2D.
+is kept. The result is the same convolution (summation order aside); the variables, and so
+checkpoints, converted official weights and SavedModels, are those of keras.layers.Conv2D.
 
 Row split: at batch 1 oneDNN's fp32 forward convolution with >= 256 input channels ran at only
 208-230 GFLOP/s (3x3, 256 channels on 54-64 px maps, the residual blocks of DRIT, MUNIT, UNIT and

@@ -3,8 +3,9 @@
 Why: TensorFlow's default gives every op all cores and lets ops overlap, so on a small machine two
 concurrent ops share one thread pool. DRIT's step keeps two independent branches (domains A and B)
 busy almost all the time; on the 2-core machine one thread per op with two ops at once ran the
-DRIT step 2-8 % faster (three pairs of runs, one after the other). A generator at batch 1 is a single chain of ops and
-is better served by the default, so this is a training setting (`train.parallel_ops`).
+DRIT step 2-8 % faster (three pairs of runs, one after the other). A generator at batch 1 is a
+single chain of ops and is better served by the default, so this is a training setting
+(`train.parallel_ops`).
 """
 
 from __future__ import annotations
