@@ -15,7 +15,7 @@ import tensorflow as tf
 
 from tests.helpers_drit import tiny_drit_config
 from tf_i2i.export import export_model
-from tf_i2i.models import GANModel
+from tf_i2i.models.base import GANModel
 from tf_i2i.registry import build_model
 from tf_i2i.training.checkpoint import TrainCheckpoint
 from tf_i2i.training.loop import save_config

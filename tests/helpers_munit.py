@@ -11,7 +11,7 @@ import tensorflow as tf
 from tests.helpers_training import tiny_config
 from tests.test_export_support import write_run
 from tf_i2i.export import export_model
-from tf_i2i.models import GANModel
+from tf_i2i.models.base import GANModel
 
 STYLE_DIM = 8
 _RUN: list[tuple] = []

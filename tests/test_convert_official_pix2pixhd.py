@@ -19,7 +19,7 @@ from tf_i2i.convert.official_pix2pixhd import convert_pix2pixhd, official_option
 from tf_i2i.convert.opt_file import FOOTER, HEADER
 from tf_i2i.convert.pth import read_pth
 from tf_i2i.convert.state_dict import ConversionError
-from tf_i2i.models import GANModel
+from tf_i2i.models.base import GANModel
 from tf_i2i.registry import build_model
 
 REPO = Path(__file__).resolve().parents[1]

@@ -19,7 +19,7 @@ from tests.helpers_drit_run import NZ, drit_config, drit_run, perturbed_generato
 from tests.test_export_support import random_images
 from tf_i2i.export import export_model, run_tflite
 from tf_i2i.export.info import read_endpoint
-from tf_i2i.export.serving import to_float, to_uint8
+from tf_i2i.models.serving.tensors import to_float, to_uint8
 from tf_i2i.export.tflite import convert_endpoint
 from tf_i2i.models.drit.model import DIRECTIONS
 from tf_i2i.models.spade.styles import sample_styles

@@ -14,7 +14,7 @@ from tests.helpers_drit_run import NZ, drit_run
 from tests.test_export_support import random_images, run_tools
 from tf_i2i.export import ExportInputError
 from tf_i2i.export.code_translation import code_translator_from_saved_model
-from tf_i2i.export.serving import to_float, to_uint8
+from tf_i2i.models.serving.tensors import to_float, to_uint8
 from tf_i2i.export.style_codes import style_codes
 from tf_i2i.models.drit.endpoints import CODE_ENDPOINT
 from tf_i2i.models.spade.styles import sample_styles

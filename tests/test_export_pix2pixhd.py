@@ -11,7 +11,7 @@ import tensorflow as tf
 
 from tests.test_export_support import tiny_model
 from tf_i2i.export import export_model, run_tflite
-from tf_i2i.export.serving import to_uint8
+from tf_i2i.models.serving.tensors import to_uint8
 from tf_i2i.models.pix2pixhd.clusters import Clusters
 
 FEAT = 3

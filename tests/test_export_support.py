@@ -15,7 +15,7 @@ import tensorflow as tf
 
 from tf_i2i.config_utils import CONFIG_DIR, load_config_file
 from tf_i2i.export import export_model
-from tf_i2i.models import GANModel
+from tf_i2i.models.base import GANModel
 from tf_i2i.registry import build_model
 from tf_i2i.training.checkpoint import TrainCheckpoint, training_state
 from tf_i2i.training.loop import build_trainer_state, save_config

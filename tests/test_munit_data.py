@@ -10,7 +10,7 @@ import tensorflow as tf
 
 from tests.helpers_training import fixed_batch, fixed_batch_trainer, tiny_config
 from tf_i2i.export.images import read_image
-from tf_i2i.export.serving import to_float
+from tf_i2i.models.serving.tensors import to_float
 
 MUNIT_DATA = "data/MUNIT"
 DEMO = MUNIT_DATA + "/datasets/demo_edges2handbags"

@@ -13,7 +13,7 @@ from tests.helpers_munit import munit_run
 from tests.test_export_support import random_images, run_tools
 from tf_i2i.export import ExportInputError
 from tf_i2i.export.code_translation import code_translator_from_workdir
-from tf_i2i.export.serving import to_float, to_uint8
+from tf_i2i.models.serving.tensors import to_float, to_uint8
 from tf_i2i.export.style_codes import style_codes
 from tf_i2i.models.munit.endpoints import CODE_ENDPOINT as MUNIT_CODE_ENDPOINT
 

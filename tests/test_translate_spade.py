@@ -13,7 +13,7 @@ from tests.test_export_support import random_images, run_tools, spade_run
 from tf_i2i.data import write_synthetic_dataset
 from tf_i2i.export import ExportInputError
 from tf_i2i.export.label_translation import read_ids, resize_ids
-from tf_i2i.export.serving import to_float, to_uint8
+from tf_i2i.models.serving.tensors import to_float, to_uint8
 from tf_i2i.export.spade_translation import StyleTranslator, style_codes
 
 

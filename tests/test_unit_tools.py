@@ -16,8 +16,8 @@ from PIL import Image
 from tests.helpers_training import checkpoint_steps, latest_step, run_bounded, tiny_config, train_command
 from tests.test_export_support import random_images, run_tools
 from tf_i2i.export import export_model, load_trained_model, run_tflite
-from tf_i2i.export.float32 import float32_network
-from tf_i2i.models import UNIT
+from tf_i2i.models.serving.float32 import float32_network
+from tf_i2i.models.unit import UNIT
 from tf_i2i.registry import build_model
 
 EXPORT = {"export__at_end": True, "export__tflite": "float32", "export__height": 32, "export__width": 32}

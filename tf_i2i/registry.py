@@ -1,46 +1,53 @@
-"""Model name -> Model class and paper-default config, so the tools stay generic."""
+"""Paper name -> PaperSpec, found by importing every tf_i2i/models/<paper>/spec.py, so adding a paper
+touches no table: a folder with a spec.py that defines SPEC is registered."""
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
+import functools
+import importlib
+import pkgutil
 
 import ml_collections
 
-from tf_i2i.config_utils import CONFIG_DIR, load_config_file
-from tf_i2i.models import DRIT, MDMM, MUNIT, SPADE, UNIT, CycleGAN, GANModel, Pix2Pix, Pix2PixHD
+import tf_i2i.models
+from tf_i2i.config_utils import load_config_file
+from tf_i2i.models.base import GANModel
+from tf_i2i.models.spec import PaperSpec
 
 
-@dataclasses.dataclass(frozen=True)
-class ModelEntry:
-    model_class: type[GANModel]
-    default_config: Path
-    status: str
+@functools.cache
+def specs() -> dict[str, PaperSpec]:
+    """Every paper's spec by name, in name order."""
+    found: dict[str, PaperSpec] = {}
+    for info in pkgutil.iter_modules(tf_i2i.models.__path__):
+        if not info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"tf_i2i.models.{info.name}.spec")
+        except ModuleNotFoundError as err:
+            if err.name != f"tf_i2i.models.{info.name}.spec":
+                raise
+            continue  # a shared package (serving/), not a paper
+        spec = module.SPEC
+        if spec.name in found:
+            raise ValueError(f"two papers are named {spec.name!r}: tf_i2i/models/{info.name} and another")
+        found[spec.name] = spec
+    return dict(sorted(found.items()))
 
 
-MODELS: dict[str, ModelEntry] = {
-    "pix2pix": ModelEntry(Pix2Pix, CONFIG_DIR / "pix2pix" / "default.py", "trainable, fixture-checked"),
-    "cyclegan": ModelEntry(CycleGAN, CONFIG_DIR / "cyclegan" / "default.py", "trainable, fixture-checked"),
-    "pix2pixhd": ModelEntry(Pix2PixHD, CONFIG_DIR / "pix2pixhd" / "default.py", "trainable, fixture-checked"),
-    "spade": ModelEntry(SPADE, CONFIG_DIR / "spade" / "default.py", "trainable, fixture-checked"),
-    "munit": ModelEntry(MUNIT, CONFIG_DIR / "munit" / "default.py", "trainable"),
-    "unit": ModelEntry(UNIT, CONFIG_DIR / "unit" / "default.py", "trainable"),
-    "drit": ModelEntry(DRIT, CONFIG_DIR / "drit" / "default.py", "trainable"),
-    "drit_md": ModelEntry(MDMM, CONFIG_DIR / "drit_md" / "default.py", "trainable"),
-}
-
-
-def get_entry(name: str) -> ModelEntry:
-    if name not in MODELS:
-        raise KeyError(f"unknown model {name!r}; registered: {sorted(MODELS)}")
-    return MODELS[name]
+def get_spec(name: str) -> PaperSpec:
+    """The spec of a registered paper; an error listing the registered ones otherwise."""
+    registered = specs()
+    if name not in registered:
+        raise KeyError(f"unknown model {name!r}; registered: {sorted(registered)}")
+    return registered[name]
 
 
 def default_config(name: str) -> ml_collections.ConfigDict:
     """The paper-default config of a registered model."""
-    return load_config_file(get_entry(name).default_config)
+    return load_config_file(get_spec(name).default_config)
 
 
 def build_model(config: ml_collections.ConfigDict) -> GANModel:
     """Instantiates config.model.name's Model from config.model."""
-    return get_entry(config.model.name).model_class(config.model)
+    return get_spec(config.model.name).model_class(config.model)

@@ -18,7 +18,7 @@ import keras
 import ml_collections
 
 from tf_i2i.convert.opt_file import read_opt_file
-from tf_i2i.models.base import weights_by_path
+from tf_i2i.nets.weights import weights_by_path
 from tf_i2i.convert.pix2pixhd import (OFFICIAL_DEFAULTS, build_discriminator_from_official,
                                       build_encoder_from_official, build_generator_from_official,
                                       load_discriminator, load_encoder, load_generator, option, uses_features)

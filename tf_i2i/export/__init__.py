@@ -8,15 +8,15 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from tf_i2i.export.endpoint import Endpoint, fixed_size
-from tf_i2i.export.errors import ExportInputError
+from tf_i2i.models.serving.endpoint import Endpoint, fixed_size
+from tf_i2i.models.serving.errors import ExportInputError
 from tf_i2i.export.info import INFO_FILE, SAVED_MODEL_DIR, EndpointInfo, write_info
 from tf_i2i.export.savedmodel import write_saved_model
-from tf_i2i.export.sizes import check_multiple
+from tf_i2i.models.serving.sizes import check_multiple
 from tf_i2i.export.tflite import (QUANTIZATIONS, check_quantizations, convert_endpoint, parse_quantizations,
                                   run_tflite, tflite_name)
 from tf_i2i.export.workdir import load_trained_model
-from tf_i2i.models import GANModel
+from tf_i2i.models.base import GANModel
 
 __all__ = ["QUANTIZATIONS", "Endpoint", "EndpointInfo", "ExportInputError", "check_export_args", "export_model",
            "load_trained_model", "parse_quantizations", "run_tflite"]

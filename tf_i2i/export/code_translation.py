@@ -4,7 +4,7 @@ multi-domain DRIT++'s attribute code) from a checkpoint or an exported SavedMode
 
 Both sources become the same two functions of one direction (the '_b2a' endpoints for B -> A):
 the uint8 'serve' endpoint (image, z -> image) and the model's code endpoint (picture -> z; see
-tf_i2i.export.code_endpoints). A multi-domain model's endpoints take the target domain as a last
+tf_i2i.models.serving.code_endpoints). A multi-domain model's endpoints take the target domain as a last
 input 'domain' [B] (tf_i2i.models.drit_md.endpoints): fixing it to one id turns them into that same
 pair, one direction per target domain. The codes come from tf_i2i.export.style_codes, so the two
 modes of tools/translate.py give the same pixels.
@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from tf_i2i.export.code_endpoints import SUFFIXES
-from tf_i2i.export.errors import ExportInputError
+from tf_i2i.models.serving.code_endpoints import SUFFIXES
+from tf_i2i.models.serving.errors import ExportInputError
 from tf_i2i.export.info import read_endpoint
 from tf_i2i.export.translation import Translator, saved_model_folder
 from tf_i2i.export.workdir import load_trained_model

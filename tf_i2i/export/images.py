@@ -9,7 +9,7 @@ import tensorflow as tf
 from tf_i2i.data.decode import match_channels
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.files import list_images
-from tf_i2i.export.errors import ExportInputError
+from tf_i2i.models.serving.errors import ExportInputError
 
 
 def list_inputs(path: str | Path) -> list[Path]:

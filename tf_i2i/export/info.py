@@ -16,8 +16,8 @@ from typing import Any
 
 import tensorflow as tf
 
-from tf_i2i.export.errors import ExportInputError
-from tf_i2i.export.serving import FLOAT_RANGE, UINT8_RANGE, UINT8_SUFFIX
+from tf_i2i.models.serving.errors import ExportInputError
+from tf_i2i.models.serving.tensors import FLOAT_RANGE, UINT8_RANGE, UINT8_SUFFIX
 
 INFO_FILE = "export_info.json"
 SAVED_MODEL_DIR = "saved_model"

@@ -17,11 +17,11 @@ import tensorflow as tf
 
 from tf_i2i.data.decode import read_instance
 from tf_i2i.data.files import label_key
-from tf_i2i.export import serving
-from tf_i2i.export.errors import ExportInputError
+from tf_i2i.models.serving import tensors
+from tf_i2i.models.serving.errors import ExportInputError
 from tf_i2i.export.images import list_inputs, read_image, resize_uint8, write_png
 from tf_i2i.export.info import read_endpoint, read_info
-from tf_i2i.export.sizes import check_multiple, nearest_multiple
+from tf_i2i.models.serving.sizes import check_multiple, nearest_multiple
 from tf_i2i.export.translation import saved_model_folder
 from tf_i2i.export.workdir import load_trained_model
 from tf_i2i.models.pix2pixhd.clusters import CLUSTERS_FILE, ClusterError, Clusters, cluster_features, load_clusters
@@ -154,7 +154,7 @@ def translate_label(translator: LabelTranslator, label: tf.Tensor, instance: tf.
         check_multiple(height, width, m, name)
     size = (nearest_multiple(height, m), nearest_multiple(width, m))
     if label.dtype == tf.uint8:  # a label picture: resized like an image, then to [-1, 1]
-        label = serving.to_float(resize_uint8(label, *size) if (height, width) != size else label)
+        label = tensors.to_float(resize_uint8(label, *size) if (height, width) != size else label)
     else:
         label = resize_ids(label, size)
     batch = {"label": label[None], "label_image": label[None],
@@ -162,7 +162,7 @@ def translate_label(translator: LabelTranslator, label: tf.Tensor, instance: tf.
     args = [batch[n] for n in translator.names if n != "features"]
     if translator.feat_num:
         args.append(feature_map(translator, batch["label"], batch["instance"], choice, per_instance))
-    out = serving.to_uint8(translator.fn(*args))[0]
+    out = tensors.to_uint8(translator.fn(*args))[0]
     return out if size == (height, width) else resize_uint8(out, height, width)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
-from tf_i2i.export.endpoint import Endpoint
+from tf_i2i.models.serving.endpoint import Endpoint
 from tf_i2i.export.info import DEFAULT_ENDPOINT, EndpointInfo
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from tf_i2i.export import serving
-from tf_i2i.export.errors import ExportInputError
+from tf_i2i.models.serving import tensors
+from tf_i2i.models.serving.errors import ExportInputError
 from tf_i2i.export.images import write_png
 from tf_i2i.export.info import read_endpoint, read_info
 from tf_i2i.export.label_translation import read_ids, read_instance_of, resize_ids
@@ -88,7 +88,7 @@ def translate_spade_files(translator: StyleTranslator, files: list[Path], instan
         for suffix, z in codes.items():
             out = translator.serve(*args, *([] if z is None else [tf.constant(z[None])]))
             path = outdir / f"{file.stem}{suffix}.png"
-            write_png(path, serving.to_uint8(out)[0])
+            write_png(path, tensors.to_uint8(out)[0])
             written.append(path)
             if on_done is not None:
                 on_done(len(written), path)

@@ -11,8 +11,8 @@ from typing import Protocol
 import numpy as np
 import tensorflow as tf
 
-from tf_i2i.export import serving
-from tf_i2i.export.errors import ExportInputError
+from tf_i2i.models.serving import tensors
+from tf_i2i.models.serving.errors import ExportInputError
 from tf_i2i.export.images import read_image
 from tf_i2i.models.spade.styles import interpolate_styles, sample_styles
 
@@ -34,11 +34,11 @@ class StyleSource(Protocol):
 def style_code_of(source: StyleSource, path: str | Path) -> np.ndarray:
     """float32 [z_dim]: the style code of a picture file (any size its encoder runs on: a failed
     serving-time size check becomes an ExportInputError naming the file)."""
-    picture = serving.to_float(read_image(Path(path), source.style_channels))[None]
+    picture = tensors.to_float(read_image(Path(path), source.style_channels))[None]
     try:
         code = source.style_code(picture)
     except tf.errors.InvalidArgumentError as err:
-        reason = serving.failed_check(err)
+        reason = tensors.failed_check(err)
         if reason is None:
             raise
         raise ExportInputError(f"style picture {path}: {reason}") from err

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from tf_i2i.export import serving
-from tf_i2i.export.endpoint import fixed_size
-from tf_i2i.export.errors import ExportInputError
+from tf_i2i.models.serving import tensors
+from tf_i2i.models.serving.endpoint import fixed_size
+from tf_i2i.models.serving.errors import ExportInputError
 
 QUANTIZATIONS = ("float32", "float16", "int8")
 
@@ -52,7 +52,7 @@ def convert_endpoint(loaded: Any, endpoint: str, inputs: int | tuple[tf.TensorSp
     """
     check_quantizations((quantization,))
     if isinstance(inputs, int):
-        inputs = (serving.image_spec(inputs, tf.float32),)
+        inputs = (tensors.image_spec(inputs, tf.float32),)
     fixed = tf.function(getattr(loaded, endpoint), input_signature=fixed_size(inputs, height, width))
     converter = tf.lite.TFLiteConverter.from_concrete_functions([fixed.get_concrete_function()], loaded)
     converter.experimental_lower_to_saved_model = False

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from tf_i2i.export.errors import ExportInputError
+from tf_i2i.models.serving.errors import ExportInputError
 from tf_i2i.export.images import read_image, resize_uint8, write_png
 from tf_i2i.export.info import SAVED_MODEL_DIR, read_endpoint
-from tf_i2i.export.sizes import check_multiple, nearest_multiple
+from tf_i2i.models.serving.sizes import check_multiple, nearest_multiple
 from tf_i2i.export.workdir import load_trained_model
 
 RESIZE_MODES = ("multiple", "none")

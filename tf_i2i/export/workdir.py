@@ -14,8 +14,8 @@ from pathlib import Path
 import ml_collections
 import tensorflow as tf
 
-from tf_i2i.export.errors import ExportInputError
-from tf_i2i.models import GANModel
+from tf_i2i.models.serving.errors import ExportInputError
+from tf_i2i.models.base import GANModel
 from tf_i2i.registry import build_model
 
 

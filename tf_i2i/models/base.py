@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import keras
 import tensorflow as tf
 
-if TYPE_CHECKING:  # tf_i2i.export imports this module: import it at call time
-    from tf_i2i.export.endpoint import Endpoint
+from tf_i2i.models.serving.endpoint import Endpoint, image_endpoint
+from tf_i2i.models.serving.float32 import float32_network, float32_policy
+from tf_i2i.models.serving.sizes import build_side
+from tf_i2i.nets.weights import weights_by_path
 
 
 class GANModel(keras.Model):
@@ -125,34 +127,35 @@ class GANModel(keras.Model):
         """What SavedModel/TFLite export writes; 'serve' is the default signature. Endpoints compute
         in float32 whatever the training policy. Default: one image endpoint per export_generators()
         entry (float32 and uint8 images in and out)."""
-        from tf_i2i.export.endpoint import image_endpoint
-        from tf_i2i.export.float32 import float32_network
-
         return [image_endpoint(name, float32_network(generator, channels), channels)
                 for name, (generator, channels) in self.export_generators().items()]
 
     def build_generators(self) -> None:
         """Creates the variables of generator_networks() without data, so a checkpoint can be
         restored for inference. Default: each export_generators() entry on a small zero image."""
-        from tf_i2i.export.sizes import build_side
-
         for generator, channels in self.export_generators().values():
             side = build_side(generator.size_multiple)
             generator(tf.zeros([1, side, side, channels]), training=False)
 
+    def float32_twin(self) -> GANModel:
+        """This model when its generator networks compute in float32, else a float32 twin
+        (`type(self)(self.cfg)`, build_generators) holding the same generator weights.
 
-def weights_by_path(network: keras.Model) -> dict:
-    """{path below the network's own name: weight} of every weight of `network` (paths must be unique).
-
-    Relative paths match between a network used alone and the same network nested in another
-    (pix2pixHD's G1 inside its local enhancer)."""
-    def below(path: str) -> str:
-        parts = path.split("/")
-        return "/".join(parts[parts.index(network.name) + 1:]) if network.name in parts else path
-    by_path = {below(v.path): v for v in network.weights}
-    if len(by_path) != len(network.weights):
-        raise ValueError(f"{network.name}: weight paths are not unique, so a checkpoint could not tell them apart")
-    return by_path
+        For models whose networks are not one-input generators that float32_network can rebuild
+        (DRIT's two-domain encoders and generator, called per domain). Weights are matched by path
+        (weights_by_path), as checkpoints match them: build order differs, paths do not.
+        """
+        networks = self.generator_networks()
+        if all(net.compute_dtype == "float32" for net in networks):
+            return self
+        with float32_policy():
+            twin = type(self)(self.cfg)
+            twin.build_generators()
+        for net, twin_net in zip(networks, twin.generator_networks(), strict=True):
+            weights = weights_by_path(net)
+            for path, variable in weights_by_path(twin_net).items():
+                variable.assign(weights[path])
+        return twin
 
 
 def _unique(variables) -> list:

@@ -9,6 +9,7 @@ import tensorflow as tf
 
 from tf_i2i import losses
 from tf_i2i.models.base import GANModel
+from tf_i2i.models.serving.sizes import build_side
 from tf_i2i.nets import ms_image_discriminator
 from tf_i2i.nets.weight_init import init_weights
 
@@ -79,7 +80,6 @@ class TwoDomainModel(GANModel):
 
     def build_generators(self) -> None:
         """_build_autoencoders on zero images of a size every generator accepts (inference builds)."""
-        from tf_i2i.export.sizes import build_side  # tf_i2i.export imports the models: import at call time
 
         side = build_side(self.gen_a.size_multiple)
         self._build_autoencoders(tf.zeros([1, side, side, self.cfg.input_nc]),

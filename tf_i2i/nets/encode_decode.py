@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import keras
 
+from tf_i2i.nets.weights import weights_by_path
+
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
 class EncodeDecode(keras.Model):
@@ -27,8 +29,6 @@ class EncodeDecode(keras.Model):
         return self.decoder(self.encoder(x, training=training), training=training)
 
     def _weights_by_path(self) -> list:
-        from tf_i2i.models.base import weights_by_path  # tf_i2i.models imports this module
-
         return [v for net in (self.encoder, self.decoder) for _, v in sorted(weights_by_path(net).items())]
 
     def get_weights(self) -> list:

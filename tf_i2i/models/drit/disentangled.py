@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from tf_i2i.models.base import GANModel
 from tf_i2i.nets.weight_init import init_weights
-from tf_i2i.training.schedules import scaled_optimizer
+from tf_i2i.models.scaled_optimizer import scaled_optimizer
 
 
 class DisentangledGAN(GANModel):

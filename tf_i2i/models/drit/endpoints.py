@@ -1,4 +1,4 @@
-"""DRIT serving endpoints: tf_i2i.export.code_endpoints with the attribute code as the code, both directions.
+"""DRIT serving endpoints: tf_i2i.models.serving.code_endpoints with the attribute code as the code, both directions.
 
   serve(_b2a)(_uint8)         image [B,H,W,C_src] + z [B, nz] (an attribute code of the target domain)
                               -> image of the other domain
@@ -13,20 +13,19 @@ serving time. TFLite files fix every image input to one H x W.
 
 from __future__ import annotations
 
-from tf_i2i.export.code_endpoints import SUFFIXES, CodeDirection, direction_endpoints
-from tf_i2i.export.endpoint import Endpoint
-from tf_i2i.export.float32 import float32_model
-from tf_i2i.models.drit.model import DIRECTIONS
+from tf_i2i.models.serving.code_endpoints import SUFFIXES, CodeDirection, direction_endpoints
+from tf_i2i.models.serving.endpoint import Endpoint
 
 CODE_ENDPOINT = "attribute_code"
 # Both attribute encoders halve the picture four times with reflect-padded (pad 1) convs; the last
 # one needs an input of 2 px or more, so 16 px is the smallest side that runs (15 fails).
 MIN_REFERENCE_SIDE = 16
+DIRECTIONS = {"a2b": ("a", "b"), "b2a": ("b", "a")}  # direction -> (source, target) domain
 
 
 def drit_endpoints(model) -> list[Endpoint]:
     """The endpoints above for both directions of a built DRIT model, computing in float32."""
-    twin = float32_model(model)
+    twin = model.float32_twin()
     cfg = twin.cfg
     channels = {"a": cfg.input_nc, "b": cfg.output_nc}
 

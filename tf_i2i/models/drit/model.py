@@ -16,8 +16,6 @@ attribute, its GAN terms and 1 / (ratio + 1e-5) per direction.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import keras
 import ml_collections
 import tensorflow as tf
@@ -28,11 +26,10 @@ from tf_i2i.models.drit.disentangled import DisentangledGAN
 from tf_i2i.models.drit.networks import (DritAttributeEncoder, DritAttributeEncoderVAE, DritContentEncoder,
                                          DritGenerator, DritGeneratorConcat, content_discriminator,
                                          domain_discriminator, reparameterize)
+from tf_i2i.models.drit.endpoints import DIRECTIONS, drit_endpoints
+from tf_i2i.models.serving.endpoint import Endpoint
 
-if TYPE_CHECKING:  # tf_i2i.export imports the models: import it at call time
-    from tf_i2i.export.endpoint import Endpoint
 
-DIRECTIONS = {"a2b": ("a", "b"), "b2a": ("b", "a")}
 GAN_MODE = "vanilla"  # sigmoid + BCE in every official DRIT discriminator loss
 
 
@@ -239,7 +236,6 @@ class DRIT(DisentangledGAN):
 
     def export_endpoints(self) -> list[Endpoint]:
         """serve(_uint8), serve_guided(_uint8), attribute_code and their _b2a counterparts (endpoints.py)."""
-        from tf_i2i.models.drit.endpoints import drit_endpoints
 
         return drit_endpoints(self)
 

@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from tf_i2i.export.endpoint import Endpoint
-from tf_i2i.export.float32 import float32_model
-from tf_i2i.export.serving import assert_min_side, image_spec
+from tf_i2i.models.serving.endpoint import Endpoint
+from tf_i2i.models.serving.tensors import assert_min_side, image_spec
 
 MIN_REFERENCE_SIDE = 16
 
 
 def mdmm_endpoints(model) -> list[Endpoint]:
     """The endpoints above for a built MDMM model, computing in float32."""
-    twin = float32_model(model)
+    twin = model.float32_twin()
     cfg = twin.cfg
     image = image_spec(cfg.input_nc, tf.float32)
     style = image_spec(cfg.input_nc, tf.float32, name="style")

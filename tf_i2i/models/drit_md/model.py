@@ -16,8 +16,6 @@ uses MD_E_attr and MD_G_multi, the networks the official file defines for it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import keras
 import ml_collections
 import tensorflow as tf
@@ -29,9 +27,9 @@ from tf_i2i.models.drit.networks import reparameterize
 from tf_i2i.models.drit_md.networks import (MDAttributeEncoder, MDAttributeEncoderVAE, MDContentDiscriminator,
                                            MDDiscriminator, MDGenerator, MDGeneratorConcat, content_encoder)
 from tf_i2i.models.spade.styles import sample_styles
+from tf_i2i.models.drit_md.endpoints import mdmm_endpoints
+from tf_i2i.models.serving.endpoint import Endpoint
 
-if TYPE_CHECKING:  # tf_i2i.export imports the models: import it at call time
-    from tf_i2i.export.endpoint import Endpoint
 
 GAN_MODE = "vanilla"  # sigmoid + BCE (official iswgan off)
 SAMPLE_SEED = 0
@@ -236,7 +234,6 @@ class MDMM(DisentangledGAN):
 
     def export_endpoints(self) -> list[Endpoint]:
         """serve(_uint8), serve_guided(_uint8), attribute_code, each with a target-domain input (endpoints.py)."""
-        from tf_i2i.models.drit_md.endpoints import mdmm_endpoints
 
         return mdmm_endpoints(self)
 

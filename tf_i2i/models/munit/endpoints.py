@@ -1,4 +1,4 @@
-"""MUNIT serving endpoints: tf_i2i.export.code_endpoints with the style code as the code, both directions.
+"""MUNIT serving endpoints: tf_i2i.models.serving.code_endpoints with the style code as the code, both directions.
 
   serve(_b2a)(_uint8)         image [B,H,W,C_src] + z [B, style_dim] -> image of the other domain
   serve_guided(_b2a)(_uint8)  image + style (a reference picture of the target domain, any size) -> image
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import keras
 
-from tf_i2i.export.code_endpoints import SUFFIXES, CodeDirection, direction_endpoints
-from tf_i2i.export.endpoint import Endpoint
-from tf_i2i.export.float32 import float32_network
+from tf_i2i.models.serving.code_endpoints import SUFFIXES, CodeDirection, direction_endpoints
+from tf_i2i.models.serving.endpoint import Endpoint
+from tf_i2i.models.serving.float32 import float32_network
 
 CODE_ENDPOINT = "style_code"
 

@@ -15,8 +15,6 @@ dis_update), then the generators take their step (gen_update).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import tensorflow as tf
 
@@ -24,9 +22,9 @@ from tf_i2i import losses
 from tf_i2i.models.munit.networks import AdaINGenerator
 from tf_i2i.models.spade.styles import sample_styles
 from tf_i2i.models.two_domain import TwoDomainModel
+from tf_i2i.models.munit.endpoints import munit_endpoints
+from tf_i2i.models.serving.endpoint import Endpoint
 
-if TYPE_CHECKING:  # tf_i2i.export imports the models: import it at call time
-    from tf_i2i.export.endpoint import Endpoint
 
 DIRECTIONS = ("a2b", "b2a")
 DOMAINS = ("a", "b")
@@ -158,6 +156,5 @@ class MUNIT(TwoDomainModel):
 
     def export_endpoints(self) -> list[Endpoint]:
         """serve(_uint8), serve_guided(_uint8), style_code and their _b2a counterparts (endpoints.py)."""
-        from tf_i2i.models.munit.endpoints import munit_endpoints
 
         return munit_endpoints(self)

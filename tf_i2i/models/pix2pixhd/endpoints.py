@@ -19,9 +19,9 @@ from collections.abc import Callable
 import keras
 import tensorflow as tf
 
-from tf_i2i.export.endpoint import Endpoint
-from tf_i2i.export.float32 import float32_network
-from tf_i2i.export.serving import image_spec, label_specs
+from tf_i2i.models.serving.endpoint import Endpoint
+from tf_i2i.models.serving.float32 import float32_network
+from tf_i2i.models.serving.tensors import image_spec, label_specs
 from tf_i2i.models.pix2pixhd.clusters import ClusterError, Clusters, cluster_features
 
 

@@ -10,8 +10,6 @@ G1 alone at half resolution; stage "local" wraps G1 (initialised from a global r
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
-
 import ml_collections
 import tensorflow as tf
 from absl import logging
@@ -22,10 +20,12 @@ from tf_i2i.models.pix2pixhd.pretrained import load_global_stage
 from tf_i2i.models.semantic_input import shown_labels
 from tf_i2i.models.semantic_model import SemanticSynthesisModel
 from tf_i2i.nets import MultiscaleDiscriminator
+from tf_i2i.models.pix2pixhd.endpoints import pix2pixhd_endpoints
+from tf_i2i.models.serving.sizes import build_side
+from tf_i2i.models.pix2pixhd.endpoints import generator_channels
+from tf_i2i.models.serving.endpoint import Endpoint
+from tf_i2i.models.pix2pixhd.clusters import Clusters
 
-if TYPE_CHECKING:  # tf_i2i.export imports the models: import it at call time
-    from tf_i2i.export.endpoint import Endpoint
-    from tf_i2i.models.pix2pixhd.clusters import Clusters
 
 STAGES = ("global", "local")
 
@@ -156,14 +156,11 @@ class Pix2PixHD(SemanticSynthesisModel):
 
     def export_endpoints(self, clusters: Clusters | None = None) -> list[Endpoint]:
         """serve(_uint8), serve_features with an encoder, serve_clusters with `clusters` (see endpoints.py)."""
-        from tf_i2i.models.pix2pixhd.endpoints import pix2pixhd_endpoints
 
         return pix2pixhd_endpoints(self, clusters)
 
     def build_generators(self) -> None:
         """G and E on zero inputs of a size both allow, so a checkpoint can restore them."""
-        from tf_i2i.export.sizes import build_side
-        from tf_i2i.models.pix2pixhd.endpoints import generator_channels
 
         side = build_side(math.lcm(*[net.size_multiple for net in self.generator_networks()]))
         self.generator(tf.zeros([1, side, side, generator_channels(self)]), training=False)

@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 from tensorflow.core.protobuf import trackable_object_graph_pb2
 
-from tf_i2i.models.base import weights_by_path
+from tf_i2i.nets.weights import weights_by_path
 
 
 def _saved_weights(reader: tf.train.CheckpointReader, network: str) -> dict[str, np.ndarray]:

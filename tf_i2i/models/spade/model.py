@@ -9,8 +9,6 @@ makes afresh (no gradient), both discriminator passes on fake and real concatena
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import ml_collections
 import tensorflow as tf
 
@@ -20,9 +18,10 @@ from tf_i2i.models.semantic_input import shown_labels
 from tf_i2i.models.semantic_model import SemanticSynthesisModel
 from tf_i2i.models.spade.networks import (ConvEncoder, SPADEGenerator, parse_norm, reparameterize,
                                           spade_discriminator)
+from tf_i2i.models.spade.endpoints import spade_endpoints
+from tf_i2i.models.spade.endpoints import label_channels
+from tf_i2i.models.serving.endpoint import Endpoint
 
-if TYPE_CHECKING:  # tf_i2i.export imports the models: import it at call time
-    from tf_i2i.export.endpoint import Endpoint
 
 
 class SPADE(SemanticSynthesisModel):
@@ -152,13 +151,11 @@ class SPADE(SemanticSynthesisModel):
 
     def export_endpoints(self) -> list[Endpoint]:
         """serve(_uint8); with use_vae also serve_style(_uint8) and style_code (see endpoints.py)."""
-        from tf_i2i.models.spade.endpoints import spade_endpoints
 
         return spade_endpoints(self)
 
     def build_generators(self) -> None:
         """G (and E) on zero inputs at the output size, so a checkpoint can restore them."""
-        from tf_i2i.models.spade.endpoints import label_channels
 
         height, width = self.generator.output_size
         self.generator(tf.zeros([1, height, width, label_channels(self.cfg)]), training=False)

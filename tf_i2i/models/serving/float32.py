@@ -14,12 +14,11 @@ from collections.abc import Iterator
 import keras
 import tensorflow as tf
 
-from tf_i2i.export.sizes import build_side
-from tf_i2i.models.base import GANModel, weights_by_path
+from tf_i2i.models.serving.sizes import build_side
 
 
 @contextlib.contextmanager
-def _float32_policy() -> Iterator[None]:
+def float32_policy() -> Iterator[None]:
     """Layers made inside compute in float32 (sub-layers without an explicit dtype follow the
     global policy); the previous policy comes back afterwards."""
     previous = keras.mixed_precision.global_policy()
@@ -37,30 +36,9 @@ def float32_network(generator: keras.Model, channels: int) -> keras.Model:
     """
     if generator.compute_dtype == "float32":
         return generator
-    with _float32_policy():
+    with float32_policy():
         copy = type(generator).from_config(generator.get_config())
         side = build_side(generator.size_multiple)
         copy(tf.zeros([1, side, side, channels]), training=False)
     copy.set_weights(generator.get_weights())
     return copy
-
-
-def float32_model(model: GANModel) -> GANModel:
-    """`model` itself when its generator networks compute in float32, else a float32 twin
-    (`type(model)(model.cfg)`, build_generators) holding the same generator weights.
-
-    For models whose networks are not one-input generators that float32_network can rebuild
-    (DRIT's two-domain encoders and generator, called per domain). Weights are matched by path
-    (weights_by_path), as checkpoints match them: build order differs, paths do not.
-    """
-    networks = model.generator_networks()
-    if all(net.compute_dtype == "float32" for net in networks):
-        return model
-    with _float32_policy():
-        twin = type(model)(model.cfg)
-        twin.build_generators()
-    for net, twin_net in zip(networks, twin.generator_networks()):
-        weights = weights_by_path(net)
-        for path, variable in weights_by_path(twin_net).items():
-            variable.assign(weights[path])
-    return twin

@@ -15,7 +15,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-from tf_i2i.export import serving
+from tf_i2i.models.serving import tensors
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Endpoint:
 
     @property
     def uint8_name(self) -> str:
-        return self.name + serving.UINT8_SUFFIX
+        return self.name + tensors.UINT8_SUFFIX
 
     @property
     def input_names(self) -> tuple[str, ...]:
@@ -54,8 +54,8 @@ class Endpoint:
         """`fn` behind the serving-time size check of the first input."""
         def serve(*args: tf.Tensor) -> tf.Tensor:
             first = self.inputs[0].name
-            check = (serving.assert_multiple(args[0], self.size_multiple, self.name, first) if self.size is None
-                     else serving.assert_size(args[0], self.size, self.name, first))
+            check = (tensors.assert_multiple(args[0], self.size_multiple, self.name, first) if self.size is None
+                     else tensors.assert_size(args[0], self.size, self.name, first))
             with tf.control_dependencies([check]):
                 return tf.cast(self.fn(*args), tf.float32)
         return serve
@@ -65,9 +65,9 @@ class Endpoint:
         serve = self.checked_fn()
 
         def serve_uint8(*args: tf.Tensor) -> tf.Tensor:
-            floats = [serving.to_float(x) if spec.name in self.image_inputs else x
+            floats = [tensors.to_float(x) if spec.name in self.image_inputs else x
                       for x, spec in zip(args, self.inputs)]
-            return serving.to_uint8(serve(*floats))
+            return tensors.to_uint8(serve(*floats))
         return serve_uint8
 
     def uint8_inputs(self) -> tuple[tf.TensorSpec, ...]:
@@ -78,7 +78,7 @@ class Endpoint:
 def image_endpoint(name: str, generator: keras.Model, channels: int) -> Endpoint:
     """An image-to-image generator as an endpoint: 'image' [B, H, W, channels] -> image, with uint8."""
     return Endpoint(name, lambda images: generator(images, training=False),
-                    (serving.image_spec(channels, tf.float32),), generator.size_multiple, (generator,),
+                    (tensors.image_spec(channels, tf.float32),), generator.size_multiple, (generator,),
                     image_inputs=("image",), uint8=True)
 
 

@@ -24,8 +24,8 @@ from collections.abc import Callable
 import keras
 import tensorflow as tf
 
-from tf_i2i.export.endpoint import Endpoint
-from tf_i2i.export.serving import assert_min_side, image_spec
+from tf_i2i.models.serving.endpoint import Endpoint
+from tf_i2i.models.serving.tensors import assert_min_side, image_spec
 
 SUFFIXES = {"a2b": "", "b2a": "_b2a"}  # direction -> endpoint name suffix
 

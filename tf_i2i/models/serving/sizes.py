@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tf_i2i.export.errors import ExportInputError
+from tf_i2i.models.serving.errors import ExportInputError
 
 # Smallest side every registered generator can run at (ResNet's reflect padding needs >= 2 px after
 # its two stride-2 convs); used only to create variables before a restore.

@@ -1,0 +1,84 @@
+"""What a paper tells the tools about itself: one PaperSpec per tf_i2i/models/<paper>/spec.py.
+
+tools/train.py, translate.py, export.py, convert.py and bench.py hold no per-paper branch: they ask
+the registry (tf_i2i.registry) for the spec of config.model.name and act on what it declares. The
+converter is named by "module:attribute" rather than imported, because converters live a floor
+above the models (tf_i2i/convert/ imports the models to build their networks).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from pathlib import Path
+from typing import Any
+
+from tf_i2i.config_utils import CONFIG_DIR
+
+# Translation modes a paper may offer; each is a tools/translate.py flag.
+VARIANTS = "variants"        # several outputs per input (random codes or cluster choices)
+STYLE = "style"              # a reference picture's code (example-guided)
+INTERPOLATE = "interpolate"  # the codes between two reference pictures
+CLUSTERS = "clusters"        # pix2pixHD's per-class feature clusters
+DOMAIN = "domain"            # multi-domain models: the target domain's id
+MODES = (VARIANTS, STYLE, INTERPOLATE, CLUSTERS, DOMAIN)
+
+IMAGES = "images"  # inputs are pictures
+LABELS = "labels"  # inputs are label maps of class ids (+ instance maps)
+
+
+@dataclasses.dataclass(frozen=True)
+class TranslateSpec:
+    """How tools/translate.py uses a paper's exported endpoints.
+
+    `inputs`: IMAGES or LABELS. `modes`: the MODES it supports. `directions`: the endpoint names
+    --endpoint may choose ('serve' is A -> B, 'serve_b2a' B -> A).
+    """
+
+    inputs: str = IMAGES
+    modes: tuple[str, ...] = ()
+    directions: tuple[str, ...] = ("serve",)
+
+    def __post_init__(self) -> None:
+        if self.inputs not in (IMAGES, LABELS):
+            raise ValueError(f"TranslateSpec.inputs must be {IMAGES!r} or {LABELS!r}, got {self.inputs!r}")
+        unknown = sorted(set(self.modes) - set(MODES))
+        if unknown:
+            raise ValueError(f"unknown translate modes {unknown}; known: {list(MODES)}")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"inputs": self.inputs, "modes": list(self.modes), "directions": list(self.directions)}
+
+    @classmethod
+    def from_json(cls, entry: dict[str, Any]) -> TranslateSpec:
+        return cls(entry["inputs"], tuple(entry["modes"]), tuple(entry["directions"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class PaperSpec:
+    """Everything the tools need of one paper.
+
+    `name` is config.model.name and the registry key; `model_class` a GANModel subclass built from
+    config.model (its export_endpoints() are the SavedModel/TFLite signatures); `default_config`
+    the paper-default config file; `converter` "module:attribute" of its official-checkpoint
+    converter (tf_i2i.convert.official.OfficialConverter), None if there is none.
+    """
+
+    name: str
+    title: str
+    model_class: type
+    default_config: Path
+    translate: TranslateSpec = TranslateSpec()
+    converter: str | None = None
+
+    def load_converter(self) -> Any:
+        """The converter object named by `converter` (imported now, not at registry time)."""
+        if self.converter is None:
+            raise ValueError(f"model {self.name!r} has no official-checkpoint converter")
+        module, _, attribute = self.converter.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+def config_path(paper: str, name: str = "default.py") -> Path:
+    """configs/<paper>/<name>: where a spec's default config lives."""
+    return CONFIG_DIR / paper / name
