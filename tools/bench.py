@@ -5,6 +5,9 @@
       [--steps=5] [--warmup=2] [--json=out.json] [--conv_repeats=3] [--profile]
       [--intra_threads=0] [--inter_threads=0]  (default: the config's train.parallel_ops)
 
+No config tunes threads; the CPU profile is opted into as in training, e.g. DRIT++ on 2 cores:
+  python tools/bench.py --model=drit --config=configs/drit/default.py --config.train.parallel_ops=2
+
 Measures, in one process: the dense-matmul peak (fp32 and bf16, median of 10, at the start and
 the end; the higher is used), the train step (tf.function around strategy.run(model.train_step), as the
 training loop runs it) in float32 and in mixed_bfloat16 (a fresh model per policy, median of
