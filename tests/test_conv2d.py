@@ -125,9 +125,9 @@ def _traced_convs(x_shape: tuple, device: str | None = None) -> tuple[set[str], 
     return {op.type for op in ops}, [op.inputs[0].shape[0] for op in ops if op.type == "Conv2D"]
 
 
-def test_device_decision_reads_the_scope_in_graphs_and_the_machine_otherwise():
-    assert not tf.config.list_logical_devices("GPU")  # this suite runs on CPU
-    assert ops_run_on_cpu()  # eager, no accelerator
+def test_device_decision_reads_the_scope_in_graphs_and_the_machine_otherwise(monkeypatch):
+    monkeypatch.setattr(conv2d, "_accelerator_visible", lambda: False)  # a CPU-only machine, as this one
+    assert ops_run_on_cpu()  # eager
 
     traced = {}
 
@@ -166,7 +166,8 @@ def test_no_fast_path_where_tensorflow_sees_an_accelerator(monkeypatch):
     np.testing.assert_array_equal(ours(x), plain(x))  # eagerly too: keras's own conv, bit for bit
 
 
-def test_fast_paths_on_cpu_with_and_without_a_cpu_scope():
+def test_fast_paths_on_cpu_with_and_without_a_cpu_scope(monkeypatch):
+    monkeypatch.setattr(conv2d, "_accelerator_visible", lambda: False)
     for device in (None, "/CPU:0"):
         types, conv_batches = _traced_convs(WIDE_SMALL_MAP, device)
         assert "MatMul" in types and not conv_batches, device
@@ -174,7 +175,8 @@ def test_fast_paths_on_cpu_with_and_without_a_cpu_scope():
         assert "MatMul" not in types and conv_batches == [2], device
 
 
-def test_fast_paths_in_a_mirrored_replica_on_cpus():
+def test_fast_paths_in_a_mirrored_replica_on_a_cpu_even_where_an_accelerator_is_seen(monkeypatch):
+    monkeypatch.setattr(conv2d, "_accelerator_visible", lambda: True)  # decided by the replica's device scope
     strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
     with strategy.scope():
         layer = Conv2D(64, 3)
