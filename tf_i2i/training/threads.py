@@ -9,7 +9,7 @@ single chain of ops and is better served by the default, so this is a training s
 
 It is machine tuning, measured on one 2-core CPU, so no config sets it (they all keep base.py's 0:
 TensorFlow's defaults); a run opts in on the command line, the same flag for tools/train.py and
-tools/bench.py: `--config.train.parallel_ops=2` (the CPU profile the README's DRIT++ figures
+tools/bench.py: `--config.train.parallel_ops=2` (the CPU profile the published DRIT++ figures
 were measured with).
 """
 
