@@ -21,7 +21,8 @@ def get_config() -> ml_collections.ConfigDict:
     c.train.strategy = "auto"        # auto | default | mirrored | multi_worker
     c.train.seed = 0
     c.train.deterministic = False
-    c.train.parallel_ops = 0         # ops at once, each with cores / parallel_ops threads; 0 = TF's defaults
+    c.train.parallel_ops = 0         # ops at once, each with cores / parallel_ops threads; 0 = TF's defaults.
+                                     # Machine tuning, opted into by flag, never set by a config (threads.py)
 
     c.optim = ml_collections.ConfigDict()
     c.optim.g_lr = 2e-4

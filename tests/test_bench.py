@@ -1,6 +1,10 @@
-"""The analytic conv (and matmul) FLOP counter on convs with known costs, and tools/bench.py end to end on a tiny model."""
+"""The analytic conv (and matmul) FLOP counter on convs with known costs, and tools/bench.py end to end on a tiny
+model, with its JSON made into a table by tools/performance_table.py."""
 
+import datetime
 import json
+import os
+import shlex
 import subprocess
 import sys
 
@@ -11,6 +15,7 @@ import tensorflow as tf
 from tf_i2i.config_utils import CONFIG_DIR
 from tf_i2i.layers import Conv2D
 from tf_i2i.training.flops import function_conv_flops
+from tf_i2i.training.threads import thread_counts
 
 REPO = CONFIG_DIR.parent
 
@@ -75,13 +80,21 @@ def test_conv_run_as_matmul_costs_what_the_conv_does():
                                             "MatMul": 2 * forward}
 
 
-@pytest.mark.timeout(120)
-def test_bench_tool_runs_and_reports(tmp_path):
-    out_json = tmp_path / "bench.json"
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory):
+    """tools/bench.py once at a tiny size, with the CPU profile (--config.train.parallel_ops=2)
+    and --json: (the finished process, the JSON path)."""
+    out_json = tmp_path_factory.mktemp("bench") / "bench.json"
     cmd = [sys.executable, str(REPO / "tools" / "bench.py"), "--model=pix2pix",
-           f"--config={CONFIG_DIR / 'pix2pix' / 'synthetic.py'}", "--size=64", "--batch=1", "--steps=1",
-           "--warmup=1", "--matmul=256", "--data_batches=2", "--conv_repeats=1", f"--json={out_json}"]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=REPO)
+           f"--config={CONFIG_DIR / 'pix2pix' / 'synthetic.py'}", "--config.train.parallel_ops=2", "--size=64",
+           "--batch=1", "--steps=1", "--warmup=1", "--matmul=256", "--data_batches=2", "--conv_repeats=1",
+           f"--json={out_json}"]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=REPO), out_json
+
+
+@pytest.mark.timeout(320)
+def test_bench_tool_runs_and_reports(bench_run):
+    run, out_json = bench_run
     assert run.returncode == 0, run.stderr[-3000:]
     for field in ("peak fp32 matmul", "peak bf16 matmul", "conv work", "train step fp32", "train step bf16",
                   "bf16 vs fp32 output", "generator inference", "tf.data", "peak RSS"):
@@ -91,3 +104,43 @@ def test_bench_tool_runs_and_reports(tmp_path):
     assert result["size"] == 64 and result["batch"] == 1
     assert result["step_conv_gflop"] > 0 and result["fp32_step_s"] > 0 and result["bf16_step_s"] > 0
     assert result["bf16_out_max_abs_diff"] < 0.1
+    intra, inter = thread_counts(2)
+    assert (result["threads"]["intra"], result["threads"]["inter"]) == (intra, inter)  # the opted-in profile
+
+
+@pytest.mark.timeout(320)
+def test_bench_json_describes_the_run_and_makes_a_table_row(bench_run):
+    run, out_json = bench_run
+    assert run.returncode == 0, run.stderr[-3000:]
+    r = json.loads(out_json.read_text())
+    taken = datetime.datetime.fromisoformat(r["date"])
+    assert taken.tzinfo is not None and abs(datetime.datetime.now().astimezone() - taken).total_seconds() < 3600
+    assert shlex.split(r["command"])[1:] == run.args[1:]  # the command line as given
+    assert r["cpu"] and r["cores"] == os.cpu_count() and r["tf_version"] == tf.__version__
+    for key in ("model", "config", "image_size", "fp32_gflops", "fp32_peak_fraction", "peak_fp32_gflops",
+                "peaks", "fp32_infer_s", "bf16_infer_s", "bf16_fp32_step_ratio", "data_headroom", "peak_rss_mb",
+                "bf16_out_mean_abs_diff", "bf16_out_mean_rel_diff", "fp32_conv_alone_s", "targets"):
+        assert key in r, key
+
+    table = subprocess.run([sys.executable, str(REPO / "tools" / "performance_table.py"), str(out_json),
+                            str(out_json)], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert table.returncode == 0, table.stderr[-3000:]
+    header, separator, *rows = table.stdout.strip().splitlines()
+    assert header.startswith("| date | model |") and set(separator) <= set("|- ") and len(rows) == 2
+    cells = [c.strip() for c in rows[0].strip("|").split(" | ")]
+    assert len(cells) == header.count("|") - 1
+    assert cells[0] == r["date"][:10] and cells[1] == f"pix2pix ({r['config']})" and cells[2] == "64x64, batch 1"
+    assert cells[3] == f"{r['fp32_step_s']:.3f} s ({r['fp32_gflops']:.1f} GFLOP/s)"
+    assert cells[4] == f"{100 * r['fp32_peak_fraction']:.1f} % of {r['peak_fp32_gflops']:.1f}"
+    assert cells[5:7] == [f"{r['bf16_step_s']:.3f} s", f"{r['bf16_fp32_step_ratio']:.2f}x"]
+    assert cells[7] == f"{1000 * r['fp32_infer_s']:.1f} / {1000 * r['bf16_infer_s']:.1f} ms"
+    assert cells[8:10] == [f"{r['data_headroom']:.1f}x", f"{r['peak_rss_mb']:.0f} MB"]
+    assert cells[10].startswith(r["cpu"]) and cells[11] == f"`{r['command']}`"
+
+
+def test_performance_table_refuses_other_json(tmp_path):
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"model": "pix2pix"}))
+    run = subprocess.run([sys.executable, str(REPO / "tools" / "performance_table.py"), str(other)],
+                         capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert run.returncode != 0 and "not written by tools/bench.py --json" in run.stderr

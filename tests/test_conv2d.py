@@ -1,12 +1,14 @@
-"""tf_i2i.layers.Conv2D: the im2col-matmul path is the same convolution, taken only where it pays."""
+"""tf_i2i.layers.Conv2D: the im2col-matmul and row-split paths are the same convolution, taken only
+where they pay: for their shapes, on a CPU."""
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from tf_i2i.layers import Conv2D
-from tf_i2i.layers.conv2d import patch_matmul_conv, prefers_patch_matmul, prefers_row_split, row_split_conv
+from tf_i2i.layers import Conv2D, conv2d
+from tf_i2i.layers.conv2d import (ops_run_on_cpu, patch_matmul_conv, prefers_patch_matmul, prefers_row_split,
+                                  row_split_conv)
 
 
 @pytest.mark.parametrize("size,kernel,stride", [((7, 9), 3, 1), ((8, 8), 4, 2), ((9, 7), 3, 2), ((6, 6), 1, 1),
@@ -101,3 +103,88 @@ def test_mixed_bfloat16_and_serialization():
     clone.set_weights(layer.get_weights())
     np.testing.assert_array_equal(clone(x), y)
     assert keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(layer)).__class__ is Conv2D
+
+
+WIDE_SMALL_MAP, BATCH_1_256_CHANNELS = (1, 6, 6, 64), (1, 30, 30, 256)  # the matmul path, the row split
+
+
+def _traced_convs(x_shape: tuple, device: str | None = None) -> tuple[set[str], list[int]]:
+    """Op types of a Conv2D(64, 3) traced for x_shape (inside tf.device(device) if given), and the
+    batch size of each Conv2D op's input."""
+    layer = Conv2D(64, 3)
+    layer.build(x_shape)
+
+    @tf.function
+    def call(x):
+        if device is None:
+            return layer(x)
+        with tf.device(device):
+            return layer(x)
+
+    ops = call.get_concrete_function(tf.TensorSpec(x_shape)).graph.get_operations()
+    return {op.type for op in ops}, [op.inputs[0].shape[0] for op in ops if op.type == "Conv2D"]
+
+
+def test_device_decision_reads_the_scope_in_graphs_and_the_machine_otherwise(monkeypatch):
+    monkeypatch.setattr(conv2d, "_accelerator_visible", lambda: False)  # a CPU-only machine, as this one
+    assert ops_run_on_cpu()  # eager
+
+    traced = {}
+
+    @tf.function
+    def decisions():
+        traced["none"] = ops_run_on_cpu()
+        for device in ("/GPU:0", "/TPU:0", "/CPU:0", "/job:localhost/replica:0/task:0"):
+            with tf.device(device):
+                traced[device] = ops_run_on_cpu()
+        return tf.constant(0)
+
+    decisions.get_concrete_function()
+    # a scope without a device type is decided as no scope: where TensorFlow places unscoped ops
+    assert traced == {"none": True, "/GPU:0": False, "/TPU:0": False, "/CPU:0": True,
+                      "/job:localhost/replica:0/task:0": True}
+
+
+@pytest.mark.parametrize("device", ["/GPU:0", "/device:TPU_REPLICATED_CORE:0"])
+def test_no_fast_path_under_an_accelerator_scope(device):
+    for shape in (WIDE_SMALL_MAP, BATCH_1_256_CHANNELS):
+        types, conv_batches = _traced_convs(shape, device)  # traced only: no GPU needed
+        assert "MatMul" not in types and conv_batches == [1], (shape, types)
+
+
+def test_no_fast_path_where_tensorflow_sees_an_accelerator(monkeypatch):
+    monkeypatch.setattr(conv2d, "_accelerator_visible", lambda: True)  # as on a GPU machine
+    assert not ops_run_on_cpu()
+    for shape in (WIDE_SMALL_MAP, BATCH_1_256_CHANNELS):
+        types, conv_batches = _traced_convs(shape)
+        assert "MatMul" not in types and conv_batches == [1], (shape, types)
+    x = tf.random.stateless_normal(WIDE_SMALL_MAP, seed=[7, 8])
+    ours, plain = Conv2D(64, 3), keras.layers.Conv2D(64, 3)
+    ours.build(x.shape)
+    plain.build(x.shape)
+    plain.set_weights(ours.get_weights())
+    np.testing.assert_array_equal(ours(x), plain(x))  # eagerly too: keras's own conv, bit for bit
+
+
+def test_fast_paths_on_cpu_with_and_without_a_cpu_scope(monkeypatch):
+    monkeypatch.setattr(conv2d, "_accelerator_visible", lambda: False)
+    for device in (None, "/CPU:0"):
+        types, conv_batches = _traced_convs(WIDE_SMALL_MAP, device)
+        assert "MatMul" in types and not conv_batches, device
+        types, conv_batches = _traced_convs(BATCH_1_256_CHANNELS, device)
+        assert "MatMul" not in types and conv_batches == [2], device
+
+
+def test_fast_paths_in_a_mirrored_replica_on_a_cpu_even_where_an_accelerator_is_seen(monkeypatch):
+    monkeypatch.setattr(conv2d, "_accelerator_visible", lambda: True)  # decided by the replica's device scope
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
+    with strategy.scope():
+        layer = Conv2D(64, 3)
+        layer.build(WIDE_SMALL_MAP)
+
+    @tf.function
+    def step(x):
+        return strategy.run(layer, args=(x,))
+
+    types = {op.type for op in step.get_concrete_function(tf.TensorSpec(WIDE_SMALL_MAP)).graph.get_operations()}
+    assert "MatMul" in types and "Conv2D" not in types, types

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import tensorflow as tf
 
+from tf_i2i.config_utils import CONFIG_DIR, load_config_file
 from tf_i2i.training import bench_utils as bu
 from tf_i2i.training.threads import configure_threads, thread_counts
 
@@ -21,6 +22,12 @@ def test_thread_counts_share_the_cores_among_the_ops():
     assert thread_counts(4, cores=2) == (1, 4)  # never 0 threads per op
     with pytest.raises(ValueError, match="parallel_ops"):
         thread_counts(-1)
+
+
+@pytest.mark.parametrize("path", sorted(CONFIG_DIR.glob("*/*.py")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_config_carries_machine_tuning(path):
+    """Thread settings are opted into by flag (--config.train.parallel_ops=2), not by a paper or data-set config."""
+    assert load_config_file(path).train.parallel_ops == 0
 
 
 def test_configure_threads_sets_a_fresh_process():

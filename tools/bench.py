@@ -5,6 +5,9 @@
       [--steps=5] [--warmup=2] [--json=out.json] [--conv_repeats=3] [--profile]
       [--intra_threads=0] [--inter_threads=0]  (default: the config's train.parallel_ops)
 
+No config tunes threads; the CPU profile is opted into as in training, e.g. DRIT++ on 2 cores:
+  python tools/bench.py --model=drit --config=configs/drit/default.py --config.train.parallel_ops=2
+
 Measures, in one process: the dense-matmul peak (fp32 and bf16, median of 10, at the start and
 the end; the higher is used), the train step (tf.function around strategy.run(model.train_step), as the
 training loop runs it) in float32 and in mixed_bfloat16 (a fresh model per policy, median of
@@ -22,9 +25,12 @@ exit code is 0 either way.
 from __future__ import annotations
 
 import argparse
+import datetime
 import gc
 import json
 import os
+import shlex
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -65,7 +71,8 @@ _CONV_REPEATS = flags.DEFINE_integer("conv_repeats", 3,
 _PROFILE = flags.DEFINE_bool("profile", False, "Print the time per op type of one step.")
 _INTRA = flags.DEFINE_integer("intra_threads", 0, "tf.config.threading intra-op threads (0 = TF default).")
 _INTER = flags.DEFINE_integer("inter_threads", 0, "tf.config.threading inter-op threads (0 = TF default).")
-_JSON = flags.DEFINE_string("json", None, "Also write every figure to this JSON file.")
+_JSON = flags.DEFINE_string("json", None, "Also write every figure, the date, the machine and this command line to "
+                            "this JSON file (tools/performance_table.py makes a Markdown table of such files).")
 flags.mark_flag_as_required("model")
 
 
@@ -76,6 +83,7 @@ def parse_args() -> argparse.Namespace:
     given = flags.FLAGS["config"].present  # without --config, ml_collections has no file name to give
     return argparse.Namespace(config=_CONFIG.value,
                               config_file=config_flags.get_config_filename(flags.FLAGS["config"]) if given else None,
+                              command=shlex.join([os.path.basename(sys.executable), *sys.argv]),
                               **{name: flags.FLAGS[name].value for name in names})
 
 
@@ -192,6 +200,7 @@ def summarize(args, cfg, batch, peaks, fp32, bf16, data_ips, data_other_cpu) -> 
     cpu = bu.cpu_info()
     demand = bu.images_per_batch(batch) / min(fp32["step_s"], bf16["step_s"])
     r = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"), "command": args.command,
         "model": args.model, "config": args.config_file or "paper default", "size": cfg.data.crop_size,
         "image_size": "x".join(str(d) for d in batch[sorted(batch)[0]].shape[1:3]),
         "batch": cfg.train.batch_size, "steps": args.steps, "warmup": args.warmup,

@@ -32,5 +32,4 @@ def get_config():
     t.batch_size = 2 * m.d_iter
     t.num_steps = 1200 * 205
     t.sample_every = t.checkpoint_every = 5 * 205  # official img_save_freq 5 epochs
-    t.parallel_ops = 2  # the A and B branches run side by side, one core each on 2 cores (tf_i2i/training/threads.py)
     return c

@@ -19,9 +19,20 @@ and a bottom half (overlapping by kh - 1 rows) stacked on the batch axis; the tw
 order, are already the full output, so only a reshape follows. The gradients stay oneDNN's own
 ops on the unsplit shapes (they are not slow at batch 1, and differentiating the split would add
 the slices' gradients). bf16 convolutions, strided ones and 1x1 ones were slower split and are kept.
+
+Both paths are CPU measurements, so they are taken only where the convolution runs on a CPU
+(ops_run_on_cpu); on a GPU or TPU the layer is keras.layers.Conv2D. The thresholds below were all
+measured on CPU (the 2-core AVX-512 Xeon, TF 2.21's oneDNN):
+
+- MIN_WEIGHTS_PER_POSITION = 512: the matmul form from 512 weights per output position up;
+- MIN_FILTERS = 64: neither path for fewer output channels;
+- MAX_PATCH_ELEMENTS = 2**25: the im2col matrix at most 128 MB in fp32;
+- MIN_ROW_SPLIT_CHANNELS = 256: the row split from 256 input channels up.
 """
 
 from __future__ import annotations
+
+import functools
 
 import keras
 import tensorflow as tf
@@ -32,6 +43,27 @@ MIN_WEIGHTS_PER_POSITION = 512
 MIN_FILTERS = 64  # a matrix-vector product (the c_out = 1 or 3 output layers) is no faster
 MAX_PATCH_ELEMENTS = 1 << 25  # the im2col matrix stays under 128 MB in fp32
 MIN_ROW_SPLIT_CHANNELS = 256  # from 256 input channels up the batch-1 forward pass gained 1.2-1.4x
+
+
+@functools.cache
+def _accelerator_visible() -> bool:
+    """Whether TensorFlow sees a GPU or TPU (fixed once it has started, so asked once)."""
+    return any(tf.config.list_logical_devices(kind) for kind in ("GPU", "TPU"))
+
+
+def ops_run_on_cpu() -> bool:
+    """Whether an op created here runs on a CPU. In a tf.function: the device type the scope names
+    (a tf.device block, a distribution strategy's replica device), read at trace time from a NoOp
+    (no public getter; the unused op is pruned when the function runs). Otherwise, and for a scope
+    without a device type, where TensorFlow puts an op with no device: on a GPU or TPU if it sees
+    one. Not the input's device: a traced input carries none, and an eager op without a scope runs
+    on the GPU wherever its input lives. (An eager call under tf.device("/CPU:0") on a GPU machine
+    thus gets the plain conv: slower there, never wrong.)"""
+    if not tf.executing_eagerly():
+        device_type = tf.DeviceSpec.from_string(tf.no_op(name="device_probe").device).device_type
+        if device_type:
+            return device_type == "CPU"
+    return not _accelerator_visible()
 
 
 def prefers_patch_matmul(input_shape: tf.TensorShape, kernel_shape: tf.TensorShape,
@@ -135,14 +167,15 @@ def row_split_conv(x: tf.Tensor, kernel: tf.Tensor):
 @keras.saving.register_keras_serializable(package="tf_i2i")
 class Conv2D(keras.layers.Conv2D):
     """keras.layers.Conv2D that takes the im2col-matmul or the row-split path where one is
-    measurably faster (see module)."""
+    measurably faster: on CPU only (see module)."""
 
     def convolution_op(self, inputs, kernel):
         plain = (self.padding == "valid" and self.data_format == "channels_last" and self.groups == 1
                  and tuple(self.dilation_rate) == (1, 1))
         # (custom gradients differentiate tensors, so the kernel variable is read first)
-        if plain and prefers_patch_matmul(inputs.shape, kernel.shape, tuple(self.strides)):
+        if plain and prefers_patch_matmul(inputs.shape, kernel.shape, tuple(self.strides)) and ops_run_on_cpu():
             return patch_matmul_conv(inputs, tf.convert_to_tensor(kernel), tuple(self.strides))
-        if plain and prefers_row_split(inputs.shape, kernel.shape, tuple(self.strides), inputs.dtype):
+        if plain and prefers_row_split(inputs.shape, kernel.shape, tuple(self.strides), inputs.dtype) \
+                and ops_run_on_cpu():
             return row_split_conv(inputs, tf.convert_to_tensor(kernel))
         return super().convolution_op(inputs, kernel)

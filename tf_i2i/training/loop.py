@@ -20,7 +20,7 @@ from tf_i2i.data import build_dataset
 from tf_i2i.export import check_export_args, export_model, parse_quantizations
 from tf_i2i.registry import build_model
 from tf_i2i.training.checkpoint import TrainCheckpoint, training_state
-from tf_i2i.training.progress import Progress
+from tf_i2i.training.progress import Progress, to_host
 from tf_i2i.training.schedules import make_optimizers
 from tf_i2i.training.strategy import is_chief, make_strategy, worker_id
 from tf_i2i.training.summaries import Summaries
@@ -130,11 +130,11 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
     distributed_step = make_train_step(strategy, model)
     summaries = Summaries(workdir, enabled=chief)
     progress = Progress(t.num_steps, start)
-    logs: dict[str, float] = {}
+    logs: dict[str, tf.Tensor] = {}
     step = start
     with _StopFlag() as stop:
         while step < t.num_steps and stop.signal is None:
-            logs = {k: float(v) for k, v in distributed_step(iterator).items()}
+            logs = distributed_step(iterator)  # left on the device: read only when reported
             step += 1
             progress.add(logs)
             if step % t.log_every == 0 or step == t.num_steps:
@@ -151,5 +151,5 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
     if chief and config.export.at_end and stop.signal is None:
         export_model(model, workdir / "export", tflite=parse_quantizations(config.export.tflite),
                      height=config.export.height, width=config.export.width)
-    return TrainResult(step=step, interrupted=stop.signal is not None, last_logs=logs, model=model)
+    return TrainResult(step=step, interrupted=stop.signal is not None, last_logs=to_host(logs), model=model)
 

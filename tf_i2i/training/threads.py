@@ -6,6 +6,11 @@ busy almost all the time; on the 2-core machine one thread per op with two ops a
 DRIT step 2-8 % faster (three pairs of runs, one after the other). A generator at batch 1 is a
 single chain of ops and is better served by the default, so this is a training setting
 (`train.parallel_ops`).
+
+It is machine tuning, measured on one 2-core CPU, so no config sets it (they all keep base.py's 0:
+TensorFlow's defaults); a run opts in on the command line, the same flag for tools/train.py and
+tools/bench.py: `--config.train.parallel_ops=2` (the CPU profile the published DRIT++ figures
+were measured with).
 """
 
 from __future__ import annotations
