@@ -86,10 +86,11 @@ def subprocess_env(**extra: str) -> dict:
     return env
 
 
-def run_bounded(cmd: list[str], timeout: float, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Runs cmd in its own process group; on timeout kills the whole group (its children too) and
-    fails with the output so far."""
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env or subprocess_env(), stdout=subprocess.PIPE,
+def run_bounded(cmd: list[str], timeout: float, env: dict | None = None,
+                cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """Runs cmd (in cwd, the repo by default) in its own process group; on timeout kills the whole
+    group (its children too) and fails with the output so far."""
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env or subprocess_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
