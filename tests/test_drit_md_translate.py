@@ -18,7 +18,7 @@ from tf_i2i.export import ExportInputError, export_model
 from tf_i2i.export.code_translation import code_translator_from_saved_model
 from tf_i2i.models.serving.tensors import to_float, to_uint8
 from tf_i2i.models.drit.endpoints import CODE_ENDPOINT
-from tf_i2i.models.spade.styles import sample_styles
+from tf_i2i.models.codes import sample_styles
 from tf_i2i.training.checkpoint import TrainCheckpoint
 from tf_i2i.training.loop import save_config
 
@@ -34,7 +34,7 @@ def run(tmp_path_factory):
     model = perturbed_generators(config)  # the generators, moved off their initial weights
     save_config(config, workdir)
     TrainCheckpoint(workdir, {"network_weights": model.network_weights(generators_only=True)}).save(1)
-    export_model(model, workdir / "export", tflite=(), height=32, width=32)
+    export_model(model, workdir / "export", tflite=(), height=32, width=32, preprocessing=Preprocessing.of(config.data))
     folders = {name: tmp_path_factory.mktemp(name) for name in ("inputs", "refs")}
     for i, (shape, folder) in enumerate((((32, 32, 3), "inputs"), ((30, 44, 3), "inputs"), ((48, 40, 3), "refs"),
                                          ((24, 64, 3), "refs"))):
