@@ -75,11 +75,11 @@ def test_scale_width_run_translates_at_its_training_width(tmp_path):
     pixels = np.random.default_rng(1).integers(0, 256, (40, 64, 3), dtype=np.uint8)
     (tmp_path / "in").mkdir()
     Image.fromarray(pixels).save(tmp_path / "in" / "wide.png")
+    source = f"--input={tmp_path / 'in'}"
     results = run_tools(
-        ("translate", f"--input={tmp_path / 'in'}", f"--output={tmp_path / 'ckpt'}", f"--workdir={workdir}"),
-        ("translate", f"--input={tmp_path / 'in'}", f"--output={tmp_path / 'sm'}", f"--saved_model={workdir / 'export'}"),
-        ("translate", f"--input={tmp_path / 'in'}", f"--output={tmp_path / 'back'}", f"--workdir={workdir}",
-         "--output_size=input"))
+        ("translate", source, f"--output={tmp_path / 'ckpt'}", f"--workdir={workdir}"),
+        ("translate", source, f"--output={tmp_path / 'sm'}", f"--saved_model={workdir / 'export'}"),
+        ("translate", source, f"--output={tmp_path / 'back'}", f"--workdir={workdir}", "--output_size=input"))
     for done in results:
         assert done.returncode == 0, done.stderr[-3000:]
     ckpt, saved, back = (_outputs(tmp_path / d)["wide"].astype(int) for d in ("ckpt", "sm", "back"))
