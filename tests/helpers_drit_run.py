@@ -14,7 +14,7 @@ import ml_collections
 import tensorflow as tf
 
 from tests.helpers_drit import tiny_drit_config
-from tf_i2i.export import export_model
+from tf_i2i.export import Preprocessing, export_model
 from tf_i2i.models.base import GANModel
 from tf_i2i.registry import build_model
 from tf_i2i.training.checkpoint import TrainCheckpoint
@@ -49,6 +49,7 @@ def drit_run(tmp_path_factory) -> tuple[Path, GANModel, dict[str, Path], object]
         model = perturbed_generators(config)
         save_config(config, workdir)
         TrainCheckpoint(workdir, {"network_weights": model.network_weights(generators_only=True)}).save(1)
-        paths = export_model(model, workdir / "export", tflite=(), height=32, width=32)
+        paths = export_model(model, workdir / "export", tflite=(), height=32, width=32,
+                             preprocessing=Preprocessing.of(config.data))
         _RUN.append((workdir, model, paths, tf.saved_model.load(str(paths["saved_model"]))))
     return _RUN[0]

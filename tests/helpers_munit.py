@@ -10,7 +10,7 @@ import tensorflow as tf
 
 from tests.helpers_training import tiny_config
 from tests.test_export_support import write_run
-from tf_i2i.export import export_model
+from tf_i2i.export import Preprocessing, export_model
 from tf_i2i.models.base import GANModel
 
 STYLE_DIM = 8
@@ -22,7 +22,9 @@ def munit_run(tmp_path_factory) -> tuple[Path, GANModel, dict[str, Path], object
     if not _RUN:
         workdir = tmp_path_factory.mktemp("munit_run")
         keras.utils.set_random_seed(0)
-        model = write_run(workdir, tiny_config("munit", data__a_channels=1))
-        paths = export_model(model, workdir / "export", tflite=("float32",), height=32, width=32)
+        config = tiny_config("munit", data__a_channels=1)
+        model = write_run(workdir, config)
+        paths = export_model(model, workdir / "export", tflite=("float32",), height=32, width=32,
+                             preprocessing=Preprocessing.of(config.data))
         _RUN.append((workdir, model, paths, tf.saved_model.load(str(paths["saved_model"]))))
     return _RUN[0]

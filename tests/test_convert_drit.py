@@ -46,7 +46,7 @@ def test_missing_option_and_bad_width_are_errors():
 def test_checkpoint_that_does_not_fit_names_the_key():
     o = DritOptions(dim=2, dis_scale=2)
     state = domain_dis_state(3, 2, 2, False, np.random.default_rng(0))
-    with pytest.raises(ConversionError, match=r"Diss.0.0.model.1.weight: official shape .* does not fit ours"):
+    with pytest.raises(ConversionError, match=r"Diss.0.0.model.1.weight: expected shape \[3, 3, 4, 4\], found \[2, 3, 4, 4\] in DRIT disA"):
         convert_role("disA", DritOptions(dim=3, dis_scale=2), state)
     disc = build_role("disA", o)
     with pytest.raises(ConversionError, match="not loaded.*extra"):

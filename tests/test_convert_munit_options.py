@@ -143,7 +143,8 @@ def test_checkpoint_that_does_not_fit_names_the_key(munit_arrays):
     with pytest.raises(ConversionError, match=r"1 official parameter\(s\) were not loaded.*enc_content\.model\.9"):
         _load_munit(extra)
     wide = {**munit_arrays, "mlp.model.1.fc.weight": np.zeros((4, 3), np.float32)}
-    with pytest.raises(ConversionError, match=r"mlp\.model\.1\.fc\.weight: official shape \(3, 4\) does not fit"):
+    with pytest.raises(ConversionError, match=r"mlp\.model\.1\.fc\.weight: expected shape \[\d+, \d+\], "
+                                              r"found \[4, 3\]"):
         _load_munit(wide)
 
 
@@ -151,7 +152,8 @@ def test_prelu_and_old_instance_norm_checkpoints_are_named():
     g = {**GEN, "activ": "prelu"}
     arrays = munit_generator_state(3, g, np.random.default_rng(5))
     arrays["mlp.model.0.activation.weight"] = np.full(3, 0.2, np.float32)
-    with pytest.raises(ConversionError, match=r"mlp\.model\.0\.activation\.weight: official PReLU slopes \(3,\)"):
+    with pytest.raises(ConversionError, match=r"mlp\.model\.0\.activation\.weight: expected shape \[1\], "
+                                              r"found \[3\]"):
         _loaded(build_munit_generator_from_official(3, g), arrays, load_munit_generator)
     tracked = {**munit_generator_state(3, GEN, np.random.default_rng(5)),
                "enc_content.model.0.norm.running_mean": np.zeros(2, np.float32)}

@@ -1,19 +1,16 @@
-"""tools/convert.py: an official CycleGAN generator checkpoint becomes Keras weights that reproduce the
-official output; a checkpoint that does not fit the options fails naming the official key."""
+"""tools/convert.py --model=cyclegan|pix2pix on the ../shared fixture's official resnet_9blocks
+weights: the run folder reproduces the official output; a lone G_A is a one-generator run; G_B is
+built with the channel counts swapped; options that do not fit name the official key."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tf_i2i.convert.official_checkpoint import (convert_generators, generator_options,
-                                                load_converted_generators)
+from tf_i2i.convert.official_pix2pix import CYCLEGAN, OFFICIAL_DEFAULTS
 from tf_i2i.convert.state_dict import ConversionError
+from tf_i2i.export.workdir import load_run_config, load_trained_model
 
-REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "cyclegan_pix2pix" / "fixture.npz"
 
 
@@ -29,12 +26,19 @@ def resnet_checkpoint(tmp_path) -> Path:
 
 
 def test_official_defaults_per_model():
-    assert generator_options("pix2pix") == dict(input_nc=3, output_nc=3, ngf=64, netG="unet_256", norm="batch",
-                                                use_dropout=True)
-    assert generator_options("cyclegan", ngf=8, norm=None)["norm"] == "instance"
-    assert generator_options("cyclegan")["use_dropout"] is False
-    with pytest.raises(ConversionError, match="unknown option"):
-        generator_options("cyclegan", n_blocks=3)
+    assert OFFICIAL_DEFAULTS["pix2pix"]["netG"] == "unet_256" and OFFICIAL_DEFAULTS["pix2pix"]["no_dropout"] is False
+    assert OFFICIAL_DEFAULTS["cyclegan"]["norm"] == "instance" and OFFICIAL_DEFAULTS["cyclegan"]["no_dropout"] is True
+
+
+def test_a_lone_g_a_is_a_one_generator_run_with_the_official_output(resnet_checkpoint, tmp_path):
+    run = tmp_path / "run"
+    assert CYCLEGAN.run({"checkpoint": resnet_checkpoint}, {"ngf": 8}, run) == run / "config.json"
+    assert load_run_config(run).model.name == "pix2pix"
+    gen = load_trained_model(run).generator
+    with np.load(FIXTURE) as z:
+        x, official = z["in/netG_resnet_x"], z["out/netG_resnet"]
+    ours = np.transpose(np.asarray(gen(np.transpose(x, (0, 2, 3, 1)), training=False)), (0, 3, 1, 2))
+    assert np.max(np.abs(ours - official)) <= 1e-4
 
 
 def test_cyclegan_g_b_swaps_the_channel_counts(resnet_checkpoint, tmp_path):
@@ -47,36 +51,21 @@ def test_cyclegan_g_b_swaps_the_channel_counts(resnet_checkpoint, tmp_path):
     g_b = {**arrays, "module.model.1.weight": arrays["module.model.1.weight"][:, :1]}
     np.savez(tmp_path / "g_a.npz", **g_a)
     np.savez(tmp_path / "g_b.npz", **g_b)
-    out = tmp_path / "converted"
-    manifest = convert_generators("cyclegan", tmp_path / "g_a.npz", out, checkpoint_b=tmp_path / "g_b.npz",
-                                  ngf=8, output_nc=1)
-    entries = json.loads(manifest.read_text())["generators"]
-    assert (entries["G_A"]["official_options"]["input_nc"], entries["G_A"]["official_options"]["output_nc"]) == (3, 1)
-    assert (entries["G_B"]["official_options"]["input_nc"], entries["G_B"]["official_options"]["output_nc"]) == (1, 3)
-    assert sorted(p.name for p in out.iterdir()) == ["G_A.weights.h5", "G_B.weights.h5", "options.json"]
-    nets = load_converted_generators(out)
-    assert nets["G_A"](np.zeros((1, 8, 8, 3), np.float32)).shape == (1, 8, 8, 1)
-    assert nets["G_B"](np.zeros((1, 8, 8, 1), np.float32)).shape == (1, 8, 8, 3)
+    run = tmp_path / "run"
+    CYCLEGAN.run({"checkpoint": tmp_path / "g_a.npz", "checkpoint_b": tmp_path / "g_b.npz"},
+                 {"ngf": 8, "output_nc": 1}, run)
+    model = load_trained_model(run)
+    assert model.gen_ab(np.zeros((1, 8, 8, 3), np.float32)).shape == (1, 8, 8, 1)
+    assert model.gen_ba(np.zeros((1, 8, 8, 1), np.float32)).shape == (1, 8, 8, 3)
 
 
-def test_round_trip_through_the_weights_file(resnet_checkpoint, tmp_path):
-    proc = subprocess.run(
-        [sys.executable, str(REPO / "tools" / "convert.py"), "--model=cyclegan", f"--checkpoint={resnet_checkpoint}",
-         "--ngf=8", f"--output={tmp_path / 'out'}"], capture_output=True, text=True, cwd=REPO, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    gen = load_converted_generators(tmp_path / "out")["G_A"]
-    with np.load(FIXTURE) as z:
-        x, official = z["in/netG_resnet_x"], z["out/netG_resnet"]
-    ours = np.transpose(np.asarray(gen(np.transpose(x, (0, 2, 3, 1)), training=False)), (0, 3, 1, 2))
-    assert np.max(np.abs(ours - official)) <= 1e-4
-
-
-@pytest.mark.parametrize("options, key", [
-    (dict(ngf=16), "model.1.weight"),                                # width: shape mismatch
-    (dict(ngf=8, no_dropout=False), "model.10.conv_block.6.weight"),  # dropout shifts the block's indices
-    (dict(ngf=8, netG="resnet_6blocks"), "model.16.weight"),  # the up conv after 6 blocks
-    (dict(ngf=8, netG="unet_256"), "model.model.0.weight"),
+@pytest.mark.parametrize("options, message", [
+    (dict(ngf=16), r"model\.1\.weight: expected shape \[16, 3, 7, 7\], found \[8, 3, 7, 7\]"),
+    (dict(ngf=8, no_dropout=False), r"model\.10\.conv_block\.6\.weight"),  # dropout shifts the block's indices
+    (dict(ngf=8, netG="resnet_6blocks"), r"model\.16\.weight"),  # the up conv after 6 blocks
+    (dict(ngf=8, netG="unet_256"), r"model\.model\.0\.weight"),
 ])
-def test_options_that_do_not_fit_name_the_official_key(resnet_checkpoint, tmp_path, options, key):
-    with pytest.raises(ConversionError, match=key.replace(".", r"\.")):
-        convert_generators("cyclegan", resnet_checkpoint, tmp_path / "x", **options)
+def test_options_that_do_not_fit_name_the_official_key(resnet_checkpoint, tmp_path, options, message):
+    with pytest.raises(ConversionError, match=message):
+        CYCLEGAN.run({"checkpoint": resnet_checkpoint}, options, tmp_path / "x")
+    assert not (tmp_path / "x").exists()

@@ -16,7 +16,6 @@ import tensorflow as tf
 from tests.helpers_fixtures import fixture_dir
 from tests.test_export_support import run_tools
 from tf_i2i.convert.official_pix2pixhd import convert_pix2pixhd, official_options
-from tf_i2i.convert.opt_file import FOOTER, HEADER
 from tf_i2i.convert.pth import read_pth
 from tf_i2i.convert.state_dict import ConversionError
 from tf_i2i.models.base import GANModel
@@ -33,7 +32,8 @@ def _nhwc(x: np.ndarray) -> np.ndarray:
 
 
 def _write_opt_file(path: Path, options: dict) -> Path:
-    path.write_text(f"{HEADER}\n" + "".join(f"{k}: {v}\n" for k, v in sorted(options.items())) + f"{FOOTER}\n")
+    lines = "".join(f"{k}: {v}\n" for k, v in sorted(options.items()))
+    path.write_text(f"------------ Options -------------\n{lines}-------------- End ----------------\n")
     return path
 
 
@@ -64,8 +64,8 @@ def test_opt_file_gives_typed_official_options(tmp_path):
     bad = _write_opt_file(tmp_path / "opt.txt", {"no_instance": "yes"})
     with pytest.raises(ConversionError, match=r"opt.txt:2 \(no_instance\): expected True or False"):
         official_options(bad)
-    (tmp_path / "notes.txt").write_text("ngf: 64\n")
-    with pytest.raises(ConversionError, match="not an official opt.txt"):
+    (tmp_path / "notes.txt").write_text("-------------- End ----------------\nngf: 64\n")
+    with pytest.raises(ConversionError, match="not an official option file"):
         official_options(tmp_path / "notes.txt")
     with pytest.raises(ConversionError, match="unknown pix2pixHD option"):
         official_options(n_blocks=3)
@@ -100,7 +100,7 @@ def test_convert_tool_writes_a_run_folder_that_the_export_tool_accepts(tmp_path)
 @pytest.mark.parametrize("options, message", [
     (dict(label_nc=3), r"model\.1\.weight"),                       # input channels: shape mismatch
     (dict(n_blocks_global=2), r"missing key 'model\.8\.conv_block\.1\.weight'"),
-    (dict(n_downsample_E=2), r"model\.7\.weight: official shape"),   # netE: a second down conv
+    (dict(n_downsample_E=2), r"model\.7\.weight: expected shape \[\d+, \d+, 3, 3\], found"),   # netE: a second down conv
 ])
 def test_options_that_do_not_fit_name_the_official_key(tmp_path, options, message):
     opts = {**official_options(DATA / "opt.txt"), **options}

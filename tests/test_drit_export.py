@@ -22,7 +22,7 @@ from tf_i2i.export.info import read_endpoint
 from tf_i2i.models.serving.tensors import to_float, to_uint8
 from tf_i2i.export.tflite import convert_endpoint
 from tf_i2i.models.drit.model import DIRECTIONS
-from tf_i2i.models.spade.styles import sample_styles
+from tf_i2i.models.codes import sample_styles
 
 ENDPOINTS = {f"{name}{suffix}" for name in ("serve", "serve_guided", "attribute_code") for suffix in ("", "_b2a")}
 CHANNELS = {"a": 1, "b": 3}

@@ -17,7 +17,7 @@ from tests.test_export_support import random_images
 from tf_i2i.export import export_model, run_tflite
 from tf_i2i.export.info import read_endpoint
 from tf_i2i.models.serving.tensors import to_uint8
-from tf_i2i.models.spade.styles import sample_styles
+from tf_i2i.models.codes import sample_styles
 
 ENDPOINTS = {"serve", "serve_guided", "attribute_code"}
 

@@ -14,11 +14,12 @@ from PIL import Image
 from tests.helpers_drit import tiny_mdmm_config
 from tests.helpers_drit_run import perturbed_generators
 from tests.test_export_support import random_images, run_tools
-from tf_i2i.export import ExportInputError, export_model
-from tf_i2i.export.code_translation import code_translator_from_saved_model
+from tf_i2i.export import ExportInputError, Preprocessing, export_model
+from tf_i2i.export.options import TranslateOptions
+from tf_i2i.export.served import served_from_saved_model
+from tf_i2i.export.translate import make_translator
 from tf_i2i.models.serving.tensors import to_float, to_uint8
-from tf_i2i.models.drit.endpoints import CODE_ENDPOINT
-from tf_i2i.models.spade.styles import sample_styles
+from tf_i2i.models.codes import sample_styles
 from tf_i2i.training.checkpoint import TrainCheckpoint
 from tf_i2i.training.loop import save_config
 
@@ -34,7 +35,7 @@ def run(tmp_path_factory):
     model = perturbed_generators(config)  # the generators, moved off their initial weights
     save_config(config, workdir)
     TrainCheckpoint(workdir, {"network_weights": model.network_weights(generators_only=True)}).save(1)
-    export_model(model, workdir / "export", tflite=(), height=32, width=32)
+    export_model(model, workdir / "export", tflite=(), height=32, width=32, preprocessing=Preprocessing.of(config.data))
     folders = {name: tmp_path_factory.mktemp(name) for name in ("inputs", "refs")}
     for i, (shape, folder) in enumerate((((32, 32, 3), "inputs"), ((30, 44, 3), "inputs"), ((48, 40, 3), "refs"),
                                          ((24, 64, 3), "refs"))):
@@ -64,18 +65,19 @@ def test_checkpoint_and_savedmodel_modes_match_keras(run, tmp_path):
     workdir, model, folders = run
     refs, inputs = folders["refs"], f"--input={folders['inputs']}"
     ckpt, saved = f"--workdir={workdir}", f"--saved_model={workdir / 'export'}"
+    none = "--preprocess=none"  # the inputs at their own size, to compare with the Keras model on them
     results = run_tools(
-        ("translate", inputs, f"--output={tmp_path / 'v'}", ckpt, "--domain=2", "--variants=2", "--seed=3"),
-        ("translate", inputs, f"--output={tmp_path / 's'}", ckpt, "--domain=0", f"--style={refs / 'x2.png'}"),
+        ("translate", inputs, f"--output={tmp_path / 'v'}", ckpt, "--domain=2", "--variants=2", "--seed=3", none),
+        ("translate", inputs, f"--output={tmp_path / 's'}", ckpt, "--domain=0", f"--style={refs / 'x2.png'}", none),
         ("translate", inputs, f"--output={tmp_path / 'i'}", saved, "--domain=1", "--interpolate=3",
-         f"--style={refs / 'x2.png'},{refs / 'x3.png'}"),
+         f"--style={refs / 'x2.png'},{refs / 'x3.png'}", none),
     )
     for done in results:
         assert done.returncode == 0, done.stderr[-3000:]
     assert "translated 4/4" in results[0].stderr and "translated 6/6" in results[2].stderr
     variants, copied, between = (_outputs(tmp_path / name) for name in ("v", "s", "i"))
     assert set(variants) == {f"x{i}_v{v}" for i in (0, 1) for v in (0, 1)}
-    assert variants["x1_v0"].shape == (30, 44, 3)  # input size kept (resized to 32x44 and back)
+    assert variants["x1_v0"].shape == (32, 44, 3)  # 30x44 rounded to multiples of 4
     x0 = folders["inputs"] / "x0.png"
     for v, z in enumerate(sample_styles(2, NZ, seed=3)):  # tools/translate.py's codes for --variants=2 --seed=3
         assert np.abs(variants[f"x0_v{v}"] - _keras(model, x0, 2, z)).max() <= 1  # float rounding of two graphs
@@ -93,9 +95,9 @@ def test_checkpoint_and_savedmodel_modes_match_keras(run, tmp_path):
     ("serve", None, r"any of its 3 domains: --domain must be the target's id, 0..2 .*none given"),
     ("serve", 3, r"--domain must be the target's id, 0..2 \(the data folders \{split\}A, .*got 3"),
     ("serve", -1, r"0..2 .*got -1"),
-    ("serve_b2a", 1, r"translates with --endpoint serve to the domain named by --domain, got 'serve_b2a'"),
+    ("serve_b2a", 1, r"--endpoint=serve_b2a does not apply to drit_md: it translates with --endpoint serve$"),
 ])
 def test_missing_or_wrong_domains_and_endpoints_fail_clearly(run, endpoint, domain, message):
     workdir, _, _ = run
     with pytest.raises(ExportInputError, match=message):
-        code_translator_from_saved_model(workdir / "export", CODE_ENDPOINT, endpoint, domain)
+        make_translator(served_from_saved_model(workdir / "export"), TranslateOptions(endpoint=endpoint, domain=domain))

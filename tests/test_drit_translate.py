@@ -13,11 +13,11 @@ from PIL import Image
 from tests.helpers_drit_run import NZ, drit_run
 from tests.test_export_support import random_images, run_tools
 from tf_i2i.export import ExportInputError
-from tf_i2i.export.code_translation import code_translator_from_saved_model
+from tf_i2i.export.options import TranslateOptions
+from tf_i2i.export.served import served_from_saved_model
+from tf_i2i.export.translate import make_translator
 from tf_i2i.models.serving.tensors import to_float, to_uint8
-from tf_i2i.export.style_codes import style_codes
-from tf_i2i.models.drit.endpoints import CODE_ENDPOINT
-from tf_i2i.models.spade.styles import sample_styles
+from tf_i2i.models.codes import sample_styles
 
 
 @pytest.fixture(scope="module")
@@ -53,19 +53,20 @@ def test_checkpoint_and_savedmodel_modes_match_keras(run, tmp_path):
     reference's attribute B -> A (checkpoint), each against DRIT.translate with the same codes."""
     workdir, model, folders = run
     refs, a_in = folders["refs"], f"--input={folders['a']}"
+    none = "--preprocess=none"  # the inputs at their own size, to compare with the Keras model on them
     results = run_tools(
-        ("translate", a_in, f"--output={tmp_path / 'v'}", f"--workdir={workdir}", "--variants=2", "--seed=3"),
+        ("translate", a_in, f"--output={tmp_path / 'v'}", f"--workdir={workdir}", "--variants=2", "--seed=3", none),
         ("translate", a_in, f"--output={tmp_path / 'i'}", f"--saved_model={workdir / 'export'}", "--interpolate=3",
-         f"--style={refs / 'x3.png'},{refs / 'x4.png'}"),
+         f"--style={refs / 'x3.png'},{refs / 'x4.png'}", none),
         ("translate", f"--input={folders['b']}", f"--output={tmp_path / 'ba'}", f"--workdir={workdir}",
-         "--endpoint=serve_b2a", f"--style={refs / 'x5.png'}"),
+         "--endpoint=serve_b2a", f"--style={refs / 'x5.png'}", none),
     )
     for done in results:
         assert done.returncode == 0, done.stderr[-3000:]
     assert "translated 4/4" in results[0].stderr and "translated 6/6" in results[1].stderr
     variants, between, reverse = (_outputs(tmp_path / name) for name in ("v", "i", "ba"))
     assert set(variants) == {f"x{i}_v{v}" for i in (0, 1) for v in (0, 1)}
-    assert variants["x1_v0"].shape == (30, 44, 3)  # input size kept (resized to 32x44 and back)
+    assert variants["x1_v0"].shape == (32, 44, 3)  # 30x44 rounded to multiples of 4
     x0 = folders["a"] / "x0.png"
     for v, z in enumerate(sample_styles(2, NZ, seed=3)):  # tools/translate.py's codes for --variants=2 --seed=3
         assert np.abs(variants[f"x0_v{v}"] - _keras(model, x0, "a2b", z)).max() <= 1  # float rounding of two graphs
@@ -81,10 +82,12 @@ def test_checkpoint_and_savedmodel_modes_match_keras(run, tmp_path):
 
 def test_wrong_endpoints_and_small_references_fail_clearly(run):
     workdir, _, folders = run
+    served = served_from_saved_model(workdir / "export")
     with pytest.raises(ExportInputError, match="serve or serve_b2a"):
-        code_translator_from_saved_model(workdir / "export", CODE_ENDPOINT, "serve_guided")
-    translator = code_translator_from_saved_model(workdir / "export", CODE_ENDPOINT)
-    assert (translator.input_channels, translator.style_channels, translator.z_dim) == (1, 3, NZ)
+        make_translator(served, TranslateOptions(endpoint="serve_guided"))
+    translator = make_translator(served, TranslateOptions())
+    assert translator.endpoint.spec("image").shape[-1] == 1 and translator.outputs[0].z.shape == (NZ,)
+    assert served.endpoints["attribute_code"].spec("style").shape[-1] == 3
     with pytest.raises(ExportInputError, match=r"x6.png: tf_i2i endpoint 'attribute_code': style height and width "
                                                r"must be at least 16; got height, width = 12, 40"):
-        style_codes(translator, styles=[folders["refs"] / "x6.png"])
+        make_translator(served, TranslateOptions(style=(str(folders["refs"] / "x6.png"),)))

@@ -10,6 +10,8 @@ import tensorflow as tf
 
 from tests.test_export_support import exported, keras_output, random_images, tiny_model  # noqa: F401 (fixture)
 from tf_i2i.export import ExportInputError, export_model
+from tf_i2i.models.spec import TranslateSpec
+from tf_i2i.registry import spec_of
 
 SIZES = [(1, 32, 32), (3, 64, 96)]  # two batch sizes and spatial sizes through one signature
 
@@ -66,6 +68,16 @@ def test_export_info_describes_the_endpoints(exported):
     for name, (generator, channels) in _endpoints(model):
         assert info["endpoints"][name] == {"uint8_endpoint": f"{name}_uint8", "input_channels": channels,
                                            "output_channels": 3, "size_multiple": generator.size_multiple}
+
+
+def test_export_info_records_the_paper_and_how_to_translate(exported):
+    """tools/translate.py --saved_model reads these instead of mapping the class name to a paper."""
+    model, paths, _ = exported
+    info = json.loads(paths["export_info"].read_text())
+    spec = spec_of(model)
+    assert info["paper"] == spec.name == type(model).__name__.lower()
+    assert TranslateSpec.from_json(info["translate"]) == spec.translate
+    assert "preprocessing" not in info  # export_model was given no data config
 
 
 def test_tflite_size_must_be_a_multiple_and_nothing_is_written(tmp_path):

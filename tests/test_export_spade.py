@@ -13,7 +13,7 @@ import tensorflow as tf
 from tests.test_export_support import random_images, spade_run, tiny_model
 from tf_i2i.export import ExportInputError, check_export_args, export_model, run_tflite
 from tf_i2i.models.serving.tensors import to_uint8
-from tf_i2i.models.spade.styles import interpolate_styles, sample_styles
+from tf_i2i.models.codes import interpolate_styles, sample_styles
 
 Z_DIM = 8
 

@@ -14,7 +14,7 @@ import pytest
 import tensorflow as tf
 
 from tf_i2i.config_utils import CONFIG_DIR, load_config_file
-from tf_i2i.export import export_model
+from tf_i2i.export import Preprocessing, export_model
 from tf_i2i.models.base import GANModel
 from tf_i2i.registry import build_model
 from tf_i2i.training.checkpoint import TrainCheckpoint, training_state
@@ -86,8 +86,10 @@ def spade_run(tmp_path_factory) -> tuple[Path, GANModel, dict[str, Path], object
     if not _SPADE_RUN:
         workdir = tmp_path_factory.mktemp("spade_run")
         keras.utils.set_random_seed(0)
-        model = write_run(workdir, tiny_config("spade"))
-        paths = export_model(model, workdir / "export", tflite=("float32",), height=32, width=32)
+        config = tiny_config("spade")
+        model = write_run(workdir, config)
+        paths = export_model(model, workdir / "export", tflite=("float32",), height=32, width=32,
+                             preprocessing=Preprocessing.of(config.data))
         _SPADE_RUN.append((workdir, model, paths, tf.saved_model.load(str(paths["saved_model"]))))
     return _SPADE_RUN[0]
 

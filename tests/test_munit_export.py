@@ -14,7 +14,7 @@ from tests.helpers_munit import STYLE_DIM, munit_run
 from tests.test_export_support import random_images
 from tf_i2i.export import load_trained_model, run_tflite
 from tf_i2i.models.serving.tensors import to_float, to_uint8
-from tf_i2i.models.spade.styles import sample_styles
+from tf_i2i.models.codes import sample_styles
 
 ENDPOINTS = {f"{name}{suffix}" for name in ("serve", "serve_guided", "style_code") for suffix in ("", "_b2a")}
 

@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 from tests.helpers_training import fixed_batch_trainer, max_abs_diff, snapshot
-from tf_i2i.models.spade.styles import interpolate_styles, sample_styles
+from tf_i2i.models.codes import interpolate_styles, sample_styles
 
 STYLE_DIM = 8
 BASE_TERMS = {f"g_{name}_{d}" for name in ("adv", "recon_x", "recon_s", "recon_c") for d in "ab"}

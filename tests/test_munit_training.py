@@ -10,7 +10,7 @@ import pytest
 from tests.helpers_training import checkpoint_steps, read_summaries, run_bounded, tiny_config, train_command
 from tf_i2i.config_utils import CONFIG_DIR, load_config_file
 from tf_i2i.export import load_trained_model
-from tf_i2i.models.spade.styles import sample_styles
+from tf_i2i.models.codes import sample_styles
 from tf_i2i.training.loop import train
 
 TERMS = {f"g_{name}_{d}" for name in ("adv", "recon_x", "recon_s", "recon_c") for d in "ab"}

@@ -1,5 +1,5 @@
-"""tools/encode_features.py, tools/export.py --clusters and tools/translate.py's pix2pixHD mode end to
-end on a tiny pix2pixHD run folder, checkpoint and SavedModel modes agreeing."""
+"""tools/encode_features.py, tools/export.py --clusters and tools/translate.py on a tiny pix2pixHD run
+folder (the clusters mode), checkpoint and SavedModel modes agreeing; a data set root's val_label/."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from PIL import Image
 from tests.test_export_support import run_tools, tiny_config, write_run
 from tf_i2i.data import write_synthetic_dataset
 from tf_i2i.export import ExportInputError
-from tf_i2i.export.label_translation import (label_translator_from_workdir, parse_instance_clusters,
-                                             translate_label_files)
+from tf_i2i.export.cluster_choice import parse_instance_clusters
+from tf_i2i.export.options import TranslateOptions
+from tf_i2i.export.samples import Sample
+from tf_i2i.export.served import served_from_workdir
+from tf_i2i.export.translate import find_samples, make_translator, translate_files
 from tf_i2i.models.pix2pixhd.clusters import CLUSTERS_FILE, load_clusters
 
 
@@ -61,29 +64,45 @@ def test_checkpoint_and_saved_model_modes_agree_with_variants(run, tmp_path):
     assert "translated 4/4" in from_checkpoint.stderr
     a, b = _outputs(tmp_path / "ckpt"), _outputs(tmp_path / "sm")
     stems = {f"scene_{i:05d}_gtFine_labelIds_v{v}" for i in range(2) for v in range(2)}
-    assert set(a) == set(b) == stems and all(x.shape == (36, 40, 3) for x in a.values())
+    assert set(a) == set(b) == stems and all(x.shape == (32, 32, 3) for x in a.values())  # resize_and_crop: 32
     for stem in stems:
         assert np.abs(a[stem] - b[stem]).max() <= 1  # float rounding of two TF graphs
 
 
 def test_cluster_choices_steer_the_image(run, tmp_path):
     workdir, data = run
-    translator = label_translator_from_workdir(workdir)
-    label = [data / "test_label" / "scene_00000_gtFine_labelIds.png"]
-    instances = {label[0]: data / "test_inst" / "scene_00000_gtFine_instanceIds.png"}
-    variants = _outputs_of(translate_label_files(translator, label, instances, tmp_path / "v", cluster="0", variants=2))
-    again = _outputs_of(translate_label_files(translator, label, instances, tmp_path / "again", cluster="1"))
-    first, second = variants.values()
+    served = served_from_workdir(workdir)
+    label = data / "test_label" / "scene_00000_gtFine_labelIds.png"
+    samples = [Sample(label, data / "test_inst" / "scene_00000_gtFine_instanceIds.png")]
+
+    def outputs(folder: str, **options) -> list[np.ndarray]:
+        paths = translate_files(make_translator(served, TranslateOptions(**options)), samples, tmp_path / folder)
+        return [np.asarray(Image.open(p)).astype(int) for p in paths]
+
+    first, second = outputs("v", cluster="0", variants=2)
+    (again,) = outputs("again", cluster="1")
     assert np.abs(first - second).mean() > 0.5  # cluster 0 vs cluster 1 of every class
-    np.testing.assert_array_equal(second, next(iter(again.values())))
+    np.testing.assert_array_equal(second, again)
     with pytest.raises(ExportInputError, match="--instance_cluster expects ID:K"):
-        parse_instance_clusters("7")
-    with pytest.raises(ExportInputError, match="needs instance maps"):
-        translate_label_files(translator, label, {}, tmp_path / "x")
+        parse_instance_clusters(["7"])
+    with pytest.raises(ExportInputError, match="needs instance maps: pass --instance"):
+        find_samples(make_translator(served, TranslateOptions()), label, None)
 
 
-def _outputs_of(paths) -> dict[str, np.ndarray]:
-    return {p.stem: np.asarray(Image.open(p)).astype(int) for p in paths}
+def test_a_data_set_root_with_val_label_is_read_and_one_without_is_an_error(run, tmp_path):
+    """COCO-Stuff and ADE20K roots ship val_label/ + val_inst/ for testing, not test_."""
+    workdir, data = run
+    root = tmp_path / "coco"
+    root.mkdir()
+    (root / "val_label").symlink_to(data / "test_label")
+    (root / "val_inst").symlink_to(data / "test_inst")
+    translator = make_translator(served_from_workdir(workdir), TranslateOptions())
+    samples = find_samples(translator, root, None)
+    assert [(s.path.parent.name, s.instance.parent.name) for s in samples] == [("val_label", "val_inst")] * 2
+    (tmp_path / "bare").mkdir()
+    with pytest.raises(ExportInputError, match=r"bare holds no label maps and is no data set root: looked for "
+                                               r"test_label/ or val_label/"):
+        find_samples(translator, tmp_path / "bare", None)
 
 
 def test_encode_features_refuses_other_models(runs):

@@ -12,9 +12,14 @@ from PIL import Image
 from tests.test_export_support import random_images, run_tools, spade_run
 from tf_i2i.data import write_synthetic_dataset
 from tf_i2i.export import ExportInputError
-from tf_i2i.export.label_translation import read_ids, resize_ids
+from tf_i2i.export.code_choice import choose_codes
+from tf_i2i.export.options import TranslateOptions
+from tf_i2i.export.preprocess import UNCHANGED
+from tf_i2i.export.samples import read_ids
+from tf_i2i.export.served import ServedEndpoint, ServedModel
+from tf_i2i.export.translate import make_translator
 from tf_i2i.models.serving.tensors import to_float, to_uint8
-from tf_i2i.export.spade_translation import StyleTranslator, style_codes
+from tf_i2i.registry import get_spec
 
 
 @pytest.fixture(scope="module")
@@ -59,22 +64,31 @@ def test_both_modes_agree_for_random_copied_and_interpolated_styles(run, tmp_pat
         assert np.abs(copied[stem] - between[f"{stem}_i0"]).max() <= 1  # the path starts at s0's style
         maps = {"label": data / "test_label" / f"{stem}.png",
                 "instance": data / "test_inst" / f"{stem.replace('labelIds', 'instanceIds')}.png"}
-        batch = {k: resize_ids(read_ids(path, k), (32, 32))[None] for k, path in maps.items()}
+        batch = {k: tf.image.resize(read_ids(path, k), (32, 32), method="nearest")[None] for k, path in maps.items()}
         photo = to_float(tf.io.decode_png(tf.io.read_file(str(styles / "s1.png"))))[None]
         keras_b = to_uint8(model.synthesize(batch, model.style_code(photo))).numpy()[0]
         assert np.abs(between[f"{stem}_i2"] - keras_b).max() <= 1  # ... and ends at s1's
 
 
 def test_style_flags_are_checked():
-    vae = StyleTranslator(None, None, (tf.TensorSpec([None, 8], tf.float32, "z"),), (32, 32), 3)
-    plain = StyleTranslator(None, None, (tf.TensorSpec([None, None, None, 1], tf.int32, "label"),), (32, 32), 0)
-    codes = style_codes(vae, variants=3, seed=1)
+    def code_of(path: str) -> np.ndarray:
+        return np.full([8], float(len(path)), np.float32)
+
+    codes = choose_codes(code_of, 8, variants=3, seed=1)
     assert list(codes) == ["_v0", "_v1", "_v2"] and codes["_v0"].shape == (8,)
-    np.testing.assert_array_equal(style_codes(vae, variants=3, seed=1)["_v2"], codes["_v2"])
-    assert style_codes(plain) == {"": None}
-    with pytest.raises(ExportInputError, match="no style encoder"):
-        style_codes(plain, variants=2)
+    np.testing.assert_array_equal(choose_codes(code_of, 8, variants=3, seed=1)["_v2"], codes["_v2"])
+    assert list(choose_codes(code_of, 8, styles=["a.png", "bb.png"], interpolate=3)) == ["_i0", "_i1", "_i2"]
     with pytest.raises(ExportInputError, match="needs two --style"):
-        style_codes(vae, styles=["a.png"], interpolate=3)
-    with pytest.raises(ExportInputError, match="one photo"):
-        style_codes(vae, styles=["a.png"], variants=2)
+        choose_codes(code_of, 8, styles=["a.png"], interpolate=3)
+    with pytest.raises(ExportInputError, match="one picture"):
+        choose_codes(code_of, 8, styles=["a.png"], variants=2)
+
+
+def test_a_spade_without_style_encoder_refuses_code_flags():
+    """use_vae=False: the serve endpoint takes no z, so the spec's modes are not enough."""
+    label = tf.TensorSpec([None, None, None, 1], tf.int32, "label")
+    plain = ServedModel("spade", get_spec("spade").translate, UNCHANGED,
+                        {"serve": ServedEndpoint("serve", None, (label,), 1, (32, 32), {})})
+    assert [o.z for o in make_translator(plain, TranslateOptions()).outputs] == [None]
+    with pytest.raises(ExportInputError, match="this spade model takes no code or features .*takes label"):
+        make_translator(plain, TranslateOptions(variants=2))

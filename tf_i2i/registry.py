@@ -43,6 +43,14 @@ def get_spec(name: str) -> PaperSpec:
     return registered[name]
 
 
+def spec_of(model: GANModel) -> PaperSpec:
+    """The spec of the paper whose model class `model` is (what an export records as its paper)."""
+    for spec in specs().values():
+        if type(model) is spec.model_class:
+            return spec
+    raise KeyError(f"{type(model).__name__} is no registered paper's model class")
+
+
 def default_config(name: str) -> ml_collections.ConfigDict:
     """The paper-default config of a registered model."""
     return load_config_file(get_spec(name).default_config)

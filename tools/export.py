@@ -7,6 +7,8 @@ export_info.json.
 
 --clusters (pix2pixHD with a feature encoder; written by tools/encode_features.py) adds the
 serve_clusters endpoint and makes serve use cluster 0 of each class instead of zero features.
+export_info.json records the paper, its translate modes and the run's inference preprocessing
+(config.data), so tools/translate.py --saved_model needs nothing else.
 
 Rebuilds the model from RUN/config.json and restores the newest checkpoint in RUN/checkpoints.
 --height/--width fix the TFLite input size (default: config.export.*) and must be multiples of
@@ -23,9 +25,12 @@ from pathlib import Path  # noqa: E402
 
 from absl import app, flags, logging  # noqa: E402
 
-from tf_i2i.export import QUANTIZATIONS, ExportInputError, export_model, load_trained_model, parse_quantizations  # noqa: E402
+from tf_i2i.export import (QUANTIZATIONS, ExportInputError, Preprocessing, export_model,  # noqa: E402
+                           load_trained_model, parse_quantizations)
 from tf_i2i.export.workdir import load_run_config  # noqa: E402
 from tf_i2i.models.pix2pixhd.clusters import ClusterError, load_clusters  # noqa: E402
+from tf_i2i.models.spec import CLUSTERS  # noqa: E402
+from tf_i2i.registry import get_spec  # noqa: E402
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder written by tools/train.py.")
 _OUTPUT = flags.DEFINE_string("output", None, "Output folder (default: WORKDIR/export).")
@@ -48,14 +53,15 @@ def main(argv):
         model = load_trained_model(workdir)
         endpoints = None
         if _CLUSTERS.value:
-            if config.model.name != "pix2pixhd":
-                raise ClusterError("--clusters applies to pix2pixHD runs only")
+            if CLUSTERS not in get_spec(config.model.name).translate.modes:
+                raise ClusterError(f"--clusters does not apply to {config.model.name}: it has no feature clusters")
             endpoints = model.export_endpoints(clusters=load_clusters(_CLUSTERS.value))
         paths = export_model(
             model, Path(_OUTPUT.value) if _OUTPUT.value else workdir / "export",
             tflite=parse_quantizations(export_cfg.tflite if _TFLITE.value is None else _TFLITE.value),
             height=export_cfg.height if _HEIGHT.value is None else _HEIGHT.value,
-            width=export_cfg.width if _WIDTH.value is None else _WIDTH.value, endpoints=endpoints)
+            width=export_cfg.width if _WIDTH.value is None else _WIDTH.value, endpoints=endpoints,
+            preprocessing=Preprocessing.of(config.data))
     except (ExportInputError, ClusterError) as err:
         logging.set_verbosity(logging.ERROR)  # TF warns per value of a checkpoint that did not fit
         sys.exit(f"export: {err}")

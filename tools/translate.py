@@ -1,120 +1,95 @@
-"""Translate images with a trained generator, from a run's checkpoint or from an exported SavedModel.
+"""Translate images or label maps with a trained generator, from a run's checkpoint or from an
+exported SavedModel; the same tool and the same flags for every paper.
 
   python tools/translate.py --input=photos/ --output=out/ --workdir=runs/p2p
-  python tools/translate.py --input=a.jpg --output=out/ --saved_model=runs/cg/export/saved_model \
-      --endpoint=serve_b2a
+  python tools/translate.py --input=a.jpg --output=out/ --saved_model=runs/cg/export --endpoint=serve_b2a
 
-Writes OUTPUT/<stem>.png per input (PNG/JPEG/BMP/GIF/WebP; a folder is read non-recursively).
-Images are converted to the generator's channel count. --resize=multiple (default) resizes an
-image whose height or width is not a multiple of the generator's size multiple to the nearest
-valid size and the result back to the input size; --resize=none refuses such images instead.
-The SavedModel mode uses the uint8 endpoint and reads the size multiple from the
-export_info.json next to the SavedModel folder.
+The paper comes from RUN/config.json (--workdir) or the export_info.json next to the SavedModel
+(--saved_model), and its TranslateSpec (tf_i2i/models/<paper>/spec.py) says what applies: a flag
+the model does not take (--style on CycleGAN, --clusters on SPADE, --domain on MUNIT, --instance
+on an image model, --endpoint=serve_b2a on pix2pix) is an error. Writes OUTPUT/<stem>.png per input
+(PNG/JPEG/BMP/GIF/WebP; a folder is read non-recursively); pictures are converted to the
+generator's channel count.
 
-pix2pixHD runs and exports translate label maps (8- or 16-bit PNGs of class ids) instead:
+Sizes follow the official test scripts (tf_i2i/export/preprocess.py): each input is resized by the
+run's data.preprocess with data.load_size/crop_size (scale_width 1024: a 2048x1024 map becomes
+1024x512; resize_and_crop: crop_size square, no crop; scale_shorter_side_and_crop: shorter side
+load_size, no crop), rounded to the generator's size multiple, and the output written at that size.
+--output_size=input writes it back at the input's size; --preprocess=none skips the run's
+preprocessing (only the rounding to a multiple). SPADE makes one size (crop_size x crop_size /
+aspect_ratio) whatever the preprocessing.
+
+Label-map models (pix2pixHD, SPADE) read label maps (8- or 16-bit PNGs of class ids) and, when the
+model uses them, instance maps (--instance: a file or a folder, matched by stem less a Cityscapes
+suffix such as _labelIds). --input may be a data set root: its test_label/ (test_inst/), else its
+val_label/ (val_inst/: COCO-Stuff, ADE20K in the labels layout).
 
   python tools/translate.py --workdir=runs/p2phd --input=labels/ --instance=insts/ --output=out/ \
       [--clusters=FILE] [--cluster=0|random] [--instance_cluster=26001:2,24003:0] [--variants=4]
-  python tools/translate.py --saved_model=runs/p2phd/export --input=datasets/cityscapes --output=out/
+  python tools/translate.py --saved_model=runs/spade/export --input=datasets/coco_stuff --output=out/
 
---input may be a data set root (its test_label/, with test_inst/ as the instance maps).
-Instance maps are matched to label maps by file stem (less a Cityscapes suffix such as _labelIds). With a feature encoder, every class takes
-cluster --cluster (an index, wrapping modulo the class's count, or random) and every instance
-named in --instance_cluster the given one; --variants=N writes <stem>_v<i>.png with cluster
-index + i (or new random picks). Clusters come from --clusters, else RUN/feature_clusters.npz
-(checkpoint mode) or the table baked into the export by tools/export.py --clusters; without any,
-the features are zero.
+pix2pixHD (clusters mode): with a feature encoder every class takes centre --cluster (an index,
+wrapping modulo the class's count, or random seeded by --seed) and every instance named in
+--instance_cluster the given one; --variants=N writes <stem>_v<i>.png with centre index + i (or new
+random picks). Clusters come from --clusters, else RUN/feature_clusters.npz (checkpoint mode) or the
+table baked into the export by tools/export.py --clusters; without any, the features are zero.
 
-SPADE runs and exports take label maps (+ --instance maps) the same way, and a style code z each
-(with use_vae):
-
-  python tools/translate.py --workdir=runs/spade --input=labels/ --instance=insts/ --output=out/ \
-      [--variants=4 --seed=0]                       # random styles: OUTPUT/<stem>_v<i>.png
-  python tools/translate.py --saved_model=runs/spade/export --input=datasets/x --output=out/ \
-      --style=photo.png                             # that photo's style
-  python tools/translate.py --workdir=runs/spade --input=label.png --instance=inst.png --output=out/ \
-      --style=a.png,b.png --interpolate=5           # 5 looks from a's style to b's: <stem>_i<k>.png
-
---variants=N draws N codes from N(0, I) (seeded by --seed, the same N for every input); one output
-without --style also has a random code. The generator makes one size (config crop_size x
-crop_size / aspect_ratio): label and instance maps of another size are resized to it by nearest
-neighbour and the outputs are written at that size.
-
-MUNIT and DRIT runs and exports translate images with a code of the target domain (MUNIT's style
-code, DRIT's attribute code), the same flags choosing it (--style takes reference pictures of the
-target domain, at least 16 px a side for DRIT); --endpoint=serve_b2a translates B -> A, and
---resize works as for other images:
+Models with codes (SPADE with use_vae, MUNIT, DRIT, multi-domain DRIT++) take a code per output:
+--variants=N draws N codes from N(0, I) (seeded by --seed, the same for every input:
+<stem>_v<i>.png); one output without --style has a random code; --style=ref.png copies a
+reference's code (a picture of the target domain; DRIT: at least 16 px a side); --style=a.png,b.png
+--interpolate=K writes K outputs from a's code to b's (<stem>_i<k>.png). --endpoint=serve_b2a
+translates B -> A (CycleGAN, UNIT, MUNIT, DRIT). Multi-domain DRIT++ translates to --domain (its
+id: the data folder {split}A is 0, {split}B 1, ...), which it requires.
 
   python tools/translate.py --workdir=runs/munit --input=edges/ --output=out/ --variants=4 --seed=0
-  python tools/translate.py --saved_model=runs/drit/export --input=summer/ --output=out/ --style=winter.png
-  python tools/translate.py --workdir=runs/drit --input=winter/ --output=out/ --endpoint=serve_b2a \
-      --style=s1.png,s2.png --interpolate=5
-
-Multi-domain DRIT++ (drit_md) runs and exports translate images of any domain to the one named by
---domain (its id: the data folder {split}A is 0, {split}B 1, ...), with the same flags; --style
-takes pictures of that domain:
-
-  python tools/translate.py --workdir=runs/drit_md --input=day/ --output=out/ --domain=1 --variants=4
-  python tools/translate.py --saved_model=runs/drit_md/export --input=day/ --output=out/ --domain=2 \
-      --style=dusk.png
+  python tools/translate.py --saved_model=runs/drit/export --input=winter/ --output=out/ \
+      --endpoint=serve_b2a --style=s1.png,s2.png --interpolate=5
+  python tools/translate.py --workdir=runs/drit_md --input=day/ --output=out/ --domain=2 --style=dusk.png
 """
 
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: fewer C++ INFO/WARNING lines (TF 2.21 still prints its start-up ones)
 
-import functools  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from absl import app, flags, logging  # noqa: E402
 
 from tf_i2i.export import ExportInputError  # noqa: E402
-from tf_i2i.export.code_translation import (code_translator_from_saved_model,  # noqa: E402
-                                            code_translator_from_workdir, styled_translators)
-from tf_i2i.export.images import list_inputs  # noqa: E402
-from tf_i2i.export.info import read_info  # noqa: E402
-from tf_i2i.export.label_translation import (RANDOM, label_files, label_translator_from_saved_model,  # noqa: E402
-                                             label_translator_from_workdir, parse_instance_clusters,
-                                             translate_label_files)
-from tf_i2i.export.spade_translation import (spade_translator_from_saved_model,  # noqa: E402
-                                             spade_translator_from_workdir, translate_spade_files)
-from tf_i2i.export.style_codes import style_codes  # noqa: E402
-from tf_i2i.export.translation import (RESIZE_MODES, saved_model_folder, translate_files,  # noqa: E402
-                                       translator_from_saved_model, translator_from_workdir)
-from tf_i2i.export.workdir import load_run_config  # noqa: E402
-from tf_i2i.models.drit.endpoints import CODE_ENDPOINT as DRIT_CODE_ENDPOINT  # noqa: E402
-from tf_i2i.models.munit.endpoints import CODE_ENDPOINT as MUNIT_CODE_ENDPOINT  # noqa: E402
+from tf_i2i.export.cluster_choice import RANDOM  # noqa: E402
+from tf_i2i.export.options import OUTPUT_SIZES, PREPROCESS_MODES, TranslateOptions  # noqa: E402
+from tf_i2i.export.served import served_from_saved_model, served_from_workdir  # noqa: E402
+from tf_i2i.export.translate import find_samples, make_translator, translate_files  # noqa: E402
 
-_INPUT = flags.DEFINE_string("input", None, "An image file or a folder of images; label maps (or a data set root) "
-                              "for pix2pixHD and SPADE. SPADE label maps of another size than the generator's "
-                              "output are resized to it by nearest neighbour, and the outputs written at that size.")
+_INPUT = flags.DEFINE_string("input", None, "An image or label map, a folder of them, or (label-map models) a data "
+                             "set root with test_label/ or val_label/.")
 _OUTPUT = flags.DEFINE_string("output", None, "Folder for the translated PNGs (created if missing).")
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder: use its newest checkpoint.")
 _SAVED_MODEL = flags.DEFINE_string("saved_model", None,
                                    "Exported SavedModel folder (RUN/export/saved_model) or RUN/export.")
-_ENDPOINT = flags.DEFINE_string("endpoint", "serve", "serve (A->B), or serve_b2a (B->A) for CycleGAN, UNIT, MUNIT "
-                                 "and DRIT; multi-domain DRIT++ takes serve only (the target is --domain).")
-_DOMAIN = flags.DEFINE_integer("domain", None, "Multi-domain DRIT++ (required for it, refused by MUNIT and DRIT): "
-                               "the target domain's id, 0..num_domains-1 (data folder {split}A is 0, {split}B 1, "
-                               "...).")
-_RESIZE = flags.DEFINE_enum("resize", "multiple", RESIZE_MODES,
-                            "multiple: resize to the nearest valid size and back; none: refuse other sizes.")
-_INSTANCE = flags.DEFINE_string("instance", None,
-                                 "pix2pixHD, SPADE: an instance map or a folder of them (same stems).")
+_ENDPOINT = flags.DEFINE_string("endpoint", "serve", "serve (A->B), or serve_b2a (B->A) where the model has it "
+                                "(CycleGAN, UNIT, MUNIT, DRIT).")
+_PREPROCESS = flags.DEFINE_enum("preprocess", "run", PREPROCESS_MODES,
+                                "run: resize inputs as the run's data.preprocess does at test time; none: keep "
+                                "their size (both then round to the generator's size multiple).")
+_OUTPUT_SIZE = flags.DEFINE_enum("output_size", "model", OUTPUT_SIZES,
+                                 "model: write outputs at the size the generator made; input: at the input's size.")
+_DOMAIN = flags.DEFINE_integer("domain", None, "Multi-domain DRIT++ only (and required): the target domain's id, "
+                               "0..num_domains-1 (data folder {split}A is 0, {split}B 1, ...).")
+_INSTANCE = flags.DEFINE_string("instance", None, "Label-map models that use instance maps: an instance map or a "
+                                "folder of them (same stems).")
 _CLUSTERS = flags.DEFINE_string("clusters", None, "pix2pixHD: feature clusters file (tools/encode_features.py).")
-_CLUSTER = flags.DEFINE_string("cluster", "0", f"pix2pixHD: cluster index for every class, or {RANDOM}.")
+_CLUSTER = flags.DEFINE_string("cluster", None, f"pix2pixHD: cluster index for every class (default 0), or {RANDOM}.")
 _INSTANCE_CLUSTER = flags.DEFINE_list("instance_cluster", [], "pix2pixHD: ID:K,... cluster K for instance ID.")
-_VARIANTS = flags.DEFINE_integer("variants", 1, "pix2pixHD, SPADE, MUNIT, DRIT (also multi-domain): outputs per "
-                                 "input, each with other clusters (pix2pixHD) or another random style (SPADE, "
-                                 "MUNIT) or attribute (DRIT) code.")
-_SEED = flags.DEFINE_integer("seed", 0, "pix2pixHD: seed of --cluster=random; SPADE, MUNIT, DRIT (also "
-                             "multi-domain): of the random codes.")
-_STYLE = flags.DEFINE_list("style", [], "SPADE, MUNIT, DRIT (also multi-domain): a picture (MUNIT, DRIT: of the "
-                           "target domain, the --domain one for multi-domain DRIT++) whose style or attribute to "
-                           "copy, or two (a.png,b.png) with --interpolate.")
-_INTERPOLATE = flags.DEFINE_integer("interpolate", 0, "SPADE, MUNIT, DRIT (also multi-domain): N outputs along the "
-                                    "line between the two --style pictures' codes, both ends included.")
+_VARIANTS = flags.DEFINE_integer("variants", None, "Outputs per input (default 1), each with other clusters "
+                                 "(pix2pixHD) or another random code (SPADE, MUNIT, DRIT).")
+_SEED = flags.DEFINE_integer("seed", None, "Seed of the random codes or of --cluster=random (default 0).")
+_STYLE = flags.DEFINE_list("style", [], "SPADE, MUNIT, DRIT: a picture (of the target domain) whose code to copy, "
+                           "or two (a.png,b.png) with --interpolate.")
+_INTERPOLATE = flags.DEFINE_integer("interpolate", None, "SPADE, MUNIT, DRIT: N outputs along the line between the "
+                                    "two --style pictures' codes, both ends included.")
 flags.mark_flags_as_required(["input", "output"])
 flags.mark_flags_as_mutual_exclusive(["workdir", "saved_model"], required=True)
 
@@ -138,55 +113,12 @@ class _Progress:
             sys.stderr.write("\n")
 
 
-def _model_name() -> str:
-    """The run's model name (pix2pix, cyclegan, pix2pixhd, spade, munit, drit, ...) from config.json or
-    export_info.json (which names the class: mdmm for drit_md)."""
-    if _WORKDIR.value:
-        return load_run_config(_WORKDIR.value).model.name
-    return read_info(saved_model_folder(_SAVED_MODEL.value))["model"].lower()
-
-
-def _restored(from_workdir, from_saved_model, *args):
-    """The translator of the --workdir checkpoint or of the --saved_model export (same arguments)."""
-    return from_workdir(_WORKDIR.value, *args) if _WORKDIR.value else from_saved_model(_SAVED_MODEL.value, *args)
-
-
-def _translate_labels(progress: _Progress) -> None:
-    """pix2pixHD mode: label maps (+ instance maps) -> images, with cluster choices."""
-    files, instances = label_files(_INPUT.value, _INSTANCE.value)
-    translator = _restored(label_translator_from_workdir, label_translator_from_saved_model, _CLUSTERS.value)
-    progress.total = len(files) * _VARIANTS.value
-    translate_label_files(translator, files, instances, _OUTPUT.value, _CLUSTER.value,
-                          parse_instance_clusters(_INSTANCE_CLUSTER.value), _VARIANTS.value, _SEED.value,
-                          _RESIZE.value, on_done=progress)
-
-
-def _translate_styles(progress: _Progress) -> None:
-    """SPADE mode: label maps (+ instance maps) -> images in random, copied or interpolated styles."""
-    files, instances = label_files(_INPUT.value, _INSTANCE.value)
-    translator = _restored(spade_translator_from_workdir, spade_translator_from_saved_model)
-    codes = style_codes(translator, _VARIANTS.value, _STYLE.value, _INTERPOLATE.value, _SEED.value)
-    progress.total = len(files) * len(codes)
-    translate_spade_files(translator, files, instances, _OUTPUT.value, codes, on_done=progress)
-
-
-def _translate_codes(code_endpoint: str, progress: _Progress) -> None:
-    """MUNIT, DRIT and multi-domain DRIT++ mode: images -> images of the target domain (the other one,
-    or --domain's) with random, copied or interpolated codes of that domain; `code_endpoint` is the
-    model's (style_code, attribute_code)."""
-    files = list_inputs(_INPUT.value)
-    translator = _restored(code_translator_from_workdir, code_translator_from_saved_model, code_endpoint,
-                           _ENDPOINT.value, _DOMAIN.value)
-    codes = style_codes(translator, _VARIANTS.value, _STYLE.value, _INTERPOLATE.value, _SEED.value)
-    progress.total = len(files) * len(codes)
-    translate_files(styled_translators(translator, codes), files, _OUTPUT.value, _RESIZE.value, on_done=progress)
-
-
-def _translate_images(progress: _Progress) -> None:
-    files = list_inputs(_INPUT.value)
-    translator = _restored(translator_from_workdir, translator_from_saved_model, _ENDPOINT.value)
-    progress.total = len(files)
-    translate_files(translator, files, _OUTPUT.value, _RESIZE.value, on_done=progress)
+def _options() -> TranslateOptions:
+    return TranslateOptions(
+        endpoint=_ENDPOINT.value, instance=_INSTANCE.value, domain=_DOMAIN.value, variants=_VARIANTS.value,
+        seed=_SEED.value, style=tuple(_STYLE.value), interpolate=_INTERPOLATE.value, clusters=_CLUSTERS.value,
+        cluster=_CLUSTER.value, instance_cluster=tuple(_INSTANCE_CLUSTER.value), preprocess=_PREPROCESS.value,
+        output_size=_OUTPUT_SIZE.value)
 
 
 def main(argv):
@@ -195,11 +127,11 @@ def main(argv):
     logging.set_verbosity(logging.INFO)
     progress = _Progress()
     try:
-        drit = functools.partial(_translate_codes, DRIT_CODE_ENDPOINT)  # MDMM's: DRIT's + a domain input
-        modes = {"pix2pixhd": _translate_labels, "spade": _translate_styles,
-                 "munit": functools.partial(_translate_codes, MUNIT_CODE_ENDPOINT),
-                 "drit": drit, "drit_md": drit, "mdmm": drit}  # an export names drit_md by its class, MDMM
-        modes.get(_model_name(), _translate_images)(progress)
+        model = served_from_workdir(_WORKDIR.value) if _WORKDIR.value else served_from_saved_model(_SAVED_MODEL.value)
+        translator = make_translator(model, _options())
+        samples = find_samples(translator, _INPUT.value, _INSTANCE.value)
+        progress.total = len(samples) * len(translator.outputs)
+        translate_files(translator, samples, _OUTPUT.value, on_done=progress)
     except ExportInputError as err:
         progress.interrupt()
         logging.set_verbosity(logging.ERROR)  # TF warns per value of a checkpoint that did not fit

@@ -7,15 +7,36 @@ from collections.abc import Callable
 import keras
 import numpy as np
 
-from tf_i2i.convert.state_dict import ConversionError, StateDictView
+from tf_i2i.convert.state_dict import ConversionError, StateDict, StateDictView, shape_error
 from tf_i2i.layers import ConvBlock, InstanceNorm, LayerNorm, SpectralNorm, TorchLayerNorm
 from tf_i2i.layers.activations import PReLU
 
 
-def _assign(variable, value: np.ndarray, what: str) -> None:
-    if tuple(variable.shape) != value.shape:
-        raise ConversionError(f"{what}: official shape {value.shape} does not fit ours {tuple(variable.shape)}")
-    variable.assign(value.astype(np.float32))
+# Torch's [out, in, kh, kw] conv weight (and [in, out, kh, kw] transposed one) -> our [kh, kw, in, out].
+CONV_AXES = (2, 3, 1, 0)
+
+
+def torch_shape(ours: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The torch-order shape that `value.transpose(axes)` turns into `ours`."""
+    return tuple(ours) if axes is None else tuple(ours[axes.index(i)] for i in range(len(axes)))
+
+
+def check_shape(sd: StateDict | StateDictView, key: str, value: np.ndarray, expected: tuple[int, ...]) -> None:
+    """Raises the one shape error (torch order, official key, source file) unless `value` has `expected`."""
+    if tuple(value.shape) != tuple(expected):
+        raise shape_error(sd.path(key), tuple(expected), tuple(value.shape), sd.source)
+
+
+def _assign(variable, sd: StateDict | StateDictView, key: str, value: np.ndarray | None = None,
+            axes: tuple[int, ...] | None = None, official_shape: tuple[int, ...] | None = None) -> None:
+    """Assigns official `key` of `sd` (or `value`, in torch's layout) to our variable: transposed by
+    `axes`, then reshaped to ours. `official_shape` is the torch shape expected when the layouts also
+    differ in rank (a LayerNorm's [C, 1, 1] weight for our [C])."""
+    value = sd.take(key) if value is None else value
+    ours = tuple(variable.shape)
+    check_shape(sd, key, value, official_shape or torch_shape(ours, axes))
+    value = value if axes is None else value.transpose(axes)
+    variable.assign(value.reshape(ours).astype(np.float32))
 
 
 def power_iteration(w: np.ndarray, u: np.ndarray, eps: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
@@ -55,15 +76,15 @@ def load_spectral_conv(sn: SpectralNorm, sd: StateDictView, weight_key: str = "w
     every forward call, eval included, before normalising: that step is applied here, so our eval
     weight is the one the official forward uses on its next call."""
     w, u, v = sd.take(weight_key), sd.take("weight_u"), sd.take("weight_v")
+    check_shape(sd, weight_key, w, torch_shape(tuple(sn.layer.kernel.shape), CONV_AXES))
     out_c, in_c, kh, kw = w.shape
-    if u.shape != (out_c,) or v.shape != (in_c * kh * kw,):
-        raise ConversionError(f"{sd.prefix}: weight_u {u.shape} / weight_v {v.shape} do not fit "
-                              f"{weight_key} {w.shape}")
+    check_shape(sd, "weight_u", u, (out_c,))
+    check_shape(sd, "weight_v", v, (in_c * kh * kw,))
     if update_first:
         u, v = power_iteration(w, u)
-    load_conv(sn.layer, sd, weight=w)
-    _assign(sn.u, u, f"{sd.prefix}.weight_u")
-    _assign(sn.v, v.reshape(in_c, kh, kw).transpose(1, 2, 0).reshape(-1), f"{sd.prefix}.weight_v")
+    load_conv(sn.layer, sd, weight=w, weight_key=weight_key)
+    _assign(sn.u, sd, "weight_u", u)
+    _assign(sn.v, sd, "weight_v", v.reshape(in_c, kh, kw).transpose(1, 2, 0).reshape(-1), official_shape=v.shape)
     check_weight_effective(sn, sd)
 
 
@@ -79,76 +100,72 @@ def load_buffered_spectral_conv(sn: SpectralNorm, sd: StateDictView) -> None:
     u = weight_u, and v chosen so that sigma = v . (W u) = s. Training then runs the official power
     iteration from u (it recomputes v first)."""
     w_orig, w_eval, u = sd.take("weight_orig"), sd.take("weight"), sd.take("weight_u")
-    if w_eval.shape != w_orig.shape or w_orig.ndim != 4 or u.shape != (w_orig.shape[0],):
-        raise ConversionError(f"{sd.prefix}: weight {w_eval.shape} / weight_u {u.shape} do not fit "
-                              f"weight_orig {w_orig.shape}")
+    expected = torch_shape(tuple(sn.layer.kernel.shape), CONV_AXES)
+    check_shape(sd, "weight_orig", w_orig, expected)
+    check_shape(sd, "weight", w_eval, expected)
+    check_shape(sd, "weight_u", u, expected[:1])
     w_eval64 = w_eval.astype(np.float64)
     scale = float(np.vdot(w_eval64, w_orig) / max(np.vdot(w_eval64, w_eval64), 1e-300))
     if not np.isfinite(scale) or scale <= 0:
         raise ConversionError(f"{sd.prefix}: the eval weight is not a positive multiple of weight_orig")
     kernel = scale * w_eval64
-    load_conv(sn.layer, sd, weight=kernel)
+    load_conv(sn.layer, sd, weight=kernel, weight_key="weight_orig")
     mat = kernel.transpose(2, 3, 1, 0).reshape(-1, kernel.shape[0])  # our [kh*kw*in, out] matrix
     wu = mat @ u.astype(np.float64)
     if not np.vdot(wu, wu) > 0:
         raise ConversionError(f"{sd.prefix}.weight_u: W u is zero, so no sigma can be set")
-    _assign(sn.u, u, f"{sd.prefix}.weight_u")
-    _assign(sn.v, wu * (scale / np.vdot(wu, wu)), f"{sd.prefix} (v)")
+    _assign(sn.u, sd, "weight_u", u)
+    sn.v.assign((wu * (scale / np.vdot(wu, wu))).astype(np.float32))  # derived, of our own shape
     check_weight_effective(sn, sd)
 
 
 def load_conv(conv: keras.layers.Layer, sd: StateDictView, transpose: bool = False,
-              weight: np.ndarray | None = None) -> None:
+              weight: np.ndarray | None = None, weight_key: str = "weight") -> None:
     """Loads `weight` (+ `bias`) into a Conv2D ([O,I,kh,kw] -> [kh,kw,I,O]) or Conv2DTranspose
     ([I,O,kh,kw] -> [kh,kw,O,I]: both frameworks define it as the gradient of a conv, so no flip).
-    `weight` replaces the `weight` key (a spectral-norm conv's weight_orig)."""
-    w = sd.take("weight") if weight is None else weight
-    kernel = w.transpose(2, 3, 1, 0)
-    _assign(conv.kernel, kernel, f"{sd.prefix}.weight")
+    `weight` replaces the `weight` key (a spectral-norm conv's `weight_key`, weight_orig)."""
+    _assign(conv.kernel, sd, weight_key, weight, axes=CONV_AXES)
     if conv.use_bias:
-        _assign(conv.bias, sd.take("bias"), f"{sd.prefix}.bias")
+        _assign(conv.bias, sd, "bias")
     elif sd.has("bias"):
-        raise ConversionError(f"{sd.prefix}.bias exists in the checkpoint but our conv has no bias")
+        raise ConversionError(f"{sd.path('bias')} exists in {sd.source} but the network the options build has "
+                              "no bias there")
 
 
 def load_dense(dense: keras.layers.Dense, sd: StateDictView) -> None:
     """Loads a torch Linear (`weight` [out, in], `bias`) into a Dense (kernel [in, out])."""
-    _assign(dense.kernel, sd.take("weight").T, f"{sd.prefix}.weight")
-    _assign(dense.bias, sd.take("bias"), f"{sd.prefix}.bias")
+    _assign(dense.kernel, sd, "weight", axes=(1, 0))
+    _assign(dense.bias, sd, "bias")
 
 
 def load_activation(act: keras.layers.Layer | None, sd: StateDictView) -> None:
     """nn.PReLU() has one learned slope, `weight` of shape [1]; the other activations have none."""
     if isinstance(act, PReLU):
-        w = sd.take("weight")
-        if w.shape != (1,):
-            raise ConversionError(f"{sd.prefix}.weight: official PReLU slopes {w.shape} do not fit our single "
-                                  "slope (nn.PReLU() without num_parameters)")
-        _assign(act.alpha, w.reshape(()), f"{sd.prefix}.weight")
+        _assign(act.alpha, sd, "weight", official_shape=(1,))  # nn.PReLU(): one slope
 
 
 def load_norm(norm: keras.layers.Layer, sd: StateDictView) -> None:
     """Loads BatchNorm2d (weight, bias, running stats), affine InstanceNorm2d, MUNIT or DRIT LayerNorm."""
     if isinstance(norm, keras.layers.BatchNormalization):
         if norm.scale:  # affine=False (SPADE's parameter-free norm) has running stats only
-            _assign(norm.gamma, sd.take("weight"), f"{sd.prefix}.weight")
+            _assign(norm.gamma, sd, "weight")
         if norm.center:
-            _assign(norm.beta, sd.take("bias"), f"{sd.prefix}.bias")
-        _assign(norm.moving_mean, sd.take("running_mean"), f"{sd.prefix}.running_mean")
-        _assign(norm.moving_variance, sd.take("running_var"), f"{sd.prefix}.running_var")
+            _assign(norm.beta, sd, "bias")
+        _assign(norm.moving_mean, sd, "running_mean")
+        _assign(norm.moving_variance, sd, "running_var")
         sd.skip("num_batches_tracked")
     elif isinstance(norm, InstanceNorm):
         if norm.affine:
-            _assign(norm.gamma, sd.take("weight"), f"{sd.prefix}.weight")
-            _assign(norm.beta, sd.take("bias"), f"{sd.prefix}.bias")
+            _assign(norm.gamma, sd, "weight")
+            _assign(norm.beta, sd, "bias")
     elif isinstance(norm, TorchLayerNorm):  # DRIT's LayerNorm: weight / bias of shape [C, 1, 1]
         if norm.affine:
-            _assign(norm.gamma, sd.take("weight").reshape(-1), f"{sd.prefix}.weight")
-            _assign(norm.beta, sd.take("bias").reshape(-1), f"{sd.prefix}.bias")
+            _assign(norm.gamma, sd, "weight", official_shape=(*norm.gamma.shape, 1, 1))
+            _assign(norm.beta, sd, "bias", official_shape=(*norm.beta.shape, 1, 1))
     elif isinstance(norm, LayerNorm):
         if norm.affine:
-            _assign(norm.gamma, sd.take("gamma"), f"{sd.prefix}.gamma")
-            _assign(norm.beta, sd.take("beta"), f"{sd.prefix}.beta")
+            _assign(norm.gamma, sd, "gamma")
+            _assign(norm.beta, sd, "beta")
     else:
         raise ConversionError(f"no loader for norm layer {type(norm).__name__} at {sd.prefix}")
 

@@ -22,6 +22,7 @@ from typing import Any
 import ml_collections
 
 from tf_i2i.convert import drit, mdmm
+from tf_i2i.convert.official import CHECKPOINT, FileFlag, OfficialConverter, OptionFlag, option_flags
 from tf_i2i.convert.option_checks import bool_option
 from tf_i2i.convert.pth import read_pth
 from tf_i2i.convert.roles import RoleTable
@@ -126,3 +127,25 @@ def convert_drit(model: str, checkpoint: str | Path, output_dir: str | Path, giv
                 "checkpoint": str(path), "networks": roles}
     weights = {name: w for name, w in gan.network_weights().items() if name in roles}
     return write_run_folder(output_dir, weights, config, manifest)
+
+
+def _converter(model: str, title: str) -> OfficialConverter:
+    family = FAMILIES[model]
+
+    def convert(files: Mapping[str, Path], given: Mapping[str, Any], output_dir: Path) -> Path:
+        official = {k: v for k, v in given.items() if k not in WIDTH_DEFAULTS}
+        widths = {**WIDTH_DEFAULTS, **{k: v for k, v in given.items() if k in WIDTH_DEFAULTS}}
+        return convert_drit(model, files[CHECKPOINT], output_dir, official, **widths)
+
+    options = {**option_flags(family.defaults, f"official {title} option (the networks' shape)"),
+               "dim": OptionFlag(WIDTH_DEFAULTS["dim"], "the width the official code hard-codes as 64 (content "
+                                 "width 4 * dim); only for checkpoints of edited official code"),
+               "mlp_dim": OptionFlag(WIDTH_DEFAULTS["mlp_dim"], "the MLP width the official concat=0 generator "
+                                     "hard-codes as 256; only for checkpoints of edited official code")}
+    checkpoint = FileFlag(CHECKPOINT, "the saved model <result_dir>/<name>/<epoch>.pth (every network)",
+                          required=True)
+    return OfficialConverter(model, (checkpoint,), convert, options)
+
+
+DRIT_CONVERTER = _converter("drit", "DRIT")
+MDMM_CONVERTER = _converter("drit_md", "MDMM")

@@ -1,44 +1,43 @@
-"""Official MUNIT / UNIT training snapshots -> Keras weights files, without torch.
+"""Official MUNIT / UNIT training snapshots -> a tf_i2i run folder (munit / unit), without torch, so
+tools/translate.py and tools/export.py take a converted model like a trained one.
 
 The official trainers save checkpoints/gen_<iter>.pt = {'a': gen_a.state_dict(), 'b': gen_b.state_dict()}
 and dis_<iter>.pt likewise (MUNIT's pretrained models are such gen files); the networks' options are
-the run's YAML config (`gen:` and `dis:` sections, input_dim_a / input_dim_b). Output directory:
-`<role>.weights.h5` for gen_a, gen_b (and dis_a, dis_b) plus `options.json`
-{"model", "official_options", "networks": {role: {"weights", "checkpoint"}}}, from which
-load_converted_networks rebuilds them.
+the run's YAML config (`gen:` and `dis:` sections, input_dim_a / input_dim_b). config.json is the
+paper's default config with the model fields, the loss weights (`*_w`) and the data sizes
+(new_size, square crop_image_height/width) of that YAML.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import keras
+import ml_collections
 import yaml
 
-from tf_i2i.convert.munit import (DIS_KEYS, MUNIT_GEN_KEYS, UNIT_GEN_KEYS, build_discriminator_from_official,
-                                  build_munit_generator_from_official, input_dim_option, load_discriminator,
+from tf_i2i.convert.model_networks import converted_weights
+from tf_i2i.convert.munit import (DIS_KEYS, MUNIT_GEN_KEYS, UNIT_GEN_KEYS, input_dim_option, load_discriminator,
                                   load_munit_generator, official_options)
-from tf_i2i.convert.official_checkpoint import OPTIONS_FILE
+from tf_i2i.convert.official import CHECKPOINT, CHECKPOINT_D, OFFICIAL_CONFIG, FileFlag, OfficialConverter
 from tf_i2i.convert.pth import load_state_dicts
+from tf_i2i.convert.run_folder import check_no_checkpoints, write_run_folder
 from tf_i2i.convert.state_dict import ConversionError
-from tf_i2i.convert.unit import build_unit_generator_from_official, load_unit_generator
+from tf_i2i.convert.unit import load_unit_generator
+from tf_i2i.registry import default_config
 
-# model -> (gen option keys, build, load) of its generators.
-GENERATORS: dict[str, tuple[tuple[str, ...], Callable, Callable]] = {
-    "munit": (MUNIT_GEN_KEYS, build_munit_generator_from_official, load_munit_generator),
-    "unit": (UNIT_GEN_KEYS, build_unit_generator_from_official, load_unit_generator),
+# model -> (gen option keys, loader) of its generators.
+GENERATORS: dict[str, tuple[tuple[str, ...], Callable]] = {
+    "munit": (MUNIT_GEN_KEYS, load_munit_generator),
+    "unit": (UNIT_GEN_KEYS, load_unit_generator),
 }
-MODELS = tuple(GENERATORS)
 DOMAINS = ("a", "b")
 
 
 def read_official_config(path: str | Path, model: str) -> dict[str, Any]:
-    """The network options of an official YAML config (configs/*.yaml or the run's copy), checked."""
-    if model not in GENERATORS:
-        raise ConversionError(f"unknown model {model!r}; expected one of {sorted(GENERATORS)}")
+    """The options of an official YAML config (configs/*.yaml or the run's copy) that the run folder
+    takes: the networks' (checked), the loss weights and the data sizes."""
     path = Path(path)
     if not path.is_file():
         raise ConversionError(f"official config {path} not found")
@@ -51,58 +50,50 @@ def read_official_config(path: str | Path, model: str) -> dict[str, Any]:
     opts = {f"input_dim_{d}": input_dim_option(config.get(f"input_dim_{d}"), f"input_dim_{d}") for d in DOMAINS}
     opts["gen"] = official_options(config["gen"], GENERATORS[model][0], "gen")
     opts["dis"] = official_options(config["dis"], DIS_KEYS, "dis")
+    opts.update({k: v for k, v in config.items() if k.endswith("_w") or k in _DATA_KEYS})
     return opts
 
 
-def _networks(model: str) -> dict[str, tuple[str, Callable, Callable]]:
-    """role -> (option section, build, load)."""
-    _, build_gen, load_gen = GENERATORS[model]
-    nets = {f"gen_{d}": ("gen", build_gen, load_gen) for d in DOMAINS}
-    nets.update({f"dis_{d}": ("dis", build_discriminator_from_official, load_discriminator) for d in DOMAINS})
-    return nets
+_DATA_KEYS = ("new_size", "crop_image_height", "crop_image_width")
 
 
-def _build(model: str, role: str, opts: dict[str, Any]) -> tuple[keras.Model, Callable]:
-    """The network of `role` built from the options, and its official-weights loader."""
-    section, build, load = _networks(model)[role]
-    return build(opts[f"input_dim_{role[-1]}"], opts[section], name=role), load
+def run_config(model: str, opts: Mapping[str, Any]) -> ml_collections.ConfigDict:
+    """`model`'s default config with the networks, loss weights and data sizes of the official options."""
+    c = default_config(model)
+    c.data.a_channels, c.data.b_channels = opts["input_dim_a"], opts["input_dim_b"]  # model.input/output_nc follow
+    c.model.generator.update(opts["gen"])
+    c.model.discriminator.update(opts["dis"])
+    c.model.loss.update({k: float(v) for k, v in opts.items() if k in c.model.loss and k.endswith("_w")})
+    if "new_size" in opts:
+        c.data.load_size = opts["new_size"]
+    if "crop_image_width" in opts and opts.get("crop_image_height") == opts["crop_image_width"]:
+        c.data.crop_size = c.export.height = c.export.width = opts["crop_image_width"]
+    return c
 
 
-def convert_munit_unit(model: str, checkpoint: str | Path, official_config: str | Path, output_dir: str | Path,
-                       checkpoint_d: str | Path | None = None) -> Path:
-    """Converts gen_<iter>.pt (and dis_<iter>.pt) into `output_dir`; returns the options.json path.
-    Every official key must be loaded, so options that do not fit the checkpoint fail."""
-    opts = read_official_config(official_config, model)
-    files = {"gen": checkpoint, "dis": checkpoint_d}
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    entries = {}
-    for kind, path in files.items():
-        if path is None:
-            continue
-        state_dicts = load_state_dicts(path, DOMAINS)
-        for d in DOMAINS:
-            role = f"{kind}_{d}"
-            net, load = _build(model, role, opts)
-            load(net, state_dicts[d])
-            state_dicts[d].check_all_used()
-            net.save_weights(out / f"{role}.weights.h5")
-            entries[role] = {"weights": f"{role}.weights.h5", "checkpoint": str(path)}
-    manifest = out / OPTIONS_FILE
-    manifest.write_text(json.dumps({"model": model, "official_options": opts, "networks": entries}, indent=1) + "\n")
-    return manifest
+def _converter(model: str) -> OfficialConverter:
+    load_generator = GENERATORS[model][1]
+
+    def convert(files: Mapping[str, Path], given: Mapping[str, Any], output_dir: Path) -> Path:
+        opts = read_official_config(files[OFFICIAL_CONFIG], model)
+        config = run_config(model, opts)
+        check_no_checkpoints(output_dir)
+        loads, checkpoints = {}, {}
+        for flag, kind, load in ((CHECKPOINT, "gen", load_generator), (CHECKPOINT_D, "dis", load_discriminator)):
+            if flag in files:
+                state_dicts = load_state_dicts(files[flag], DOMAINS)
+                loads.update({f"{kind}_{d}": (state_dicts[d], load) for d in DOMAINS})
+                checkpoints[kind] = str(files[flag])
+        channels = {f"dis_{d}": opts[f"input_dim_{d}"] for d in DOMAINS}
+        manifest = {"model": model, "official_options": opts, "checkpoints": checkpoints}
+        return write_run_folder(output_dir, converted_weights(config, loads, channels), config, manifest)
+
+    files = (FileFlag(CHECKPOINT, "gen_<iter>.pt (both domains' generators)", required=True),
+             FileFlag(CHECKPOINT_D, "dis_<iter>.pt (both discriminators)"),
+             FileFlag(OFFICIAL_CONFIG, "the official run's YAML config (gen:, dis:, input_dim_a/b)",
+                      required=True))
+    return OfficialConverter(model, files, convert)
 
 
-def load_converted_networks(output_dir: str | Path) -> dict[str, keras.Model]:
-    """The networks a convert_munit_unit run wrote, by official role name, weights loaded."""
-    out = Path(output_dir)
-    manifest = json.loads((out / OPTIONS_FILE).read_text())
-    if manifest.get("model") not in GENERATORS or "networks" not in manifest:
-        raise ConversionError(f"{out} is not a converted MUNIT/UNIT folder (options.json model "
-                              f"{manifest.get('model')!r})")
-    nets = {}
-    for role, entry in manifest["networks"].items():
-        net, _ = _build(manifest["model"], role, manifest["official_options"])
-        net.load_weights(out / entry["weights"])
-        nets[role] = net
-    return nets
+MUNIT_CONVERTER = _converter("munit")
+UNIT_CONVERTER = _converter("unit")

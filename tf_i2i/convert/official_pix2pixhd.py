@@ -17,7 +17,9 @@ from typing import Any
 import keras
 import ml_collections
 
-from tf_i2i.convert.opt_file import read_opt_file
+from tf_i2i.convert.official import (CHECKPOINT, CHECKPOINT_D, CHECKPOINT_E, OPT_FILE, FileFlag, OfficialConverter,
+                                     option_flags)
+from tf_i2i.convert.opt_file import merged_options
 from tf_i2i.nets.weights import weights_by_path
 from tf_i2i.convert.pix2pixhd import (OFFICIAL_DEFAULTS, build_discriminator_from_official,
                                       build_encoder_from_official, build_generator_from_official,
@@ -33,20 +35,11 @@ OFFICIAL_OPTIONS = {**OFFICIAL_DEFAULTS, **OFFICIAL_LOSS_DEFAULTS}
 
 
 def official_options(opt_file: str | Path | None = None, **given) -> dict[str, Any]:
-    """Official defaults, then what opt.txt records, then `given` (command-line options).
-
-    A given option that contradicts opt.txt is an error rather than an override: opt.txt records
-    what the checkpoint was trained with, so a different value could only fail to load."""
-    unknown = sorted(set(given) - set(OFFICIAL_OPTIONS))
-    if unknown:
-        raise ConversionError(f"unknown pix2pixHD option(s) {unknown}; known: {sorted(OFFICIAL_OPTIONS)}")
-    recorded = read_opt_file(opt_file, OFFICIAL_OPTIONS) if opt_file is not None else {}
-    clash = [f"{k}={v!r} (opt file: {recorded[k]!r})" for k, v in given.items() if k in recorded and recorded[k] != v]
-    if clash:
-        raise ConversionError(f"option(s) contradict {opt_file}: {', '.join(clash)}")
-    opts = {**OFFICIAL_OPTIONS, **recorded, **given}
+    """Official defaults, then what opt.txt records, then `given` (command-line options; one that
+    contradicts opt.txt is an error), type- and choice-checked before any checkpoint is read."""
+    opts = merged_options(OFFICIAL_OPTIONS, opt_file, given, "pix2pixHD")
     for key in OFFICIAL_DEFAULTS:
-        option(opts, key)  # type and choice checks, before any file is read
+        option(opts, key)
     return opts
 
 
@@ -98,3 +91,17 @@ def convert_pix2pixhd(checkpoint: str | Path, output_dir: str | Path, opts: Mapp
             sources[official] = str(path)
     return write_run_folder(output_dir, {name: weights_by_path(net) for name, net in nets.items()}, run_config(opts),
                             {"model": "pix2pixhd", "official_options": dict(opts), "checkpoints": sources})
+
+
+def _convert(files: Mapping[str, Path], given: Mapping[str, Any], output_dir: Path) -> Path:
+    return convert_pix2pixhd(files[CHECKPOINT], output_dir, official_options(files.get(OPT_FILE), **given),
+                             checkpoint_d=files.get(CHECKPOINT_D), checkpoint_e=files.get(CHECKPOINT_E))
+
+
+CONVERTER = OfficialConverter(
+    "pix2pixhd",
+    (FileFlag(CHECKPOINT, "<epoch>_net_G.pth (netG)", required=True),
+     FileFlag(CHECKPOINT_E, "<epoch>_net_E.pth (netE; needed with --instance_feat/--label_feat)"),
+     FileFlag(CHECKPOINT_D, "<epoch>_net_D.pth (netD)"),
+     FileFlag(OPT_FILE, "the official run's opt.txt (its options; given flags must agree)")),
+    _convert, option_flags(OFFICIAL_OPTIONS, "official pix2pixHD option (options/base_options.py, train_options.py)"))

@@ -11,6 +11,12 @@ class ConversionError(ValueError):
     """An official checkpoint does not fit the network it is loaded into (names the key and the shapes)."""
 
 
+def shape_error(key: str, expected: tuple[int, ...], found: tuple[int, ...], source: str) -> ConversionError:
+    """The one error for an official array of the wrong shape, in torch's order as the user's file
+    holds it (conv weights [out, in, kh, kw]), so it can be checked against the file."""
+    return ConversionError(f"{key}: expected shape {list(expected)}, found {list(found)} in {source}")
+
+
 class StateDict:
     """Official parameter names -> arrays, with a record of which keys were loaded."""
 
@@ -31,6 +37,10 @@ class StateDict:
     def has(self, key: str) -> bool:
         return key in self.arrays
 
+    def path(self, key: str) -> str:
+        """The official name of `key` (a view prepends its module prefix)."""
+        return key
+
     def skip(self, key: str) -> None:
         """Marks a key we deliberately do not load (e.g. BatchNorm's num_batches_tracked)."""
         if key in self.arrays:
@@ -44,8 +54,8 @@ class StateDict:
         left = [k for k in self.unused() if not k.endswith("num_batches_tracked")]
         if left:
             raise ConversionError(
-                f"{self.source}: {len(left)} official parameter(s) were not loaded, so the network "
-                f"options do not match the checkpoint: {left[:8]}{' ...' if len(left) > 8 else ''}")
+                f"{left[0]}: the network the options build has no place for it; {len(left)} official "
+                f"parameter(s) were not loaded from {self.source}: {left[:8]}{' ...' if len(left) > 8 else ''}")
 
     def sub(self, prefix: str) -> "StateDictView":
         """A view that prepends `prefix.` to every key."""
@@ -59,17 +69,21 @@ class StateDictView:
         self.parent = parent
         self.prefix = prefix
 
-    def _full(self, key: str) -> str:
+    @property
+    def source(self) -> str:
+        return self.parent.source
+
+    def path(self, key: str) -> str:
         return f"{self.prefix}.{key}" if self.prefix else key
 
     def take(self, key: str) -> np.ndarray:
-        return self.parent.take(self._full(key))
+        return self.parent.take(self.path(key))
 
     def has(self, key: str) -> bool:
-        return self.parent.has(self._full(key))
+        return self.parent.has(self.path(key))
 
     def skip(self, key: str) -> None:
-        self.parent.skip(self._full(key))
+        self.parent.skip(self.path(key))
 
     def sub(self, prefix: str) -> "StateDictView":
-        return StateDictView(self.parent, self._full(prefix))
+        return StateDictView(self.parent, self.path(prefix))

@@ -11,15 +11,17 @@ import tensorflow as tf
 from tf_i2i.models.serving.endpoint import Endpoint, fixed_size
 from tf_i2i.models.serving.errors import ExportInputError
 from tf_i2i.export.info import INFO_FILE, SAVED_MODEL_DIR, EndpointInfo, write_info
+from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.export.savedmodel import write_saved_model
 from tf_i2i.models.serving.sizes import check_multiple
 from tf_i2i.export.tflite import (QUANTIZATIONS, check_quantizations, convert_endpoint, parse_quantizations,
                                   run_tflite, tflite_name)
 from tf_i2i.export.workdir import load_trained_model
 from tf_i2i.models.base import GANModel
+from tf_i2i.registry import spec_of
 
-__all__ = ["QUANTIZATIONS", "Endpoint", "EndpointInfo", "ExportInputError", "check_export_args", "export_model",
-           "load_trained_model", "parse_quantizations", "run_tflite"]
+__all__ = ["QUANTIZATIONS", "Endpoint", "EndpointInfo", "ExportInputError", "Preprocessing", "check_export_args",
+           "export_model", "load_trained_model", "parse_quantizations", "run_tflite"]
 
 
 def check_export_args(model: GANModel, tflite: tuple[str, ...], height: int, width: int,
@@ -37,12 +39,16 @@ def check_export_args(model: GANModel, tflite: tuple[str, ...], height: int, wid
 
 
 def export_model(model: GANModel, outdir: str | Path, tflite: tuple[str, ...] = ("float32",), height: int = 256,
-                 width: int = 256, endpoints: list[Endpoint] | None = None) -> dict[str, Path]:
+                 width: int = 256, endpoints: list[Endpoint] | None = None,
+                 preprocessing: Preprocessing | None = None) -> dict[str, Path]:
     """Writes outdir/saved_model, outdir/<endpoint>_<quantization>.tflite and outdir/export_info.json.
 
     `endpoints` default to model.export_endpoints() (pass them to export endpoints built with
     options, e.g. pix2pixHD's clusters). `height`/`width` fix the TFLite input size (the SavedModel
-    stays dynamic); they must be multiples of every endpoint's size_multiple. Returns
+    stays dynamic); they must be multiples of every endpoint's size_multiple. `preprocessing` (the
+    run's data config, Preprocessing.of) is recorded for tools/translate.py --saved_model, which
+    refuses to guess it when it is missing. The paper's registry name and TranslateSpec are
+    recorded too. Returns
     {'saved_model': ..., 'export_info': ..., '<endpoint>_<quantization>': ...} paths.
     check_export_args runs before anything is written.
     """
@@ -63,7 +69,10 @@ def export_model(model: GANModel, outdir: str | Path, tflite: tuple[str, ...] = 
                 paths[path.stem] = path
                 files[path.name] = {"endpoint": e.name, "quantization": quantization,
                                     **_tflite_shapes(e, height, width)}
-    paths["export_info"] = write_info(outdir / INFO_FILE, type(model).__name__, infos, files)
+    spec = spec_of(model)
+    paper = {"paper": spec.name, "translate": spec.translate.to_json(),
+             **({} if preprocessing is None else {"preprocessing": preprocessing.to_json()})}
+    paths["export_info"] = write_info(outdir / INFO_FILE, type(model).__name__, infos, files, paper)
     return paths
 
 

@@ -1,9 +1,12 @@
 """export_info.json: what a SavedModel/TFLite export contains, for clients that cannot read the code.
 
-It sits next to the SavedModel folder; tools/translate.py reads the size multiple (and pix2pixHD's
-cluster table) from it. "endpoints" describes each endpoint family (its uint8 variant, size rule,
-output channels, and "input_channels" when it takes one image); "inputs" gives every signature's
-input names, dtypes and shapes (null: dynamic).
+It sits next to the SavedModel folder, so the SavedModel alone is enough to translate with:
+"paper" is the registry name and "translate" its TranslateSpec (how tools/translate.py drives the
+endpoints); "preprocessing" the run's inference preprocessing (tf_i2i.export.preprocess; absent
+when the exporter was not given the data config). "endpoints" describes each endpoint family (its
+uint8 variant, size rule, output channels, "input_channels" when it takes one image, and extras such
+as pix2pixHD's cluster table); "inputs" gives every signature's input names, dtypes and shapes
+(null: dynamic). "model" names the model class.
 """
 
 from __future__ import annotations
@@ -62,9 +65,10 @@ def _entry(e: EndpointInfo) -> dict:
     return {**entry, "output_channels": e.output_channels, "size_multiple": e.size_multiple, **e.extra}
 
 
-def write_info(path: Path, model_name: str, endpoints: list[EndpointInfo],
-               tflite: dict[str, dict]) -> Path:
-    """Writes export_info.json; `tflite` maps file name -> {endpoint, quantization, input_shape}."""
+def write_info(path: Path, model_name: str, endpoints: list[EndpointInfo], tflite: dict[str, dict],
+               paper: Mapping[str, Any]) -> Path:
+    """Writes export_info.json; `tflite` maps file name -> {endpoint, quantization, input_shape};
+    `paper` holds the "paper", "translate" and (optional) "preprocessing" entries."""
     inputs = {}
     for e in endpoints:
         inputs[e.name] = _spec_json(e.inputs)
@@ -72,6 +76,7 @@ def write_info(path: Path, model_name: str, endpoints: list[EndpointInfo],
             inputs[e.uint8_name] = _spec_json(e.uint8_inputs)
     info = {
         "model": model_name,
+        **paper,
         "layout": "NHWC",
         "serving_default": DEFAULT_ENDPOINT,
         "value_ranges": {"float32": list(FLOAT_RANGE), "uint8": list(UINT8_RANGE)},

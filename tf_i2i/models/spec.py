@@ -32,12 +32,19 @@ class TranslateSpec:
     """How tools/translate.py uses a paper's exported endpoints.
 
     `inputs`: IMAGES or LABELS. `modes`: the MODES it supports. `directions`: the endpoint names
-    --endpoint may choose ('serve' is A -> B, 'serve_b2a' B -> A).
+    --endpoint may choose ('serve' is A -> B, 'serve_b2a' B -> A). `code_endpoint`: the endpoint
+    (plus the direction's suffix, '_b2a' for serve_b2a) that maps a reference picture 'style'
+    (+ 'domain') to the code 'z' a direction takes, for --style and --interpolate.
+    `features_endpoint`: the endpoint (plus the suffix) that takes a direction's inputs + a
+    'features' map, called instead of the direction when the model exports it (pix2pixHD's
+    feature encoder: the clusters mode picks those features).
     """
 
     inputs: str = IMAGES
     modes: tuple[str, ...] = ()
     directions: tuple[str, ...] = ("serve",)
+    code_endpoint: str | None = None
+    features_endpoint: str | None = None
 
     def __post_init__(self) -> None:
         if self.inputs not in (IMAGES, LABELS):
@@ -47,11 +54,17 @@ class TranslateSpec:
             raise ValueError(f"unknown translate modes {unknown}; known: {list(MODES)}")
 
     def to_json(self) -> dict[str, Any]:
-        return {"inputs": self.inputs, "modes": list(self.modes), "directions": list(self.directions)}
+        return {"inputs": self.inputs, "modes": list(self.modes), "directions": list(self.directions),
+                "code_endpoint": self.code_endpoint, "features_endpoint": self.features_endpoint}
 
     @classmethod
     def from_json(cls, entry: dict[str, Any]) -> TranslateSpec:
-        return cls(entry["inputs"], tuple(entry["modes"]), tuple(entry["directions"]))
+        return cls(entry["inputs"], tuple(entry["modes"]), tuple(entry["directions"]), entry["code_endpoint"],
+                   entry["features_endpoint"])
+
+    def suffix(self, direction: str) -> str:
+        """What `direction` adds to the paper's endpoint names ('' for serve, '_b2a' for serve_b2a)."""
+        return direction[len(self.directions[0]):]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,6 +18,7 @@ from absl import logging
 
 from tf_i2i.data import build_dataset
 from tf_i2i.export import check_export_args, export_model, parse_quantizations
+from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.registry import build_model
 from tf_i2i.training.checkpoint import TrainCheckpoint, training_state
 from tf_i2i.training.progress import Progress, to_host
@@ -150,6 +151,7 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
             logging.warning("stopped by signal %d at step %d; checkpoint %s", stop.signal, step, path)
     if chief and config.export.at_end and stop.signal is None:
         export_model(model, workdir / "export", tflite=parse_quantizations(config.export.tflite),
-                     height=config.export.height, width=config.export.width)
+                     height=config.export.height, width=config.export.width,
+                     preprocessing=Preprocessing.of(config.data))
     return TrainResult(step=step, interrupted=stop.signal is not None, last_logs=to_host(logs), model=model)
 

@@ -21,6 +21,7 @@ import tensorflow as tf
 from tf_i2i.models.serving.endpoint import Endpoint
 from tf_i2i.models.serving.tensors import assert_min_side, image_spec
 
+CODE_ENDPOINT = "attribute_code"
 MIN_REFERENCE_SIDE = 16
 
 
@@ -47,7 +48,7 @@ def mdmm_endpoints(model) -> list[Endpoint]:
                  twin.size_multiple, networks, image_inputs=("image",), uint8=True, info=domain_info),
         Endpoint("serve_guided", guided, (image, style, domain), twin.size_multiple, networks,
                  image_inputs=("image", "style"), uint8=True, info=domain_info),
-        Endpoint("attribute_code", lambda references, domains: code(references, domains, "attribute_code"),
+        Endpoint(CODE_ENDPOINT, lambda references, domains: code(references, domains, CODE_ENDPOINT),
                  (style, domain), 1, (twin.enc_a,),
                  info={"output": f"z float32 [B, {cfg.nz}]: the attribute code of the reference, an input of serve",
                        **domain_info}),

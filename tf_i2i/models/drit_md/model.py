@@ -26,7 +26,7 @@ from tf_i2i.models.drit.disentangled import DisentangledGAN
 from tf_i2i.models.drit.networks import reparameterize
 from tf_i2i.models.drit_md.networks import (MDAttributeEncoder, MDAttributeEncoderVAE, MDContentDiscriminator,
                                            MDDiscriminator, MDGenerator, MDGeneratorConcat, content_encoder)
-from tf_i2i.models.spade.styles import sample_styles
+from tf_i2i.models.codes import sample_styles
 from tf_i2i.models.drit_md.endpoints import mdmm_endpoints
 from tf_i2i.models.serving.endpoint import Endpoint
 

@@ -20,7 +20,7 @@ import tensorflow as tf
 
 from tf_i2i import losses
 from tf_i2i.models.munit.networks import AdaINGenerator
-from tf_i2i.models.spade.styles import sample_styles
+from tf_i2i.models.codes import sample_styles
 from tf_i2i.models.two_domain import TwoDomainModel
 from tf_i2i.models.munit.endpoints import munit_endpoints
 from tf_i2i.models.serving.endpoint import Endpoint
@@ -38,7 +38,7 @@ class MUNIT(TwoDomainModel):
 
     Multimodal: translate(x) draws a new N(0, I) style per call; translate(x, style=codes) uses
     given ones. Example-guided: translate(x, style=style_code(reference, "b")). Interpolation:
-    tf_i2i.models.spade.styles.interpolate_styles(code_1, code_2, steps) gives the codes between.
+    tf_i2i.models.codes.interpolate_styles(code_1, code_2, steps) gives the codes between.
     """
 
     def make_generators(self) -> tuple[AdaINGenerator, AdaINGenerator]:

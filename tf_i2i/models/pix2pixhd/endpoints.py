@@ -24,6 +24,8 @@ from tf_i2i.models.serving.float32 import float32_network
 from tf_i2i.models.serving.tensors import image_spec, label_specs
 from tf_i2i.models.pix2pixhd.clusters import ClusterError, Clusters, cluster_features
 
+FEATURES_ENDPOINT = "serve_features"
+
 
 def generator_channels(model) -> int:
     """Input channels of G: one-hot labels (or the label picture), boundary map, features."""
@@ -70,7 +72,7 @@ def pix2pixhd_endpoints(model, clusters: Clusters | None = None) -> list[Endpoin
     endpoints = [Endpoint("serve", lambda *args: generate(args, default_features(args[0])), specs,
                           image_inputs=("label_image",) if not cfg.label_nc else (), uint8=True, **common)]
     if model.use_features:
-        endpoints.append(Endpoint("serve_features", lambda *args: generate(args[:-1], args[-1]),
+        endpoints.append(Endpoint(FEATURES_ENDPOINT, lambda *args: generate(args[:-1], args[-1]),
                                   specs + (image_spec(feat_num, tf.float32, name="features"),), **common))
     if clusters is not None:
         cluster_spec = tf.TensorSpec([None, cfg.label_nc], tf.int32, name="cluster")

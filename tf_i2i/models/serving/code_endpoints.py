@@ -10,7 +10,7 @@ domain (MUNIT's style code, DRIT's attribute code), one set per direction (suffi
                         any size the encoder accepts) -> the image with the reference's code; also
                         serve_guided<suffix>_uint8.
   <code><suffix>        style -> z [B, code_dim]: codes a client can keep, mix
-                        (tf_i2i.models.spade.styles.interpolate_styles) and pass to serve.
+                        (tf_i2i.models.codes.interpolate_styles) and pass to serve.
 
 Input names follow SPADE's endpoints ('z' the code, 'style' the reference picture). The models
 supply the functions (CodeDirection); the endpoint layout lives here once.

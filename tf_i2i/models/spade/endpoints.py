@@ -7,7 +7,7 @@
                encoder resizes it to 256x256) -> the image in that photo's style, z = the encoder's
                mean.
   style_code   (use_vae) style float32 [B,h,w,3] -> z float32 [B, z_dim], that mean: codes a client
-               can keep, mix (tf_i2i.models.spade.styles.interpolate_styles) and pass to serve.
+               can keep, mix (tf_i2i.models.codes.interpolate_styles) and pass to serve.
 
 H x W is the generator's one output size (crop_size wide, crop_size / aspect_ratio high): a label
 map of another size fails at serving time. TFLite files fix the style photo's size to H x W too.
@@ -20,6 +20,8 @@ import tensorflow as tf
 from tf_i2i.models.serving.endpoint import Endpoint
 from tf_i2i.models.serving.float32 import float32_network
 from tf_i2i.models.serving.tensors import image_spec, label_specs
+
+CODE_ENDPOINT = "style_code"
 
 
 def label_channels(cfg) -> int:
@@ -54,6 +56,6 @@ def spade_endpoints(model) -> list[Endpoint]:
                  uint8=True, **common),
         Endpoint("serve_style", lambda *args: generate(args[:-1], style_code(args[-1])), specs + (style_spec,),
                  networks=(generator, encoder), **common),
-        Endpoint("style_code", style_code, (style_spec,), encoder.size_multiple, (encoder,),
+        Endpoint(CODE_ENDPOINT, style_code, (style_spec,), encoder.size_multiple, (encoder,),
                  info={"output": "z float32 [B, z_dim]: the style code (the encoder's mean), an input of serve"}),
     ]

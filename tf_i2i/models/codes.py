@@ -1,5 +1,7 @@
-"""Style codes z of SPADE's VAE (Sec. 3.3): random ones for multimodal synthesis, and the straight
-path between two (a photo's code is SPADE.style_code), for the looks in between."""
+"""Codes of the multimodal models (SPADE's VAE z, MUNIT's style codes, DRIT's attribute codes):
+random ones from their N(0, I) prior for diverse outputs, and the straight path between two (a
+reference's code comes from the model's encoder), for the looks in between. Shared by the models'
+training samples and tools/translate.py."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import numpy as np
 
 
 def sample_styles(count: int, z_dim: int, seed: int | None = None) -> np.ndarray:
-    """float32 [count, z_dim] drawn from N(0, I), the prior the KL term pulls the encoder towards."""
+    """float32 [count, z_dim] drawn from N(0, I), the prior the models' KL terms pull their encoders towards."""
     return np.random.default_rng(seed).standard_normal((count, z_dim)).astype(np.float32)
 
 

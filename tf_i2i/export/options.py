@@ -1,0 +1,56 @@
+"""tools/translate.py's choices, and which of them a paper accepts (its TranslateSpec).
+
+A choice that does not apply to the model is an error, not ignored: --style on CycleGAN would
+otherwise write plain translations that look like a style transfer that failed. None (or empty)
+means the flag was not given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from tf_i2i.models.serving.errors import ExportInputError
+from tf_i2i.models.spec import CLUSTERS, DOMAIN, INTERPOLATE, LABELS, STYLE, VARIANTS, TranslateSpec
+
+PREPROCESS_MODES = ("run", "none")  # the run's inference preprocessing (tf_i2i.export.preprocess), or none
+OUTPUT_SIZES = ("model", "input")   # write at the size the generator made, or back at the input's
+
+
+@dataclasses.dataclass(frozen=True)
+class TranslateOptions:
+    """The flags of tools/translate.py beyond --input/--output and the model source."""
+
+    endpoint: str = "serve"
+    instance: str | None = None
+    domain: int | None = None
+    variants: int | None = None
+    seed: int | None = None
+    style: tuple[str, ...] = ()
+    interpolate: int | None = None
+    clusters: str | None = None
+    cluster: str | None = None
+    instance_cluster: tuple[str, ...] = ()
+    preprocess: str = "run"
+    output_size: str = "model"
+
+
+# flag -> the modes of which one must be declared for it to apply
+_NEEDS = {"variants": (VARIANTS,), "seed": (VARIANTS, CLUSTERS), "style": (STYLE,), "interpolate": (INTERPOLATE,),
+          "clusters": (CLUSTERS,), "cluster": (CLUSTERS,), "instance_cluster": (CLUSTERS,), "domain": (DOMAIN,)}
+
+
+def check_options(options: TranslateOptions, paper: str, spec: TranslateSpec) -> None:
+    """Raises ExportInputError naming the first flag that does not apply to `paper` (what the model
+    itself lacks, a SPADE without a style encoder say, is checked against its endpoints later)."""
+    modes = ", ".join(spec.modes) or "none"
+    for flag, needs in _NEEDS.items():
+        if getattr(options, flag) not in (None, ()) and not set(needs) & set(spec.modes):
+            raise ExportInputError(f"--{flag} does not apply to {paper} (its translate modes: {modes})")
+    if options.instance is not None and spec.inputs != LABELS:
+        raise ExportInputError(f"--instance does not apply to {paper}: it translates pictures, not label maps")
+    if options.endpoint not in spec.directions:
+        raise ExportInputError(f"--endpoint={options.endpoint} does not apply to {paper}: it translates with "
+                               f"--endpoint {' or '.join(spec.directions)}")
+    if options.preprocess not in PREPROCESS_MODES or options.output_size not in OUTPUT_SIZES:
+        raise ExportInputError(f"--preprocess must be one of {PREPROCESS_MODES} and --output_size one of "
+                               f"{OUTPUT_SIZES}, got {options.preprocess!r} and {options.output_size!r}")
