@@ -35,8 +35,10 @@ Sizes and lengths:
     narrow networks, 32 px crops (DRIT 216, MDMM 64), 2 steps, 8 synthetic images, no VGG download
     (`vgg_weights=random`); `export.tflite=` (empty) and `export.height/width` at the crop size;
     `export.at_end=False` unless a later command of the page reads the run's export.
-  - convert: the networks' widths the official options set (--ngf, --dim, --mlp_dim) are replaced or
-    appended tiny, and the files written fit them.
+  - convert: the width options of the official networks (--ngf, --dim, --mlp_dim, pix2pixHD's
+    --n_downsample_global/--n_blocks_global/--n_blocks_local) are replaced or appended tiny, and the
+    files written (tests/doc_checkpoints.py) fit them; an option file the command names (opt.txt,
+    the MUNIT/UNIT YAML) is written with tiny official options instead.
   - export: --height/--width become the run's crop size.
   - bench: --size/--height/--width/--batch become tiny (BENCH_SIZE; --height/--width keep their
     ratio), `--steps=1 --warmup=0 --conv_repeats=0 --data_batches=2 --matmul=256` replace or join the
@@ -74,7 +76,8 @@ TOOLS = ("train", "translate", "export", "convert", "encode_features", "bench", 
 TIMEOUT = 300  # seconds per command
 # The pages of each tests/test_doc_commands_<group>.py (a few files, so the xdist workers share them).
 GROUPS = {
-    "readme": ("README.md", "docs/converting.md", "docs/development.md", "docs/adding-a-model.md"),
+    "readme": ("README.md", "docs/translating.md", "docs/converting.md", "docs/development.md",
+               "docs/adding-a-model.md"),
     "image_models": ("docs/models/pix2pix.md", "docs/models/cyclegan.md", "docs/models/munit.md",
                      "docs/models/unit.md"),
     "label_models": ("docs/models/pix2pixhd.md", "docs/models/spade.md"),
@@ -111,8 +114,6 @@ TRAIN_TINY: dict[str, dict] = {
 TRAIN_TINY["spade"]["data.aspect_ratio"] = 1.0
 TRAIN_TINY["pix2pixhd"]["model.loss.vgg_weights"] = "random"  # the Cityscapes config's VGG loss: no download
 BENCH_SIZE = {"drit": 216, "drit_md": 64, "spade": 64}  # others 32 (SPADE: its "more" upsampling of Cityscapes)
-CONVERT_WIDTHS = {"pix2pix": {"ngf": 4}, "cyclegan": {"ngf": 4}, "pix2pixhd": {"ngf": 4},
-                  "spade": {"ngf": 4}, "drit": {"dim": 4, "mlp_dim": 16}, "drit_md": {"dim": 4, "mlp_dim": 16}}
 BENCH_FIXED = {"steps": "1", "warmup": "0", "conv_repeats": "0", "data_batches": "2", "matmul": "256"}
 
 
@@ -432,14 +433,13 @@ class Page:
         model = cmd.flag("model")
         key = run_key(cmd.flag("output"))
         self._fresh_run(key, model, cmd)
-        writer = WRITERS.get(model)
-        if writer is None:
-            self.runs[key].skipped = f"{cmd}: no official-format {model} checkpoint writer in tests/ yet"
-            pytest.skip(self.runs[key].skipped)
-        widths = CONVERT_WIDTHS.get(model, {})
+        try:
+            widths = WRITERS[model](cmd, self)
+        except pytest.skip.Exception as skipped:
+            self.runs[key].skipped = str(skipped)
+            raise
         args = [a for a in cmd.args if a.split("=", 1)[0].lstrip("-") not in widths]
         args += [f"--{k}={v}" for k, v in widths.items()]
-        writer(cmd, self, widths)
         out = self.path(cmd.flag("output"))
 
         def check():
