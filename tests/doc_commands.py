@@ -31,7 +31,9 @@ Paths (values the harness maps to scratch files it creates):
 
 Sizes and lengths:
   - train: `--config.data.source=/data/<x>` becomes `synthetic` (the built-in data set: no data set
-    folder); every key of TRAIN_TINY[model] replaces the documented value in place, or is appended:
+    folder); every key of TRAIN_TINY[model] replaces the documented value in place (a documented
+    width keeps its ratio to the config's default: ngf=32 where the config has 64 becomes 2 where
+    the tiny one is 4), or is appended:
     narrow networks, 32 px crops (DRIT 216, MDMM 64), 2 steps, 8 synthetic images, no VGG download
     (`vgg_weights=random`); `export.tflite=` (empty) and `export.height/width` at the crop size;
     `export.at_end=False` unless a later command of the page reads the run's export.
@@ -328,7 +330,7 @@ class Page:
             if field == "data.source" and value.startswith("/data/"):
                 value = "synthetic"
             elif field in tiny:
-                value = str(tiny.pop(field))
+                value = str(self._tiny_value(config, field, value, tiny.pop(field)))
             args.append(f"{name}={value}" if "=" in arg else arg)
         args += [f"--config.{k}={v}" for k, v in tiny.items()]
         self._fresh_run(run_key(key), model, cmd)
@@ -342,6 +344,18 @@ class Page:
             if exports:
                 assert (run / "export" / "saved_model" / "saved_model.pb").is_file()
         return args, check
+
+    @staticmethod
+    def _tiny_value(config: str, field: str, documented: str, tiny: object) -> object:
+        """The tiny value of a documented config field: a width (ngf/ndf/nef/dim) keeps its ratio to
+        the config's own (the local stage's ngf=32 is half the global's 64: 2 for 4), others are tiny."""
+        if not re.search(r"(ngf|ndf|nef|dim)$", field):
+            return tiny
+        from tf_i2i.config_utils import load_config_file
+        default = load_config_file(REPO / config)
+        for name in field.split("."):
+            default = default[name]
+        return max(1, int(tiny) * int(documented) // int(default))
 
     # translate
     def _translate(self, cmd: DocCommand):
