@@ -13,9 +13,9 @@ import yaml
 from tests.helpers_fixtures import fixture_dir
 from tests.official_munit_state import unit_generator_state
 from tests.pth_writer import torch_save
-from tf_i2i.convert.fixture import load_fixture
 from tf_i2i.convert.official_munit import convert_munit_unit, load_converted_networks, read_official_config
 from tf_i2i.convert.state_dict import ConversionError
+from tools.fixtures.fixture import load_fixture
 
 REPO = Path(__file__).resolve().parents[1]
 
