@@ -27,14 +27,21 @@ def activation(x: np.ndarray, activ: str, slope: np.ndarray | None = None) -> np
     return x
 
 
-def munit_spectral_weight(w_bar: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """MUNIT's SpectralNorm forward: one power iteration (in eval too), then w_bar / (u . W v)."""
+def munit_power_iteration(w_bar: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """MUNIT's SpectralNorm._update_u_v, run first in every forward (eval too): v = W^T u, then
+    u = W v, each divided by (its norm + 1e-12); W = w_bar as [out, in*kh*kw]. Returns the new u, v."""
     mat = w_bar.reshape(w_bar.shape[0], -1).astype(np.float64)
     v = mat.T @ u
     v = v / (np.linalg.norm(v) + 1e-12)
     u = mat @ v
-    u = u / (np.linalg.norm(u) + 1e-12)
-    return w_bar / (u @ mat @ v)
+    return u / (np.linalg.norm(u) + 1e-12), v
+
+
+def munit_spectral_weight(w_bar: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The weight MUNIT's SpectralNorm forward uses: w_bar / (u . W v) after its power iteration
+    from the saved u (the saved v does not enter)."""
+    u, v = munit_power_iteration(w_bar, u)
+    return w_bar / (u @ w_bar.reshape(w_bar.shape[0], -1) @ v)
 
 
 def conv2d_block(sd: dict, p: str, x: np.ndarray, k: int, stride: int, pad: int, norm: str, activ: str,
@@ -42,7 +49,7 @@ def conv2d_block(sd: dict, p: str, x: np.ndarray, k: int, stride: int, pad: int,
     """Conv2dBlock: pad, conv, norm, activation. `adain` = (bias, weight) per sample for norm 'adain'."""
     if norm == "sn":
         m = f"{p}.conv.module"
-        w = munit_spectral_weight(sd[f"{m}.weight_bar"], sd[f"{m}.weight_u"], sd[f"{m}.weight_v"])
+        w = munit_spectral_weight(sd[f"{m}.weight_bar"], sd[f"{m}.weight_u"])
         b = sd[f"{m}.bias"]
     else:
         w, b = sd[f"{p}.conv.weight"], sd[f"{p}.conv.bias"]

@@ -9,10 +9,10 @@ import pytest
 
 from tests.helpers_fixtures import fixture_dir
 from tests.official_drit_state import content_encoder_state, domain_dis_state
-from tf_i2i.convert.drit import DritOptions, build_role, convert_checkpoint, convert_role, drit_options, load_role
-from tf_i2i.convert.fixture import FixtureError
-from tf_i2i.convert.fixture_check import check_fixture
+from tf_i2i.convert.drit import ROLES, DritOptions, build_role, convert_checkpoint, drit_options, load_role
 from tf_i2i.convert.state_dict import ConversionError, StateDict
+from tools.fixtures.check import check_fixture
+from tools.fixtures.fixture import FixtureError
 
 OPTS = dict(input_dim_a=3, input_dim_b=3, dis_scale=3, dis_norm="None", dis_spectral_norm=False, concat=1)
 
@@ -47,7 +47,7 @@ def test_checkpoint_that_does_not_fit_names_the_key():
     o = DritOptions(dim=2, dis_scale=2)
     state = domain_dis_state(3, 2, 2, False, np.random.default_rng(0))
     with pytest.raises(ConversionError, match=r"Diss.0.0.model.1.weight: expected shape \[3, 3, 4, 4\], found \[2, 3, 4, 4\] in DRIT disA"):
-        convert_role("disA", DritOptions(dim=3, dis_scale=2), state)
+        ROLES.convert("disA", DritOptions(dim=3, dis_scale=2), state)
     disc = build_role("disA", o)
     with pytest.raises(ConversionError, match="not loaded.*extra"):
         load_role("disA", disc, StateDict({**state, "extra.weight": np.zeros(1, np.float32)}))
@@ -58,7 +58,7 @@ def test_checkpoint_that_does_not_fit_names_the_key():
 def test_spectral_norm_mismatch_is_an_error():
     state = domain_dis_state(3, 2, 2, True, np.random.default_rng(0))
     with pytest.raises(ConversionError, match="spectral"):
-        convert_role("disA", DritOptions(dim=2, dis_scale=2, dis_spectral_norm=False), state)
+        ROLES.convert("disA", DritOptions(dim=2, dis_scale=2, dis_spectral_norm=False), state)
 
 
 def test_checkpoint_roles_convert_and_optimiser_states_are_ignored():

@@ -11,7 +11,7 @@ from tests import official_drit_state as state
 from tests import reference_drit as ref
 from tests.reference_ops import assert_matches_official as _close
 from tests.reference_ops import random_images as _images
-from tf_i2i.convert.drit import DritOptions, convert_role
+from tf_i2i.convert.drit import ROLES, DritOptions
 
 
 DIS_CASES = [  # (input_dim, batch, height, width, dim, dis_scale, dis_norm, spectral norm)
@@ -28,7 +28,7 @@ def test_domain_discriminators_match_the_official_forward(input_dim, batch, h, w
     rng = np.random.default_rng(0)
     arrays = state.domain_dis_state(input_dim, dim, dis_scale, sn, rng)
     o = DritOptions(input_dim_a=input_dim, dis_scale=dis_scale, dis_norm=dis_norm, dis_spectral_norm=sn, dim=dim)
-    disc = convert_role("disA", o, arrays)
+    disc = ROLES.convert("disA", o, arrays)
     x = _images(rng, batch, h, w, input_dim)
     ours, official = disc(x, training=False), ref.domain_dis(arrays, x.astype(np.float64), dis_scale)
     assert [len(s) for s in ours] == [len(s) for s in official]
@@ -40,7 +40,7 @@ def test_domain_discriminators_match_the_official_forward(input_dim, batch, h, w
 def test_content_discriminator_matches_the_official_forward():
     rng = np.random.default_rng(1)
     arrays = state.dis_content_state(8, rng)
-    disc = convert_role("disContent", DritOptions(dim=2), arrays)
+    disc = ROLES.convert("disContent", DritOptions(dim=2), arrays)
     x = rng.normal(size=(2, 56, 60, 8)).astype(np.float32)
     for a, b in zip(disc.features(x, training=False), ref.dis_content(arrays, x.astype(np.float64))):
         _close(a, b)
@@ -61,7 +61,7 @@ def test_encoders_and_generators_match_the_official_forward(dims, batch, h, w, d
         sd_a, sd_g = state.attr_concat_state(dims, dim, 8, rng), state.gen_concat_state(dims, dim, 8, rng)
     else:
         sd_a, sd_g = state.attr_plain_state(dims, dim, 8, rng), state.gen_plain_state(dims, dim, mlp_dim, 8, rng)
-    enc_c, enc_a, gen = (convert_role(r, o, sd) for r, sd in (("enc_c", sd_c), ("enc_a", sd_a), ("gen", sd_g)))
+    enc_c, enc_a, gen = (ROLES.convert(r, o, sd) for r, sd in (("enc_c", sd_c), ("enc_a", sd_a), ("gen", sd_g)))
     x = {d: _images(rng, batch, h, w, c) for d, c in zip("ab", dims)}
     z = rng.normal(size=(batch, 8)).astype(np.float32)
     for d, other in (("a", "b"), ("b", "a")):

@@ -14,11 +14,11 @@ import tensorflow as tf
 
 from tests.helpers_fixtures import fixture_dir
 from tests.pth_writer import torch_save
-from tf_i2i.convert.fixture import Fixture, load_fixture
 from tf_i2i.convert.official_drit import convert_drit
 from tf_i2i.convert.state_dict import ConversionError
 from tf_i2i.export.workdir import load_run_config, load_trained_model
 from tf_i2i.registry import build_model
+from tools.fixtures.fixture import Fixture, load_fixture
 
 REPO = Path(__file__).resolve().parents[1]
 # What DRIT.save / MD_multi.save add to the networks: optimiser states and counters (ignored).

@@ -10,11 +10,11 @@ import pytest
 
 from tests.helpers_fixtures import fixture_dir
 from tests import official_mdmm_state as state
-from tf_i2i.convert.fixture import FixtureError
-from tf_i2i.convert.fixture_check import check_fixture
-from tf_i2i.convert.mdmm import MdmmOptions, convert_checkpoint, convert_role, mdmm_options
+from tf_i2i.convert.mdmm import ROLES, MdmmOptions, convert_checkpoint, mdmm_options
 from tf_i2i.convert.state_dict import ConversionError
 from tf_i2i.models.drit_md import networks as nets
+from tools.fixtures.check import check_fixture
+from tools.fixtures.fixture import FixtureError
 
 OPTS = dict(num_domains=3, input_dim=3, crop_size=216, dis_norm="None", dis_spectral_norm=False, concat=1)
 
@@ -52,32 +52,32 @@ def test_missing_option_and_bad_width_are_errors():
     with pytest.raises(ConversionError, match="mlp_dim=0"):
         mdmm_options(OPTS, mlp_dim=0)
     with pytest.raises(ConversionError, match="unknown MDMM role 'disA'"):
-        convert_role("disA", MdmmOptions(), {})
+        ROLES.convert("disA", MdmmOptions(), {})
 
 
 def test_checkpoint_that_does_not_fit_names_the_key():
     o = MdmmOptions(dim=2)
     sd, _ = state.content_encoder_state(3, 2, np.random.default_rng(0))
     with pytest.raises(ConversionError, match="conv.0.model.1.weight"):
-        convert_role("enc_c", MdmmOptions(dim=3), sd)
+        ROLES.convert("enc_c", MdmmOptions(dim=3), sd)
     with pytest.raises(ConversionError, match="not loaded.*extra"):
-        convert_role("enc_c", o, {**sd, "extra.weight": np.zeros(1, np.float32)})
+        ROLES.convert("enc_c", o, {**sd, "extra.weight": np.zeros(1, np.float32)})
     with pytest.raises(ConversionError, match="missing key 'conv.6.model.5.bias'"):
-        convert_role("enc_c", o, {k: v for k, v in sd.items() if k != "conv.6.model.5.bias"})
+        ROLES.convert("enc_c", o, {k: v for k, v in sd.items() if k != "conv.6.model.5.bias"})
 
 
 def test_options_that_do_not_fit_the_checkpoint_are_errors():
     rng = np.random.default_rng(1)
     dis = state.dis_state(3, 3, 2, 128, True, rng)
     with pytest.raises(ConversionError, match="spectral"):
-        convert_role("dis1", MdmmOptions(dim=2, crop_size=128), dis)
+        ROLES.convert("dis1", MdmmOptions(dim=2, crop_size=128), dis)
     with pytest.raises(ConversionError, match="conv2.weight"):  # kernel int(crop_size / 64) differs
-        convert_role("dis1", MdmmOptions(dim=2, crop_size=216, dis_spectral_norm=True), dis)
+        ROLES.convert("dis1", MdmmOptions(dim=2, crop_size=216, dis_spectral_norm=True), dis)
     gen = state.gen_concat_state(3, 3, 2, 8, rng)
     with pytest.raises(ConversionError, match="dec1.0.model.1.weight"):  # num_domains differs
-        convert_role("gen", MdmmOptions(dim=2, num_domains=4), gen)
+        ROLES.convert("gen", MdmmOptions(dim=2, num_domains=4), gen)
     with pytest.raises(ConversionError, match="missing key 'dec1.conv1.0.1.weight'"):  # concat differs
-        convert_role("gen", MdmmOptions(dim=2, concat=0), gen)
+        ROLES.convert("gen", MdmmOptions(dim=2, concat=0), gen)
 
 
 def test_checkpoint_roles_convert_and_optimiser_states_are_ignored():

@@ -10,7 +10,7 @@ import pytest
 from tests import official_mdmm_state as state
 from tests import reference_drit as ref
 from tests import reference_mdmm as ref_md
-from tf_i2i.convert.mdmm import MdmmOptions, convert_role
+from tf_i2i.convert.mdmm import ROLES, MdmmOptions
 
 
 def _close(ours, official) -> None:
@@ -37,7 +37,7 @@ def test_discriminator_matches_the_official_forward(input_dim, nd, batch, crop, 
     arrays = state.dis_state(input_dim, nd, dim, crop, sn, rng)
     o = MdmmOptions(num_domains=nd, input_dim=input_dim, crop_size=crop, dis_norm=dis_norm, dis_spectral_norm=sn,
                     dim=dim)
-    disc = convert_role("dis2", o, arrays)
+    disc = ROLES.convert("dis2", o, arrays)
     x = rng.uniform(-1, 1, (batch, h, w, input_dim)).astype(np.float32)
     feats, (logits, cls) = ref_md.dis(arrays, x.astype(np.float64))
     for a, b in zip(disc.features(x, training=False), feats, strict=True):
@@ -52,7 +52,7 @@ def test_discriminator_matches_the_official_forward(input_dim, nd, batch, crop, 
 def test_content_discriminator_matches_the_official_forward(nd):
     rng = np.random.default_rng(1)
     arrays = state.dis_content_state(8, nd, rng)
-    disc = convert_role("disContent", MdmmOptions(num_domains=nd, dim=2), arrays)
+    disc = ROLES.convert("disContent", MdmmOptions(num_domains=nd, dim=2), arrays)
     x = rng.normal(size=(1, 54, 58, 8)).astype(np.float32)
     official = ref.dis_content(arrays, x.astype(np.float64))
     for a, b in zip(disc.features(x, training=False), official, strict=True):
@@ -62,7 +62,7 @@ def test_content_discriminator_matches_the_official_forward(nd):
 
 def test_content_discriminator_needs_maps_that_reduce_to_one_pixel():
     rng = np.random.default_rng(1)
-    disc = convert_role("disContent", MdmmOptions(dim=2), state.dis_content_state(8, 3, rng))
+    disc = ROLES.convert("disContent", MdmmOptions(dim=2), state.dis_content_state(8, 3, rng))
     with pytest.raises(ValueError, match="1x1"):
         disc(np.zeros((1, 80, 80, 8), np.float32), training=False)
 
@@ -85,7 +85,7 @@ def test_encoders_and_generators_match_the_official_forward(input_dim, nd, batch
     else:
         sd_a, ref_a = state.attr_plain_state(input_dim, nd, dim, 8, rng)
         sd_g, ref_g = state.gen_plain_state(input_dim, nd, dim, mlp_dim, 8, rng)
-    enc_c, enc_a, gen = (convert_role(r, o, sd) for r, sd in (("enc_c", sd_c), ("enc_a", sd_a), ("gen", sd_g)))
+    enc_c, enc_a, gen = (ROLES.convert(r, o, sd) for r, sd in (("enc_c", sd_c), ("enc_a", sd_a), ("gen", sd_g)))
     x = rng.uniform(-1, 1, (batch, h, w, input_dim)).astype(np.float32)
     c, c_trg = _one_hot(rng, batch, nd), _one_hot(rng, batch, nd)
     z = rng.normal(size=(batch, 8)).astype(np.float32)

@@ -8,8 +8,9 @@ import pytest
 
 from tests.helpers_fixtures import fixture_dir
 from tests.official_munit_state import unit_generator_state
-from tf_i2i.convert.fixture import Fixture, FixtureError
-from tf_i2i.convert.fixture_check import HANDLERS, check_fixture
+from tools.fixtures import munit as munit_adapter
+from tools.fixtures.check import check_fixture
+from tools.fixtures.fixture import Fixture, FixtureError
 
 
 @pytest.mark.parametrize("name, compared", [("munit", 51), ("unit", 46)])
@@ -30,4 +31,4 @@ def test_an_out_key_without_a_mapping_is_an_error():
                    "out/x_ab_noisy": image, "out/x_aa_noisy": image})
     config = {"model": "unit", "official_options": {"input_dim_a": 1, "input_dim_b": 1, "gen": g, "dis": {}}}
     with pytest.raises(FixtureError, match=r"no mapping for out key\(s\) \['out/x_aa_noisy'\]"):
-        HANDLERS["unit"](Fixture("synthetic", config, arrays))
+        munit_adapter.check(Fixture("synthetic", config, arrays))

@@ -15,11 +15,11 @@ import yaml
 from tests.helpers_fixtures import fixture_dir
 from tests.official_munit_state import unit_generator_state
 from tests.pth_writer import torch_save
-from tf_i2i.convert.fixture import load_fixture
 from tf_i2i.convert.official_munit import MUNIT_CONVERTER, UNIT_CONVERTER, read_official_config
 from tf_i2i.convert.state_dict import ConversionError
 from tf_i2i.export.workdir import load_run_config, load_trained_model
 from tf_i2i.registry import build_model
+from tools.fixtures.fixture import load_fixture
 
 REPO = Path(__file__).resolve().parents[1]
 

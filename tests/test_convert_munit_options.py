@@ -3,6 +3,8 @@ official keys (tests/official_munit_state.py) load through the converter and our
 numpy forward of the official definitions (tests/reference_munit.py). Bad options and checkpoints
 that do not fit fail naming the option or key."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -169,19 +171,32 @@ def test_adain_running_stats_are_dummies(munit_arrays):
     np.testing.assert_array_equal(_load_munit(perturbed)(x, training=False), before)
 
 
-@pytest.mark.parametrize("module", ["conv", "conv.module"])
-def test_spectral_norm_loads_munits_next_call_weight(module):
-    """MUNIT's wrapper updates u, v once before normalising: our eval kernel is that weight, and a
-    `weight_effective` beside it (as fixtures record) is checked, under either module path."""
-    arrays = discriminator_state(3, DIS, np.random.default_rng(7))
-    m = "cnns.0.1.conv.module"
-    expected = ref.munit_spectral_weight(arrays[f"{m}.weight_bar"], arrays[f"{m}.weight_u"], arrays[f"{m}.weight_v"])
-    disc = _loaded(build_discriminator_from_official(3, DIS),
-                   {**arrays, f"cnns.0.1.{module}.weight_effective": expected.astype(np.float32)}, load_discriminator)
+def test_spectral_norm_loads_as_saved_and_updates_on_every_call_like_munits_wrapper():
+    """MUNIT's wrapper runs one power iteration first in every forward call, eval included: u, v
+    load as saved, and each of our calls (eval or training) moves them on as the official one does
+    and uses the weight they give (the official forward from the state before that call)."""
+    state = discriminator_state(3, DIS, np.random.default_rng(7))
+    m = "cnns.0.1.conv.module"  # DIS's only spectral-norm conv (block 0 never has a norm)
+    disc = _loaded(build_discriminator_from_official(3, DIS), state, load_discriminator)
     sn = disc.scales[0].blocks[1].conv
-    np.testing.assert_allclose(sn.normalized_kernel(), expected.transpose(2, 3, 1, 0), rtol=1e-5, atol=1e-6)
-    stale = arrays[f"{m}.weight_bar"] / (arrays[f"{m}.weight_u"] @ arrays[f"{m}.weight_bar"].reshape(4, -1)
-                                         @ arrays[f"{m}.weight_v"])  # without the update
-    with pytest.raises(ConversionError, match=r"weight_effective differs from our eval weight"):
-        _loaded(build_discriminator_from_official(3, DIS), {**arrays, f"cnns.0.1.{module}.weight_effective": stale},
+    np.testing.assert_array_equal(sn.u.numpy(), state[f"{m}.weight_u"])
+    x = _images(np.random.default_rng(8), 2, 16, 16, 3)
+    for training in (False, False, True):
+        official = ref.ms_image_dis(state, x.astype(np.float64), DIS)
+        ours = disc(x, training=training)
+        u, v = ref.munit_power_iteration(state[f"{m}.weight_bar"], state[f"{m}.weight_u"])
+        np.testing.assert_allclose(sn.u.numpy(), u, atol=1e-6)
+        np.testing.assert_allclose(sn.v.numpy(), v.reshape(2, 4, 4).transpose(1, 2, 0).ravel(), atol=1e-6)
+        for a, b in zip(ours[0], official[0]):
+            _close(a, b)
+        state = {**state, f"{m}.weight_u": u.astype(np.float32), f"{m}.weight_v": v.astype(np.float32)}
+
+
+def test_fixture_only_weight_effective_is_not_a_checkpoint_key():
+    """Fixtures record a spectral-norm conv's `weight_effective`; no checkpoint has it, so the converter
+    refuses it like any key the options leave no place for."""
+    state = discriminator_state(3, DIS, np.random.default_rng(7))
+    extra = "cnns.0.1.conv.module.weight_effective"
+    with pytest.raises(ConversionError, match=rf"were not loaded.*{re.escape(extra)}"):
+        _loaded(build_discriminator_from_official(3, DIS), {**state, extra: state["cnns.0.1.conv.module.weight_bar"]},
                 load_discriminator)

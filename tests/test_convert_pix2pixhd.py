@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from tests.helpers_fixtures import fixture_dir
-from tf_i2i.convert.fixture_check import run
 from tf_i2i.convert.pix2pixhd import (build_discriminator_from_official, build_generator_from_official,
                                       load_discriminator, load_generator)
 from tf_i2i.convert.state_dict import ConversionError, StateDict
+from tools.fixtures.check import run
 
 RNG = np.random.default_rng(7)
 

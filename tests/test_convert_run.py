@@ -259,7 +259,9 @@ def _run_all(commands: dict[str, list[str]], parallel: int = 4) -> dict[str, sub
 
 def _translate_args(case: Case, run: Path, out: Path, pictures: Pictures, *extra: str) -> list[str]:
     source = pictures.path("labels" if case.model in ("pix2pixhd", "spade") else "image")
-    return _tool("translate", f"--workdir={run}", f"--input={source}", f"--output={out}", *case.translate, *extra)
+    # --preprocess=none: the reference runs the networks on the picture at its own size
+    return _tool("translate", f"--workdir={run}", f"--input={source}", f"--output={out}", "--preprocess=none",
+                 *case.translate, *extra)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,9 @@ mean < 0.03 and correlation > 0.99 (an output range of [-1, 1]).
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
@@ -81,3 +84,14 @@ def test_mixed_bfloat16_model_exports_in_float32(tmp_path):
     served = loaded.serve(x).numpy()
     np.testing.assert_allclose(run_tflite(paths["serve_float32"], x), served, atol=1e-4)
     np.testing.assert_allclose(served, keras_output(generator, x), atol=2e-2)  # bfloat16 maths: 2e-3 measured
+
+
+def test_export_info_names_every_files_input_shapes_one_way(exported):
+    """One key, 'input_shapes' by input name, for one-image and multi-input endpoints alike."""
+    _, paths, _ = exported
+    info = json.loads(Path(paths["export_info"]).read_text())
+    assert info["tflite"], "the fixture exports TFLite files"
+    for name, entry in info["tflite"].items():
+        assert set(entry) == {"endpoint", "quantization", "input_shapes"}, name
+        images = [shape for shape in entry["input_shapes"].values() if len(shape) == 4]
+        assert images and all(shape[:3] == [-1, 32, 32] for shape in images), name

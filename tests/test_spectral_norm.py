@@ -22,9 +22,9 @@ def _unit(n: int) -> np.ndarray:
     return (x / np.linalg.norm(x)).astype(np.float32)
 
 
-def _conv_sn(x_shape=(2, 7, 6, 3), filters=4, k=3):
-    """A built SpectralNorm(Conv2D) with random bias and random unit u, v; returns it and x."""
-    layer = SpectralNorm(keras.layers.Conv2D(filters, k))
+def _conv_sn(x_shape=(2, 7, 6, 3), filters=4, k=3, **options):
+    """A built SpectralNorm(Conv2D, **options) with random bias and random unit u, v; returns it and x."""
+    layer = SpectralNorm(keras.layers.Conv2D(filters, k), **options)
     x = RNG.normal(size=x_shape).astype(np.float32)
     layer.build(x.shape)
     layer.layer.bias.assign(RNG.normal(size=filters).astype(np.float32))
@@ -77,6 +77,29 @@ def test_training_call_runs_one_power_iteration_and_leaves_the_kernel():
     np.testing.assert_allclose(y, expected, atol=1e-5)
 
 
+@pytest.mark.parametrize("variant, calls", [("torch", (True,)), ("munit", (None, False, True))])
+def test_each_updating_call_is_one_step_with_its_variants_normalisation(variant, calls):
+    """torch: x / max(|x|, eps), in training calls only; MUNIT's wrapper: x / (|x| + eps), in every
+    call. A large eps tells the two apart."""
+    eps = 0.5
+    normalize = {"torch": lambda x: x / max(np.linalg.norm(x), eps), "munit": lambda x: x / (np.linalg.norm(x) + eps)}
+    layer, x = _conv_sn(eps=eps, variant=variant)
+    w = _matrix(layer.layer.kernel.numpy())
+    for training in calls:
+        v = normalize[variant](w @ layer.u.numpy().astype(np.float64))
+        u = normalize[variant](v @ w)
+        y = layer(x, training=training)
+        np.testing.assert_allclose(layer.u.numpy(), u, atol=1e-6)
+        np.testing.assert_allclose(layer.v.numpy(), v, atol=1e-6)
+        kernel = layer.layer.kernel.numpy() / (v @ w @ u)
+        np.testing.assert_allclose(y, ref.conv2d(x.astype(np.float64), kernel, layer.layer.bias.numpy(), 1, 0), atol=1e-5)
+
+
+def test_unknown_variant_is_refused():
+    with pytest.raises(ValueError, match="unknown spectral-norm variant 'tf'"):
+        SpectralNorm(keras.layers.Conv2D(2, 3), variant="tf")
+
+
 def test_kernel_gradient_flows_through_sigma_like_torch():
     layer, x = _conv_sn()
     upstream = tf.constant(RNG.normal(size=(2, 5, 4, 4)).astype(np.float32))
@@ -110,6 +133,9 @@ def test_shared_checks_conv_dense_and_conv_block():
     check_layer(lambda: SpectralNorm(keras.layers.Dense(5), power_iterations=2), RNG.normal(size=(3, 6)), **bf16)
     block = check_layer(lambda: ConvBlock(4, 3, padding=1, spectral_norm=True, activation="lrelu"), x, **bf16)
     assert isinstance(block.conv, SpectralNorm) and block.conv_layer is block.conv.layer
+    munit = check_layer(lambda: ConvBlock(4, 3, padding=1, spectral_norm=True, spectral_norm_variant="munit"), x,
+                        **bf16)
+    assert munit.conv.variant == "munit"
 
 
 def test_training_under_mixed_bfloat16_keeps_float32_state():

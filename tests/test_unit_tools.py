@@ -15,10 +15,10 @@ from PIL import Image
 
 from tests.helpers_training import checkpoint_steps, latest_step, run_bounded, tiny_config, train_command
 from tests.test_export_support import random_images, run_tools
-from tf_i2i.export import ExportInputError, export_model, load_trained_model, run_tflite
-from tf_i2i.export.options import TranslateOptions
+from tf_i2i.export import export_model, load_trained_model, run_tflite
+from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.export.served import served_from_saved_model
-from tf_i2i.export.translate import make_translator
+from tf_i2i.export.workdir import load_run_config
 from tf_i2i.models.serving.float32 import float32_network
 from tf_i2i.models.unit import UNIT
 from tf_i2i.registry import build_model
@@ -67,8 +67,7 @@ def test_exported_endpoints_match_keras(run, direction, endpoint, channels):
 def test_translate_tool_and_resume(run, tmp_path):
     """One batch of processes (2 cores): translate from the run folder and from the SavedModel
     (b2a, 3-channel input), and train the copied run on to step 6. The export train() writes at the
-    end records no preprocessing (train() does not pass the data config to export_model), so
-    translating it needs --preprocess=none, and both calls use it."""
+    end records the run's preprocessing, so the SavedModel alone sizes inputs as the run would."""
     workdir, model, _ = run
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -89,8 +88,8 @@ def test_translate_tool_and_resume(run, tmp_path):
     assert a.shape == b.shape == (36, 40)  # B -> A: one channel, written at the input size
     assert np.abs(a.astype(int) - b).max() <= 1
     assert "resumed from" in more.stderr and latest_step(resumed) == 6
-    with pytest.raises(ExportInputError, match="records no preprocessing.*--preprocess=none"):
-        make_translator(served_from_saved_model(workdir / "export"), TranslateOptions())
+    config = load_run_config(workdir)
+    assert served_from_saved_model(workdir / "export").preprocessing == Preprocessing.of(config.data)
 
 
 def test_mixed_bfloat16_export_copies_the_weights_tied_blocks_too(tmp_path):

@@ -13,8 +13,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: f
 
 import argparse  # noqa: E402
 import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-from tf_i2i.convert.fixture_check import run  # noqa: E402
+# The checkout this script is in comes first: its tools.fixtures adapters and the tf_i2i they check.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools.fixtures.check import run  # noqa: E402
 
 
 def main() -> int:

@@ -1,2 +1,2 @@
-"""Official PyTorch checkpoints -> our Keras networks: torch-free .pth reading, per-paper key maps,
-and the fixture checks that prove converted networks reproduce the official outputs."""
+"""Official PyTorch checkpoints -> our Keras networks: torch-free .pth reading and per-paper key maps
+(tools/fixtures checks them against official-reference fixtures)."""

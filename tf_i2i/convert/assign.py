@@ -39,32 +39,7 @@ def _assign(variable, sd: StateDict | StateDictView, key: str, value: np.ndarray
     variable.assign(value.reshape(ours).astype(np.float32))
 
 
-def power_iteration(w: np.ndarray, u: np.ndarray, eps: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
-    """One step of MUNIT's SpectralNorm._update_u_v on torch's [out, in*kh*kw] matrix W:
-    v = W^T u / (|W^T u| + eps), then u = W v / (|W v| + eps) (float64, returned as float32)."""
-    mat = w.reshape(w.shape[0], -1).astype(np.float64)
-    v = mat.T @ u.astype(np.float64)
-    v /= np.linalg.norm(v) + eps
-    u = mat @ v
-    u /= np.linalg.norm(u) + eps
-    return u.astype(np.float32), v.astype(np.float32)
-
-
-def check_weight_effective(sn: SpectralNorm, sd: StateDictView) -> None:
-    """A fixture's `weight_effective` (the weight its eval forward used) must equal our eval weight."""
-    if not sd.has("weight_effective"):
-        return
-    given = sd.take("weight_effective").transpose(2, 3, 1, 0)
-    ours = np.asarray(sn.normalized_kernel(training=False))
-    if given.shape != ours.shape:
-        raise ConversionError(f"{sd.prefix}.weight_effective: shape {given.shape} (HWIO) does not fit ours {ours.shape}")
-    if not np.allclose(given, ours, rtol=1e-5, atol=1e-6):
-        raise ConversionError(f"{sd.prefix}: weight_effective differs from our eval weight (weight / (u . W v)) "
-                              f"by {np.max(np.abs(given - ours)):.3g}")
-
-
-def load_spectral_conv(sn: SpectralNorm, sd: StateDictView, weight_key: str = "weight_orig",
-                       update_first: bool = False) -> None:
+def load_spectral_conv(sn: SpectralNorm, sd: StateDictView, weight_key: str = "weight_orig") -> None:
     """Loads an official spectral-norm Conv2d into our SpectralNorm(Conv2D), which keeps torch's
     parametrisation: the unnormalised weight (`weight_key`) into the kernel, weight_u into u,
     weight_v into v.
@@ -72,20 +47,16 @@ def load_spectral_conv(sn: SpectralNorm, sd: StateDictView, weight_key: str = "w
     torch's v runs over the weight reshaped [out, in*kh*kw], i.e. in (in, kh, kw) order; ours runs
     over the HWIO kernel reshaped [kh*kw*in, out], so it is permuted to (kh, kw, in).
 
-    update_first=True is MUNIT's own wrapper (key weight_bar), which runs one power iteration on
-    every forward call, eval included, before normalising: that step is applied here, so our eval
-    weight is the one the official forward uses on its next call."""
+    MUNIT's own wrapper keeps the weight as `weight_bar` and updates u, v on every forward call;
+    they load as saved, and our layer (variant 'munit') makes that update on its next call too."""
     w, u, v = sd.take(weight_key), sd.take("weight_u"), sd.take("weight_v")
     check_shape(sd, weight_key, w, torch_shape(tuple(sn.layer.kernel.shape), CONV_AXES))
     out_c, in_c, kh, kw = w.shape
     check_shape(sd, "weight_u", u, (out_c,))
     check_shape(sd, "weight_v", v, (in_c * kh * kw,))
-    if update_first:
-        u, v = power_iteration(w, u)
     load_conv(sn.layer, sd, weight=w, weight_key=weight_key)
     _assign(sn.u, sd, "weight_u", u)
     _assign(sn.v, sd, "weight_v", v.reshape(in_c, kh, kw).transpose(1, 2, 0).reshape(-1), official_shape=v.shape)
-    check_weight_effective(sn, sd)
 
 
 def load_buffered_spectral_conv(sn: SpectralNorm, sd: StateDictView) -> None:
@@ -116,7 +87,6 @@ def load_buffered_spectral_conv(sn: SpectralNorm, sd: StateDictView) -> None:
         raise ConversionError(f"{sd.prefix}.weight_u: W u is zero, so no sigma can be set")
     _assign(sn.u, sd, "weight_u", u)
     sn.v.assign((wu * (scale / np.vdot(wu, wu))).astype(np.float32))  # derived, of our own shape
-    check_weight_effective(sn, sd)
 
 
 def load_conv(conv: keras.layers.Layer, sd: StateDictView, transpose: bool = False,

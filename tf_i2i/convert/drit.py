@@ -158,5 +158,5 @@ ROLES = RoleTable[DritOptions]("DRIT", {
     "disB": (_dis_b, _load_domain_discriminator),
     "disB2": (_dis_b, _load_domain_discriminator),
 })
-build_role, load_role, convert_role = ROLES.build, ROLES.load, ROLES.convert
+build_role, load_role = ROLES.build, ROLES.load
 convert_checkpoint = ROLES.convert_checkpoint

@@ -149,5 +149,5 @@ ROLES: RoleTable[MdmmOptions] = RoleTable("MDMM", {
     "dis2": (_build_discriminator, _load_discriminator),
     "disContent": (_build_content_discriminator, _load_content_discriminator),
 })
-build_role, load_role, convert_role = ROLES.build, ROLES.load, ROLES.convert
+build_role, load_role = ROLES.build, ROLES.load
 convert_checkpoint = ROLES.convert_checkpoint  # an MD_multi.save checkpoint

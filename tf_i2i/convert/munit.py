@@ -13,8 +13,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from tf_i2i.convert.assign import (check_weight_effective, load_activation, load_conv_block, load_dense,
-                                   load_spectral_conv)
+from tf_i2i.convert.assign import load_activation, load_conv_block, load_dense, load_spectral_conv
 from tf_i2i.convert.state_dict import ConversionError, StateDict, StateDictView
 from tf_i2i.layers import ConvBlock, InstanceNorm
 from tf_i2i.layers.padding import PAD_MODES
@@ -92,8 +91,7 @@ def build_discriminator_from_official(input_dim: int, dis_opts: Mapping[str, Any
 def load_conv2d_block(block: ConvBlock, sd: SD) -> None:
     """An official Conv2dBlock: `conv` (`conv.module` for 'sn'), `norm`, `activation`."""
     if block.spectral_norm:
-        load_spectral_conv(block.conv, sd.sub("conv.module"), weight_key="weight_bar", update_first=True)
-        check_weight_effective(block.conv, sd.sub("conv"))
+        load_spectral_conv(block.conv, sd.sub("conv.module"), weight_key="weight_bar")
     else:
         load_conv_block(block, sd.sub("conv"), sd.sub("norm"))
     if isinstance(block.norm, InstanceNorm) and sd.has("norm.running_mean"):

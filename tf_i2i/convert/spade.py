@@ -49,11 +49,10 @@ def _built(net: keras.Model, *inputs: np.ndarray) -> keras.Model:
     return net
 
 
-def build_generator_from_official(opts: Mapping[str, Any], name: str | None = None,
-                                  use_vae: bool | None = None) -> SPADEGenerator:
-    """netG = SPADEGenerator(opt); `use_vae` overrides the option (the fixture's second generator)."""
+def build_generator_from_official(opts: Mapping[str, Any], name: str | None = None) -> SPADEGenerator:
+    """netG = SPADEGenerator(opt)."""
     option(opts, "netG")
-    use_vae = option(opts, "use_vae") if use_vae is None else use_vae
+    use_vae = option(opts, "use_vae")
     gen = SPADEGenerator(ngf=option(opts, "ngf"), crop_size=option(opts, "crop_size"),
                          aspect_ratio=option(opts, "aspect_ratio"),
                          num_upsampling_layers=option(opts, "num_upsampling_layers"), use_vae=use_vae,

@@ -77,8 +77,6 @@ def export_model(model: GANModel, outdir: str | Path, tflite: tuple[str, ...] = 
 
 
 def _tflite_shapes(e: EndpointInfo, height: int, width: int) -> dict:
-    """'input_shape' of a one-image file (-1: any batch), else 'input_shapes' by input name."""
-    shapes = {s.name: [-1 if d is None else d for d in s.shape.as_list()] for s in fixed_size(e.inputs, height, width)}
-    if e.input_channels is not None:
-        return {"input_shape": shapes["image"]}
-    return {"input_shapes": shapes}
+    """'input_shapes': every input's shape by name (-1: any batch), one key for every endpoint."""
+    return {"input_shapes": {s.name: [-1 if d is None else d for d in s.shape.as_list()]
+                             for s in fixed_size(e.inputs, height, width)}}

@@ -67,7 +67,7 @@ def _entry(e: EndpointInfo) -> dict:
 
 def write_info(path: Path, model_name: str, endpoints: list[EndpointInfo], tflite: dict[str, dict],
                paper: Mapping[str, Any]) -> Path:
-    """Writes export_info.json; `tflite` maps file name -> {endpoint, quantization, input_shape};
+    """Writes export_info.json; `tflite` maps file name -> {endpoint, quantization, input_shapes};
     `paper` holds the "paper", "translate" and (optional) "preprocessing" entries."""
     inputs = {}
     for e in endpoints:

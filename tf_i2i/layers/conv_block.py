@@ -20,12 +20,13 @@ class ConvBlock(keras.layers.Layer):
     `pad_mode` before a 'valid' conv, so stride-2 convs pad symmetrically like torch. For a
     transposed conv (`transpose=True`) the full 'valid' output is cropped by `padding` on both
     sides and grown back by `output_padding` at the end, exactly as torch.nn.ConvTranspose2d.
+    `spectral_norm_variant` is SpectralNorm's `variant` ('torch', or MUNIT's 'munit').
     """
 
     def __init__(self, filters: int, kernel_size: int, strides: int = 1, padding: int = 0,
                  pad_mode: str = "zero", norm: str = "none", activation: str = "none",
                  use_bias: bool = True, spectral_norm: bool = False, transpose: bool = False,
-                 output_padding: int = 0, **kwargs):
+                 output_padding: int = 0, spectral_norm_variant: str = "torch", **kwargs):
         super().__init__(**kwargs)
         self.filters = filters
         self.kernel_size = kernel_size
@@ -36,6 +37,7 @@ class ConvBlock(keras.layers.Layer):
         self.activation_kind = activation
         self.use_bias = use_bias
         self.spectral_norm = spectral_norm
+        self.spectral_norm_variant = spectral_norm_variant
         self.transpose = transpose
         self.output_padding = output_padding
         if transpose and pad_mode != "zero":
@@ -47,7 +49,7 @@ class ConvBlock(keras.layers.Layer):
         conv_cls = keras.layers.Conv2DTranspose if transpose else Conv2D
         conv = conv_cls(filters, kernel_size, strides=strides, padding="valid", use_bias=use_bias,
                         name="conv", **sub)
-        self.conv = SpectralNorm(conv, name="sn", **sub) if spectral_norm else conv
+        self.conv = SpectralNorm(conv, variant=spectral_norm_variant, name="sn", **sub) if spectral_norm else conv
         self.norm = make_norm(norm, name="norm", **sub)
         self.act = make_activation(activation, name="act", **sub)
 
@@ -105,5 +107,5 @@ class ConvBlock(keras.layers.Layer):
             "padding": self.padding, "pad_mode": self.pad_mode, "norm": self.norm_kind,
             "activation": self.activation_kind, "use_bias": self.use_bias,
             "spectral_norm": self.spectral_norm, "transpose": self.transpose,
-            "output_padding": self.output_padding,
+            "output_padding": self.output_padding, "spectral_norm_variant": self.spectral_norm_variant,
         }

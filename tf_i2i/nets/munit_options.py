@@ -5,8 +5,8 @@ from __future__ import annotations
 from tf_i2i.layers.activations import ACTIVATIONS
 from tf_i2i.layers.padding import PAD_MODES
 
-# Official Conv2dBlock norm -> (our norm kind, spectral norm on the conv). 'adain' is not here: the
-# blocks that take a style (nets.munit_decoder) handle it.
+# Official Conv2dBlock norm -> (our norm kind, spectral norm on the conv: MUNIT's own wrapper, which
+# updates u, v on every call). 'adain' is not here: the blocks that take a style (nets.munit_decoder) handle it.
 MUNIT_NORMS = {"none": ("none", False), "bn": ("batch", False), "in": ("instance", False),
                "ln": ("layer", False), "sn": ("none", True)}
 MUNIT_ACTIVATIONS = ("relu", "lrelu", "prelu", "selu", "tanh", "none")
@@ -21,4 +21,5 @@ def conv_block_options(norm: str, activ: str, pad_type: str) -> dict:
     if pad_type not in PAD_MODES:
         raise ValueError(f"unknown pad_type {pad_type!r}; expected one of {PAD_MODES}")
     kind, spectral = MUNIT_NORMS[norm]
-    return {"norm": kind, "spectral_norm": spectral, "activation": activ, "pad_mode": pad_type}
+    return {"norm": kind, "spectral_norm": spectral, "spectral_norm_variant": "munit", "activation": activ,
+            "pad_mode": pad_type}
