@@ -63,7 +63,7 @@ def compare_step(mirrored, model_name: str, **overrides) -> dict:
     single_strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
     single, replicated = _build(config, single_strategy, batch), _build(config, mirrored, batch)
     start = snapshot(_network_variables(single))
-    for target, value in zip(_network_variables(replicated), start):
+    for target, value in zip(_network_variables(replicated), start, strict=True):
         target.assign(value)
     single_logs = _train(single, single_strategy, batch)
     replicated_logs = _train(replicated, mirrored, batch)
@@ -72,7 +72,7 @@ def compare_step(mirrored, model_name: str, **overrides) -> dict:
         "replica_batches": [int(t.shape[0]) for t in
                             mirrored.experimental_local_results(next(_batches(mirrored, batch))[_first_key(batch)])],
         "weights": max_abs_diff(after, snapshot(_network_variables(replicated))),
-        "logs": max(abs(a[k] - b[k]) for a, b in zip(single_logs, replicated_logs) for k in a),
+        "logs": max(abs(a[k] - b[k]) for a, b in zip(single_logs, replicated_logs, strict=True) for k in a),
         "update": max_abs_diff(after, start),
     }
 

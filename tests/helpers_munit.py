@@ -9,7 +9,7 @@ import keras
 import tensorflow as tf
 
 from tests.helpers_training import tiny_config
-from tests.test_export_support import write_run
+from tests.helpers_export import write_run
 from tf_i2i.export import Preprocessing, export_model
 from tf_i2i.models.base import GANModel
 

@@ -38,7 +38,7 @@ def _step(strategy, layer, optimizer, x, upstream):
             second = layer(xs, training=True)
             loss = tf.reduce_sum((first + second) * gs) / GLOBAL_BATCH
         grads = tape.gradient(loss, layer.trainable_variables)
-        optimizer.apply_gradients(zip(grads, layer.trainable_variables))
+        optimizer.apply_gradients(zip(grads, layer.trainable_variables, strict=True))
 
     per_replica = GLOBAL_BATCH // strategy.num_replicas_in_sync
 

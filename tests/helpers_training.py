@@ -154,7 +154,7 @@ def snapshot(variables) -> list[np.ndarray]:
 
 def max_abs_diff(a: list[np.ndarray], b: list[np.ndarray]) -> float:
     assert [x.shape for x in a] == [y.shape for y in b], "the two variable lists do not line up"
-    return max(float(np.max(np.abs(x.astype(np.float64) - y))) for x, y in zip(a, b))
+    return max(float(np.max(np.abs(x.astype(np.float64) - y))) for x, y in zip(a, b, strict=True))
 
 
 def wait_until(condition, proc: subprocess.Popen, timeout: float, what: str) -> None:

@@ -84,7 +84,7 @@ def check_tflite_builtins(layer: keras.layers.Layer, x: np.ndarray, call_kwargs:
         (signature,) = interpreter.get_signature_list()  # ExportArchive's single endpoint
         runner = interpreter.get_signature_runner(signature)
         names = sorted(runner.get_input_details())  # args_0, args_1, ... in call order
-        (out,) = runner(**dict(zip(names, inputs))).values()
+        (out,) = runner(**dict(zip(names, inputs, strict=True))).values()
     np.testing.assert_allclose(out, expected, atol=atol, rtol=0)
 
 

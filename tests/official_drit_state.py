@@ -58,7 +58,7 @@ class DritStateBuilder(StateBuilder):
 def content_encoder_state(dims: tuple[int, int], dim: int, rng) -> dict[str, np.ndarray]:
     """E_content(input_dim_a, input_dim_b)."""
     b = DritStateBuilder(rng)
-    for x, cin in zip("AB", dims):
+    for x, cin in zip("AB", dims, strict=True):
         b.leaky_conv(f"conv{x}.0", cin, dim, 7)
         b.conv(f"conv{x}.1.model.1", dim, 2 * dim, 3)
         b.conv(f"conv{x}.2.model.1", 2 * dim, 4 * dim, 3)
@@ -71,7 +71,7 @@ def content_encoder_state(dims: tuple[int, int], dim: int, rng) -> dict[str, np.
 def attr_concat_state(dims: tuple[int, int], dim: int, nz: int, rng) -> dict[str, np.ndarray]:
     """E_attr_concat(input_dim_a, input_dim_b, nz, None, lrelu)."""
     b = DritStateBuilder(rng)
-    for x, cin in zip("AB", dims):
+    for x, cin in zip("AB", dims, strict=True):
         b.conv(f"conv_{x}.1", cin, dim, 4)
         for n in range(1, 4):
             c_in, c_out = dim * min(4, n), dim * min(4, n + 1)
@@ -86,7 +86,7 @@ def attr_concat_state(dims: tuple[int, int], dim: int, nz: int, rng) -> dict[str
 def attr_plain_state(dims: tuple[int, int], dim: int, nz: int, rng) -> dict[str, np.ndarray]:
     """E_attr(input_dim_a, input_dim_b, nz)."""
     b = DritStateBuilder(rng)
-    for x, cin in zip("ab", dims):
+    for x, cin in zip("ab", dims, strict=True):
         widths = [cin, dim, 2 * dim, 4 * dim, 4 * dim, 4 * dim]
         for i, k in enumerate((7, 4, 4, 4, 4)):
             b.conv(f"model_{x}.{1 + 3 * i}", widths[i], widths[i + 1], k)
@@ -98,7 +98,7 @@ def gen_concat_state(dims: tuple[int, int], dim: int, nz: int, rng) -> dict[str,
     """G_concat(output_dim_a, output_dim_b, nz)."""
     b = DritStateBuilder(rng)
     b.ins_res("dec_share.0", 4 * dim)
-    for x, cout in zip("AB", dims):
+    for x, cout in zip("AB", dims, strict=True):
         c = 4 * dim + nz
         for i in range(3):
             b.ins_res(f"dec{x}1.{i}", c)
@@ -115,7 +115,7 @@ def gen_plain_state(dims: tuple[int, int], dim: int, mlp_dim: int, nz: int, rng)
     """G(output_dim_a, output_dim_b, nz): MisINSResBlocks of 4*dim fed by mlpX."""
     b = DritStateBuilder(rng)
     c = 4 * dim
-    for x, cout in zip("AB", dims):
+    for x, cout in zip("AB", dims, strict=True):
         for i in range(1, 5):
             p = f"dec{x}{i}"
             b.conv(f"{p}.conv1.0.1", c, c, 3)

@@ -52,7 +52,7 @@ def test_train_step_flops_follow_the_gradient_rule():
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean(d(g2(g1(x))))
         variables = g1.trainable_variables + g2.trainable_variables
-        opt.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        opt.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
         return loss
 
     fwd_g1, fwd_g2, fwd_d = (2 * 16 * 16 * c_out * 9 * c_in for c_in, c_out in ((3, 8), (8, 8), (8, 1)))

@@ -25,7 +25,7 @@ def test_patch_matmul_equals_conv_with_gradients(size, kernel, stride):
         probe = tf.constant(rng.normal(size=ref.shape), tf.float32)  # a loss that weighs every output
         loss_ours, loss_ref = tf.reduce_sum(ours * probe), tf.reduce_sum(ref * probe)
     np.testing.assert_allclose(ours, ref, atol=1e-4)
-    for a, b in zip(tape.gradient(loss_ours, [x, w]), tape.gradient(loss_ref, [x, w])):
+    for a, b in zip(tape.gradient(loss_ours, [x, w]), tape.gradient(loss_ref, [x, w]), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-4)
 
 
@@ -49,7 +49,7 @@ def test_row_split_equals_conv_with_gradients(height, kernel):
         probe = tf.constant(rng.normal(size=ref.shape), tf.float32)
         loss_ours, loss_ref = tf.reduce_sum(ours * probe), tf.reduce_sum(ref * probe)
     np.testing.assert_allclose(ours, ref, atol=1e-4)
-    for a, b in zip(tape.gradient(loss_ours, [x, w]), tape.gradient(loss_ref, [x, w])):
+    for a, b in zip(tape.gradient(loss_ours, [x, w]), tape.gradient(loss_ref, [x, w]), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-4)
 
 

@@ -32,8 +32,8 @@ def test_domain_discriminators_match_the_official_forward(input_dim, batch, h, w
     x = _images(rng, batch, h, w, input_dim)
     ours, official = disc(x, training=False), ref.domain_dis(arrays, x.astype(np.float64), dis_scale)
     assert [len(s) for s in ours] == [len(s) for s in official]
-    for ours_scale, official_scale in zip(ours, official):
-        for a, b in zip(ours_scale, official_scale):
+    for ours_scale, official_scale in zip(ours, official, strict=True):
+        for a, b in zip(ours_scale, official_scale, strict=True):
             _close(a, b)
 
 
@@ -42,7 +42,7 @@ def test_content_discriminator_matches_the_official_forward():
     arrays = state.dis_content_state(8, rng)
     disc = ROLES.convert("disContent", DritOptions(dim=2), arrays)
     x = rng.normal(size=(2, 56, 60, 8)).astype(np.float32)
-    for a, b in zip(disc.features(x, training=False), ref.dis_content(arrays, x.astype(np.float64))):
+    for a, b in zip(disc.features(x, training=False), ref.dis_content(arrays, x.astype(np.float64)), strict=True):
         _close(a, b)
 
 
@@ -62,14 +62,14 @@ def test_encoders_and_generators_match_the_official_forward(dims, batch, h, w, d
     else:
         sd_a, sd_g = state.attr_plain_state(dims, dim, 8, rng), state.gen_plain_state(dims, dim, mlp_dim, 8, rng)
     enc_c, enc_a, gen = (ROLES.convert(r, o, sd) for r, sd in (("enc_c", sd_c), ("enc_a", sd_a), ("gen", sd_g)))
-    x = {d: _images(rng, batch, h, w, c) for d, c in zip("ab", dims)}
+    x = {d: _images(rng, batch, h, w, c) for d, c in zip("ab", dims, strict=True)}
     z = rng.normal(size=(batch, 8)).astype(np.float32)
     for d, other in (("a", "b"), ("b", "a")):
         x64 = x[d].astype(np.float64)
         content = enc_c.encode(x[d], d, training=False)
         _close(content, ref.content_encoder(sd_c, x64, d))
         if concat:
-            for ours, official in zip(enc_a.encode(x[d], d, training=False), ref.attr_concat(sd_a, x64, d)):
+            for ours, official in zip(enc_a.encode(x[d], d, training=False), ref.attr_concat(sd_a, x64, d), strict=True):
                 _close(ours, official)
             _close(gen.decode(content, z, other, training=False), ref.gen_concat(sd_g, np.asarray(content, np.float64),
                                                                                   z.astype(np.float64), other))

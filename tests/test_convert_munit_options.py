@@ -49,8 +49,8 @@ def test_discriminator_options_match_the_official_forward(input_dim, batch, h, w
                                     input_dim, batch, h, w, d)
     ours, official = disc(x, training=False), ref.ms_image_dis(arrays, x.astype(np.float64), d)
     assert [len(s) for s in ours] == [len(s) for s in official] == [d["n_layer"] + 1] * d["num_scales"]
-    for ours_scale, official_scale in zip(ours, official):
-        for a, b in zip(ours_scale, official_scale):
+    for ours_scale, official_scale in zip(ours, official, strict=True):
+        for a, b in zip(ours_scale, official_scale, strict=True):
             _close(a, b)
 
 
@@ -187,7 +187,7 @@ def test_spectral_norm_loads_as_saved_and_updates_on_every_call_like_munits_wrap
         u, v = ref.munit_power_iteration(state[f"{m}.weight_bar"], state[f"{m}.weight_u"])
         np.testing.assert_allclose(sn.u.numpy(), u, atol=1e-6)
         np.testing.assert_allclose(sn.v.numpy(), v.reshape(2, 4, 4).transpose(1, 2, 0).ravel(), atol=1e-6)
-        for a, b in zip(ours[0], official[0]):
+        for a, b in zip(ours[0], official[0], strict=True):
             _close(a, b)
         state = {**state, f"{m}.weight_u": u.astype(np.float32), f"{m}.weight_v": v.astype(np.float32)}
 

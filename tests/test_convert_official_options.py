@@ -3,11 +3,11 @@ options the official code does not accept (or that contradict each other) are er
 
 import pytest
 
-from tf_i2i.convert.cyclegan_pix2pix import (build_discriminator_from_official,
-                                             build_generator_from_official,
-                                             discriminator_feature_modules, network_kind)
+from tf_i2i.convert.cyclegan_pix2pix import build_discriminator_from_official, build_generator_from_official
 from tf_i2i.convert.state_dict import ConversionError
 from tf_i2i.nets import NLayerDiscriminator, PixelDiscriminator, ResnetGenerator, UnetGenerator
+from tools.fixtures.cyclegan_pix2pix import discriminator_feature_modules, network_kind
+from tools.fixtures.fixture import FixtureError
 
 
 def test_define_g_names_and_class_arguments_build_the_same_architecture():
@@ -63,5 +63,5 @@ def test_norm_none_features_map_the_identity_module_to_the_conv_output():
 def test_role_kind_comes_from_the_options_not_the_name():
     assert network_kind(dict(input_nc=3, output_nc=3, num_downs=6)) == "generator"
     assert network_kind(dict(input_nc=3, ndf=8, netD="pixel")) == "discriminator"
-    with pytest.raises(ConversionError, match="cannot tell generator from discriminator"):
+    with pytest.raises(FixtureError, match="cannot tell generator from discriminator"):
         network_kind(dict(input_nc=3, ngf=8, ndf=8))

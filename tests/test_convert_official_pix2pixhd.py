@@ -14,7 +14,7 @@ import pytest
 import tensorflow as tf
 
 from tests.helpers_fixtures import fixture_dir
-from tests.test_export_support import run_tools
+from tests.helpers_export import run_tools
 from tf_i2i.convert.official_pix2pixhd import convert_pix2pixhd, official_options
 from tf_i2i.convert.pth import read_pth
 from tf_i2i.convert.state_dict import ConversionError

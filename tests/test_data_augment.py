@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.test_data_support import data_cfg
+from tests.helpers_data import data_cfg
 from tf_i2i.data import one_hot_labels
 from tf_i2i.data.augment import augment
 

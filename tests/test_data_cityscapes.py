@@ -9,7 +9,7 @@ import tensorflow as tf
 from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
-from tests.test_data_support import data_cfg, elements, exact
+from tests.helpers_data import data_cfg, elements, exact
 from tf_i2i.data import DatasetError, build_dataset
 from tf_i2i.data.synthetic import render_sample
 from tf_i2i.data.synthetic_scene import PALETTE
@@ -79,7 +79,7 @@ def test_augmentation_keeps_label_instance_and_photo_together(cityscapes):
     crop (and flip) of their nearest-neighbour resized maps."""
     cfg = _cityscapes_cfg(cityscapes, preprocess="scale_width_and_crop", load_size=128, crop_size=32, flip=True)
     flips = 0
-    for key, e in zip(TRAIN_KEYS, elements(cfg)):
+    for key, e in zip(TRAIN_KEYS, elements(cfg), strict=True):
         files = _files(cityscapes, key)
         photo = tf.image.resize(files["image"][None] / 127.5 - 1.0, [64, 128], antialias=True)
         top, left, flipped = _locate(np.clip(photo[0].numpy(), -1, 1), e["image"])
@@ -135,7 +135,7 @@ def test_rgb_label_pictures_with_num_classes_0(tmp_path, folders):
     samples = _write_rgb_label_set(tmp_path, folders)
     got = elements(exact(data_cfg(source=str(tmp_path), layout="labels", num_classes=0, use_instance=True)))
     assert len(got) == 3 and set(got[0]) == {"label_image", "instance", "image"}
-    for e, s in zip(got, samples):
+    for e, s in zip(got, samples, strict=True):
         assert e["label_image"].dtype == np.float32 and e["label_image"].shape == (24, 40, 3)
         np.testing.assert_allclose(e["label_image"], s["palette"] / 127.5 - 1.0, atol=1e-6)
         np.testing.assert_allclose(e["image"], s["day"] / 127.5 - 1.0, atol=1e-6)
@@ -153,7 +153,7 @@ def test_synthetic_labels_for_pix2pixhd_and_as_rgb_pictures():
     cfg.num_classes = 0
     pictures = elements(cfg)
     assert set(pictures[0]) == {"label_image", "instance", "image"}
-    for e, f in zip(ids, pictures):
+    for e, f in zip(ids, pictures, strict=True):
         np.testing.assert_allclose(f["label_image"], PALETTE[e["label"][..., 0]] / 127.5 - 1.0, atol=1e-6)
         np.testing.assert_array_equal(f["instance"], e["instance"])
         np.testing.assert_array_equal(f["image"], e["image"])

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.test_data_support import data_cfg, elements, exact
+from tests.helpers_data import data_cfg, elements, exact
 from tf_i2i.data import DatasetError, build_dataset, write_synthetic_dataset
 from tf_i2i.data.synthetic import LOOKS, render_sample
 
@@ -74,7 +74,7 @@ def test_domains_are_drawn_uniformly_and_every_picture_is_used(tmp_path):
     frequency = collections.Counter(batch["domain"].tolist())
     assert sorted(frequency) == [0, 1, 2] and all(70 <= f <= 130 for f in frequency.values()), frequency
     origins = [_origin(image) for image in batch["image"]]
-    assert all(d == domain for (d, _), domain in zip(origins, batch["domain"]))
+    assert all(d == domain for (d, _), domain in zip(origins, batch["domain"], strict=True))
     assert {i for d, i in origins if d == 2} == set(range(6))  # small domains are not favoured per picture
 
 
@@ -147,7 +147,7 @@ def test_synthetic_looks_have_distinct_mean_colours():
 def test_synthetic_domain_d_shows_its_look_of_other_scenes():
     cfg = exact(data_cfg(layout="domains", num_domains=4, **{"synthetic.num_images": 3}))
     batch = next(iter(build_dataset(cfg, batch_size=8, shuffle=False, deterministic=True)))
-    for k, (image, domain) in enumerate(zip(batch["image"].numpy(), batch["domain"].numpy())):
+    for k, (image, domain) in enumerate(zip(batch["image"].numpy(), batch["domain"].numpy(), strict=True)):
         d, i = k % 4, k // 4  # domains take turns; domain d renders scenes 3d..3d+2
         look = LOOKS[d]
         assert domain == d
@@ -158,13 +158,13 @@ def test_synthetic_domain_d_shows_its_look_of_other_scenes():
 def test_written_synthetic_folders_read_back_as_the_in_memory_set(tmp_path):
     root = write_synthetic_dataset(tmp_path, "domains", 3, 32, seed=4, num_domains=4)
     written = sorted(str(p.relative_to(root)) for p in root.rglob("*.png"))
-    assert written == [f"train{letter}/{look}_{i:05d}.png" for letter, look in zip(LETTERS, LOOKS) for i in range(3)]
+    assert written == [f"train{letter}/{look}_{i:05d}.png" for letter, look in zip(LETTERS, LOOKS, strict=True) for i in range(3)]
     cfg = exact(data_cfg(layout="domains", num_domains=4, **{"synthetic.num_images": 3, "synthetic.seed": 4}))
     from_memory = elements(cfg, shuffle=True)
     cfg.source = str(root)
     from_files = elements(cfg, shuffle=True)
     assert len(from_memory) == len(from_files) == 3
-    for m, f in zip(from_memory, from_files):
+    for m, f in zip(from_memory, from_files, strict=True):
         assert m["domain"] == f["domain"]
         np.testing.assert_array_equal(m["image"], f["image"])
     with pytest.raises(DatasetError, match="4 domain looks"):
@@ -204,7 +204,7 @@ def test_real_mdmm_and_drit_tiles(real_domains):
     assert Image.open(root / "trainC/0.png").mode == "RGBA"
     batch = _batch(exact(data_cfg(source=str(root), layout="domains")), 30)
     assert set(batch["domain"].tolist()) == {0, 1, 2}
-    for image, domain in zip(batch["image"], batch["domain"]):
+    for image, domain in zip(batch["image"], batch["domain"], strict=True):
         assert any(np.array_equal(image, tile) for tile in tiles["ABC"[domain]])
     sunny, foggy = (np.std(tiles[d]) for d in "AB")
     assert foggy < sunny  # MDMM's foggy outputs have less contrast than its sunny ones

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.test_data_support import data_cfg, elements, exact, shared_path
+from tests.helpers_data import data_cfg, elements, exact, shared_path
 from tf_i2i.data import build_dataset, write_synthetic_dataset
 
 

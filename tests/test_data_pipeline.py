@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.test_data_support import data_cfg, elements, exact
+from tests.helpers_data import data_cfg, elements, exact
 from tf_i2i.data import DatasetError, build_dataset, default_data_config, write_synthetic_dataset
 
 
@@ -16,7 +16,7 @@ def _batches(cfg, n: int = 3, **kwargs) -> list[dict[str, np.ndarray]]:
 
 
 def _same(a: list[dict], b: list[dict]) -> bool:
-    return all(np.array_equal(x[k], y[k]) for x, y in zip(a, b) for k in x)
+    return all(np.array_equal(x[k], y[k]) for x, y in zip(a, b, strict=True) for k in x)
 
 
 @pytest.mark.parametrize("layout", ["aligned", "unpaired", "labels"])

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.test_data_support import data_cfg, elements, exact
+from tests.helpers_data import data_cfg, elements, exact
 from tf_i2i.data import DatasetError, build_dataset, write_synthetic_dataset
 
 COCO_KEYS = ["000000017914", "000000029286", "000000138805"]  # the first train samples, in key order
@@ -41,7 +41,7 @@ def test_coco_stuff_elements_map_unlabeled_to_num_classes(coco, tmp_path):
     root = _coco_subset(coco, tmp_path)
     got = elements(exact(_coco_cfg(root)))
     assert len(got) == 3 and set(got[0]) == {"label", "instance", "image"}
-    for key, e in zip(COCO_KEYS, got):
+    for key, e in zip(COCO_KEYS, got, strict=True):
         stored = np.array(Image.open(root / f"train_label/{key}.png"))
         assert (stored == 255).any()
         np.testing.assert_array_equal(e["label"][..., 0], np.where(stored == 255, 182, stored))
@@ -89,7 +89,7 @@ def test_ade20k_tree_shifts_ids_and_marks_unlabeled_as_dontcare(tmp_path):
     cfg = exact(data_cfg(source=str(tmp_path), layout="ade20k", num_classes=150, dontcare_label=255))
     got = elements(cfg)
     assert len(got) == 3 and set(got[0]) == {"label", "image"}
-    for e, label in zip(got, stored):
+    for e, label in zip(got, stored, strict=True):
         np.testing.assert_array_equal(e["label"][..., 0], np.where(label == 0, 150, label.astype(int) - 1))
         assert e["image"].shape == (12, 20, 3)
     assert len(elements(cfg, split="val")) == len(elements(cfg, split="test")) == 2  # official test phase reads val
@@ -145,7 +145,7 @@ def test_cityscapes_tree_reads_the_same_samples_as_the_flat_layout(tmp_path):
     nested = elements(exact(data_cfg(source=str(tmp_path / "cityscapes"), layout="cityscapes", **fields)))
     reference = elements(exact(data_cfg(source=str(flat), layout="labels", **fields)))
     assert len(nested) == 4 and set(nested[0]) == {"label", "instance", "image"}
-    for a, b in zip(nested, reference):
+    for a, b in zip(nested, reference, strict=True):
         for part in a:
             np.testing.assert_array_equal(a[part], b[part])
     no_instance = elements(exact(data_cfg(source=str(tmp_path / "cityscapes"), layout="cityscapes", num_classes=35)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from tests.test_data_support import data_cfg, elements, exact
+from tests.helpers_data import data_cfg, elements, exact
 from tf_i2i.data import write_synthetic_dataset
 from tf_i2i.data.synthetic import render_sample
 from tf_i2i.data.synthetic_scene import CLASS_NAMES, NUM_CLASSES, THING_CLASSES
@@ -95,7 +95,7 @@ def test_in_memory_source_matches_the_written_files(tmp_path):
     cfg.source = str(root)
     from_files = elements(cfg)
     assert len(from_memory) == len(from_files) == 3
-    for m, f in zip(from_memory, from_files):
+    for m, f in zip(from_memory, from_files, strict=True):
         for key in ("label", "instance", "image"):
             np.testing.assert_array_equal(m[key], f[key])
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.test_data_support import data_cfg
+from tests.helpers_data import data_cfg
 from tf_i2i.data import DatasetError, build_dataset
 
 tfds = pytest.importorskip("tensorflow_datasets", reason="optional dependency tensorflow-datasets not installed")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.test_data_support import data_cfg
+from tests.helpers_data import data_cfg
 from tf_i2i.data import DatasetError, build_dataset, write_synthetic_dataset
 
 

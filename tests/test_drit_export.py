@@ -16,7 +16,7 @@ import pytest
 import tensorflow as tf
 
 from tests.helpers_drit_run import NZ, drit_config, drit_run, perturbed_generators
-from tests.test_export_support import random_images
+from tests.helpers_export import random_images
 from tf_i2i.export import export_model, run_tflite
 from tf_i2i.export.info import read_endpoint
 from tf_i2i.models.serving.tensors import to_float, to_uint8
@@ -69,7 +69,7 @@ def test_tflite_endpoints_match_keras(run, tmp_path):
         inputs = read_endpoint(paths["saved_model"], name).inputs
         file = tmp_path / f"{name}.tflite"
         file.write_bytes(convert_endpoint(loaded, name, inputs, "float32", 32, 32))
-        np.testing.assert_allclose(run_tflite(file, {s.name: a for s, a in zip(inputs, args)}), expected, atol=1e-4,
+        np.testing.assert_allclose(run_tflite(file, {s.name: a for s, a in zip(inputs, args, strict=True)}), expected, atol=1e-4,
                                    err_msg=name)
 
 

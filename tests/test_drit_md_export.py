@@ -13,7 +13,7 @@ import tensorflow as tf
 
 from tests.helpers_drit import tiny_mdmm_config
 from tests.helpers_drit_run import perturbed_generators
-from tests.test_export_support import random_images
+from tests.helpers_export import random_images
 from tf_i2i.export import export_model, run_tflite
 from tf_i2i.export.info import read_endpoint
 from tf_i2i.models.serving.tensors import to_uint8
@@ -47,7 +47,7 @@ def test_savedmodel_and_tflite_endpoints_match_keras(exported):
         np.testing.assert_allclose(getattr(loaded, name)(*args).numpy(), expected, atol=1e-5, err_msg=name)
         inputs = read_endpoint(paths["saved_model"], name).inputs
         assert [s.name for s in inputs][-1] == "domain"
-        tflite = run_tflite(paths[f"{name}_float32"], {s.name: a for s, a in zip(inputs, args)})
+        tflite = run_tflite(paths[f"{name}_float32"], {s.name: a for s, a in zip(inputs, args, strict=True)})
         np.testing.assert_allclose(tflite, expected, atol=1e-4, err_msg=name)
     (x, z, domains), _ = _cases(model)["serve"]
     served = loaded.serve_uint8(to_uint8(x), z, domains).numpy()

@@ -53,7 +53,7 @@ def test_step_counts_and_every_network_learns(trained):
     assert model.dis_content is None and "content_optimizer" not in model.optimizer_groups()
     for net in model.generator_networks() + model.discriminator_networks():
         after = snapshot(net.trainable_variables)
-        assert any(not np.array_equal(a, b) for a, b in zip(before[net.name], after)), net.name
+        assert any(not np.array_equal(a, b) for a, b in zip(before[net.name], after, strict=True)), net.name
 
 
 def test_translates_any_domain_to_any_other(trained):

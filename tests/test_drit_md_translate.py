@@ -13,7 +13,7 @@ from PIL import Image
 
 from tests.helpers_drit import tiny_mdmm_config
 from tests.helpers_drit_run import perturbed_generators
-from tests.test_export_support import random_images, run_tools
+from tests.helpers_export import random_images, run_tools
 from tf_i2i.export import ExportInputError, Preprocessing, export_model
 from tf_i2i.export.options import TranslateOptions
 from tf_i2i.export.served import served_from_saved_model

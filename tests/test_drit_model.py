@@ -59,7 +59,7 @@ def test_every_network_learns(trained):
     model, _, before, _ = trained
     for net in model.generator_networks() + model.discriminator_networks():
         after = snapshot(net.trainable_variables)
-        assert any(not np.array_equal(a, b) for a, b in zip(before[net.name], after)), net.name
+        assert any(not np.array_equal(a, b) for a, b in zip(before[net.name], after, strict=True)), net.name
 
 
 def test_content_discriminator_has_its_own_rate_and_is_not_a_domain_discriminator_variable(trained):

@@ -46,7 +46,7 @@ NETS = [
 def test_config_round_trip_gives_the_same_outputs(make, inputs):
     net, args = make(), inputs()
     ours = _flat(net(*args, training=False))
-    for a, b in zip(ours, _flat(_clone(net, *args)(*args, training=False))):
+    for a, b in zip(ours, _flat(_clone(net, *args)(*args, training=False)), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
 
 

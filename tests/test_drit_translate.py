@@ -11,7 +11,7 @@ import tensorflow as tf
 from PIL import Image
 
 from tests.helpers_drit_run import NZ, drit_run
-from tests.test_export_support import random_images, run_tools
+from tests.helpers_export import random_images, run_tools
 from tf_i2i.export import ExportInputError
 from tf_i2i.export.options import TranslateOptions
 from tf_i2i.export.served import served_from_saved_model

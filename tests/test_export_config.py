@@ -4,7 +4,7 @@ import pytest
 
 from tf_i2i.export import ExportInputError, parse_quantizations
 from tf_i2i.training.loop import train
-from tests.test_export_support import tiny_config
+from tests.helpers_export import tiny_config
 
 
 @pytest.mark.parametrize("value,expected", [

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.test_export_support import tiny_model
+from tests.helpers_export import tiny_model
 from tf_i2i.export import export_model, run_tflite
 from tf_i2i.models.serving.tensors import to_uint8
 from tf_i2i.models.pix2pixhd.clusters import Clusters
@@ -73,7 +73,7 @@ def test_every_endpoint_matches_keras_in_savedmodel_and_tflite(exported, batch):
     for name, (args, expected) in cases.items():
         np.testing.assert_allclose(getattr(loaded, name)(*args).numpy(), expected, atol=1e-5, err_msg=name)
         names = json.loads(paths["export_info"].read_text())["inputs"][name]
-        lite = run_tflite(paths[f"{name}_float32"], dict(zip(names, args)))
+        lite = run_tflite(paths[f"{name}_float32"], dict(zip(names, args, strict=True)))
         np.testing.assert_allclose(lite, expected, atol=1e-4, err_msg=name)
     uint8 = loaded.serve_uint8(x["label"], x["instance"]).numpy()
     np.testing.assert_array_equal(uint8, to_uint8(loaded.serve(x["label"], x["instance"])).numpy())

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.test_export_support import exported, keras_output, random_images, tiny_model  # noqa: F401 (fixture)
+from tests.helpers_export import exported, keras_output, random_images, tiny_model  # noqa: F401 (fixture)
 from tf_i2i.export import ExportInputError, export_model
 from tf_i2i.models.spec import TranslateSpec
 from tf_i2i.registry import spec_of

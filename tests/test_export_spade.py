@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.test_export_support import random_images, spade_run, tiny_model
+from tests.helpers_export import random_images, spade_run, tiny_model
 from tf_i2i.export import ExportInputError, check_export_args, export_model, run_tflite
 from tf_i2i.models.serving.tensors import to_uint8
 from tf_i2i.models.codes import interpolate_styles, sample_styles
@@ -35,7 +35,7 @@ def _labels(model, batch: int, side: int = 32, seed: int = 0) -> dict[str, np.nd
 
 def _lite(paths, name: str, args: tuple) -> np.ndarray:
     names = json.loads(paths["export_info"].read_text())["inputs"][name]
-    return run_tflite(paths[f"{name}_float32"], dict(zip(names, args)))
+    return run_tflite(paths[f"{name}_float32"], dict(zip(names, args, strict=True)))
 
 
 def test_vae_endpoints_match_keras_in_savedmodel_and_tflite(vae):
@@ -88,7 +88,7 @@ def test_style_codes_steer_the_image(vae):
     codes = [model.style_code(photo[None]) for photo in photos]
     path = interpolate_styles(codes[0], codes[1], 4)
     assert path.shape == (4, Z_DIM)
-    for end, photo, code in zip((path[:1], path[3:]), photos, codes):
+    for end, photo, code in zip((path[:1], path[3:]), photos, codes, strict=True):
         styled = model.synthesize(x, code).numpy()
         np.testing.assert_array_equal(model.synthesize(x, end).numpy(), styled)  # the ends are the codes
         np.testing.assert_allclose(loaded.serve(x["label"], x["instance"], end).numpy(), styled, atol=1e-4)

@@ -17,7 +17,7 @@ import pytest
 import tensorflow as tf
 from ai_edge_litert.interpreter import Interpreter
 
-from tests.test_export_support import exported, keras_output, random_images, tiny_model  # noqa: F401 (fixture)
+from tests.helpers_export import exported, keras_output, random_images, tiny_model  # noqa: F401 (fixture)
 from tf_i2i.export import ExportInputError, export_model, run_tflite
 from tf_i2i.export.tflite import convert_endpoint
 

@@ -10,7 +10,7 @@ import shutil
 import numpy as np
 import pytest
 
-from tests.test_export_support import random_images, tiny_config, write_run
+from tests.helpers_export import random_images, tiny_config, write_run
 from tf_i2i.export import ExportInputError, load_trained_model
 
 

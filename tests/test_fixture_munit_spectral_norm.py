@@ -38,7 +38,7 @@ def official_arrays(rng: np.random.Generator) -> dict[str, np.ndarray]:
     for m in SN_MODULES:
         w_bar, u = state[f"{m}.weight_bar"], state[f"{m}.weight_u"]
         after = ref.munit_power_iteration(w_bar, u)
-        arrays.update({f"out/dis_a_state/{m}.weight_{x}": a.astype(np.float32) for x, a in zip("uv", after)})
+        arrays.update({f"out/dis_a_state/{m}.weight_{x}": a.astype(np.float32) for x, a in zip("uv", after, strict=True)})
         arrays[f"dis_a/{m}.weight_effective"] = ref.munit_spectral_weight(w_bar, u).astype(np.float32)
     return arrays
 

@@ -16,8 +16,8 @@ def _run(optimizer, steps: int = 4):
     @tf.function
     def step():
         with tf.GradientTape() as tape:
-            loss = tf.add_n([tf.reduce_sum(tf.square(v - t) * tf.abs(t)) for v, t in zip(variables, targets)])
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+            loss = tf.add_n([tf.reduce_sum(tf.square(v - t) * tf.abs(t)) for v, t in zip(variables, targets, strict=True)])
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
 
     for _ in range(steps):
         step()
@@ -30,7 +30,7 @@ def test_matches_keras_adam_with_schedule():
 
     fused = _run(FusedAdam(schedule(), beta_1=0.5, beta_2=0.9))
     plain = _run(keras.optimizers.Adam(schedule(), beta_1=0.5, beta_2=0.9, epsilon=TORCH_EPSILON))
-    for a, b in zip(fused[0] + fused[1], plain[0] + plain[1]):
+    for a, b in zip(fused[0] + fused[1], plain[0] + plain[1], strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     assert np.abs(fused[0][0]).sum() > 0
 
@@ -38,7 +38,7 @@ def test_matches_keras_adam_with_schedule():
 def test_amsgrad_falls_back_to_keras():
     fused = _run(FusedAdam(0.05, amsgrad=True))
     plain = _run(keras.optimizers.Adam(0.05, amsgrad=True, epsilon=TORCH_EPSILON))
-    for a, b in zip(fused[0], plain[0]):
+    for a, b in zip(fused[0], plain[0], strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
 

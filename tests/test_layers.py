@@ -195,7 +195,7 @@ def test_leaky_relu_lets_grappler_fuse_conv_bias_activation_in_a_train_step():
     op_of = {node.name: node.op for node in graph.node}
     grads = [node for node in graph.node if node.op == "LeakyReluGrad"]
     assert grads and all(op_of[node.input[1].split(":")[0]] == "LeakyRelu" for node in grads)  # never the BiasAdd
-    for a, b in zip(step(x), _reference_step_grads(conv, x)):
+    for a, b in zip(step(x), _reference_step_grads(conv, x), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-5)
 
 

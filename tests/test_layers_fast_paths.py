@@ -68,7 +68,7 @@ def test_torch_layer_norm_training_path_matches_inference_path(batch):
             y = layer(xt, training=training)
             loss = tf.reduce_sum(y * probe)
         results.append([y, *tape.gradient(loss, [xt, layer.gamma, layer.beta])])
-    for fast, plain in zip(*results):
+    for fast, plain in zip(*results, strict=True):
         np.testing.assert_allclose(fast, plain, atol=2e-5)
     mean = x.mean(axis=(1, 2, 3), keepdims=True)
     expected = (x - mean) / np.sqrt(x.var(axis=(1, 2, 3), keepdims=True) + 1e-5) * [1.0, 2.0, 0.5, -1.0] + [0.5, 0.0, -1.0, 2.0]

@@ -105,7 +105,7 @@ def test_vgg_loss_weights_each_layer_as_the_paper():
     fake = RNG.uniform(-1, 1, size=(B, 32, 48, 3)).astype(np.float32)
     real = RNG.uniform(-1, 1, size=(B, 32, 48, 3)).astype(np.float32)
     weights = (1 / 32, 1 / 16, 1 / 8, 1 / 4, 1.0)
-    expected = 10.0 * sum(w * _mean(np.abs(f - r)) for w, f, r in zip(weights, _np_pyramid(fake), _np_pyramid(real)))
+    expected = 10.0 * sum(w * _mean(np.abs(f - r)) for w, f, r in zip(weights, _np_pyramid(fake), _np_pyramid(real), strict=True))
     got = losses.vgg_loss(fake, real, _pyramid)
     assert got.shape == (B,)
     np.testing.assert_allclose(got, expected, rtol=1e-5)
@@ -122,7 +122,7 @@ def test_vgg_loss_with_the_vgg19_extractor():
         got = losses.vgg_loss(fake, real, vgg)
     fake_f, real_f = vgg(fake), vgg(real)  # two separate calls, as the official code does
     expected = 10.0 * sum(w * _mean(np.abs(f.numpy() - r.numpy()))
-                          for w, f, r in zip(losses.VGG_LAYER_WEIGHTS, fake_f, real_f))
+                          for w, f, r in zip(losses.VGG_LAYER_WEIGHTS, fake_f, real_f, strict=True))
     np.testing.assert_allclose(got, expected, rtol=1e-4)
     grad = tape.gradient(got, fake)
     assert grad is not None and float(tf.reduce_max(tf.abs(grad))) > 0

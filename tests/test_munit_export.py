@@ -11,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 from tests.helpers_munit import STYLE_DIM, munit_run
-from tests.test_export_support import random_images
+from tests.helpers_export import random_images
 from tf_i2i.export import load_trained_model, run_tflite
 from tf_i2i.models.serving.tensors import to_float, to_uint8
 from tf_i2i.models.codes import sample_styles
@@ -26,7 +26,7 @@ def run(tmp_path_factory):
 
 def _lite(paths, name: str, args: tuple) -> np.ndarray:
     names = json.loads(paths["export_info"].read_text())["inputs"][name]
-    return run_tflite(paths[f"{name}_float32"], dict(zip(names, args)))
+    return run_tflite(paths[f"{name}_float32"], dict(zip(names, args, strict=True)))
 
 
 @pytest.mark.parametrize("direction, suffix, channels", [("a2b", "", (1, 3)), ("b2a", "_b2a", (3, 1))])

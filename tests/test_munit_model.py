@@ -44,7 +44,7 @@ def test_every_term_is_logged_and_every_part_trains_including_cycle_and_perceptu
     parts = [model.gen_a.enc_style, model.gen_a.enc_content, model.gen_b.dec, model.gen_b.mlp, model.dis_a]
     before = [snapshot(p.trainable_variables) for p in parts]
     logs = {k: float(v) for k, v in step(batches).items()}
-    for part, old in zip(parts, before):
+    for part, old in zip(parts, before, strict=True):
         assert max_abs_diff(old, snapshot(part.trainable_variables)) > 0, part.name
     expected = BASE_TERMS | D_TERMS | {"g_cyc_x_a", "g_cyc_x_b", "g_vgg_a", "g_vgg_b", "lr_g", "lr_d"}
     assert set(logs) == expected

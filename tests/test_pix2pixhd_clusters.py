@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.test_export_support import tiny_config, tiny_model
+from tests.helpers_export import tiny_config, tiny_model
 from tf_i2i.models.pix2pixhd.cluster_fit import encode_and_cluster, encode_dataset, fit_clusters, instance_samples
 from tf_i2i.models.pix2pixhd.clusters import ClusterError, Clusters, cluster_features, load_clusters
 

@@ -59,7 +59,7 @@ def test_boundary_marks_both_pixels_of_a_pair_but_not_the_border():
     assert not np.any(InstanceBoundary()(ids))
     ids[0, 0, 0, 0] = 26001
     e = np.asarray(InstanceBoundary()(ids))[0, ..., 0]
-    assert sorted(zip(*np.nonzero(e))) == [(0, 0), (0, 1), (1, 0)]
+    assert sorted(zip(*np.nonzero(e), strict=True)) == [(0, 0), (0, 1), (1, 0)]
 
 
 def test_boundary_layer_checks():

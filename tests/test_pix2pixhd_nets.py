@@ -84,7 +84,7 @@ def test_multiscale_discriminator_feature_lists():
     # k4 padding 2: s2 convs give floor(n/2)+1, s1 convs grow by one.
     assert [tuple(f.shape[1:3]) for f in feats[0]] == [(17, 25), (9, 13), (10, 14), (11, 15)]
     pooled = AvgPoolExcludePad()(x)
-    for a, b in zip(feats[1], disc.scales[1].features(pooled, training=False)):
+    for a, b in zip(feats[1], disc.scales[1].features(pooled, training=False), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-6)
     only = MultiscaleDiscriminator(ndf=4, n_layers=2, num_D=2, get_interm_feat=False)
     assert [len(s) for s in only(x)] == [1, 1]
@@ -105,7 +105,7 @@ def test_multiscale_discriminator_serializes_and_runs_bf16():
     clone(x, training=False)
     assert clone.get_config() == disc.get_config()
     clone.set_weights(disc.get_weights())
-    for a, b in zip(_flat(clone(x, training=False)), _flat(ref)):
+    for a, b in zip(_flat(clone(x, training=False)), _flat(ref), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-6)
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
     mixed = MultiscaleDiscriminator(ndf=4, n_layers=2, num_D=2, norm="batch", spectral_norm=True)

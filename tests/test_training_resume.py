@@ -42,7 +42,7 @@ def _state(model) -> list[tuple[str, np.ndarray]]:
 
 def _assert_same_state(got, expected, atol=0.0):
     assert len(got) == len(expected) > 0
-    for (_, value), (path, reference) in zip(got, expected):
+    for (_, value), (path, reference) in zip(got, expected, strict=True):
         np.testing.assert_allclose(value, reference, rtol=0, atol=atol, err_msg=path)
 
 

@@ -9,7 +9,7 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
-from tests.test_export_support import run_tools, tiny_config, write_run
+from tests.helpers_export import run_tools, tiny_config, write_run
 from tf_i2i.export import ExportInputError, Preprocessing, export_model
 from tf_i2i.export.images import list_inputs, resize_uint8
 from tf_i2i.export.options import TranslateOptions, check_options

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.test_export_support import run_tools, tiny_config, write_run
+from tests.helpers_export import run_tools, tiny_config, write_run
 from tf_i2i.data import write_synthetic_dataset
 from tf_i2i.export import ExportInputError
 from tf_i2i.export.cluster_choice import parse_instance_clusters

@@ -9,7 +9,7 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
-from tests.test_export_support import random_images, run_tools, spade_run
+from tests.helpers_export import random_images, run_tools, spade_run
 from tf_i2i.data import write_synthetic_dataset
 from tf_i2i.export import ExportInputError
 from tf_i2i.export.code_choice import choose_codes

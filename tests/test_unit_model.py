@@ -102,13 +102,13 @@ def test_weight_decay_alone_moves_weights_towards_zero():
     so Adam's first step moves each weight by lr * g / (|g| + epsilon / sqrt(1 - beta2)) towards zero
     (bias-corrected, torch epsilon 1e-8); without decay nothing moves."""
     still_before, still_after, _ = _one_step_moves(0.0)
-    assert all(np.array_equal(a, b) for a, b in zip(still_before, still_after))
+    assert all(np.array_equal(a, b) for a, b in zip(still_before, still_after, strict=True))
     before, after, lr = _one_step_moves(1e-4)
-    for w, new in zip(before, after):
+    for w, new in zip(before, after, strict=True):
         g = 1e-4 * w.astype(np.float64)
         expected = w - lr * g / (np.abs(g) + 1e-8 / np.sqrt(1 - 0.999))
         np.testing.assert_allclose(new, expected, rtol=0, atol=3e-8)
-    assert max(np.abs(a - b).max() for a, b in zip(before, after)) > 0.8 * lr
+    assert max(np.abs(a - b).max() for a, b in zip(before, after, strict=True)) > 0.8 * lr
 
 
 def test_mixed_bfloat16_step_is_finite_and_translates_in_float32():

@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 from tests.helpers_training import fixed_batch, snapshot, tiny_config
-from tests.test_export_support import write_run
+from tests.helpers_export import write_run
 from tf_i2i.export import load_trained_model
 from tf_i2i.training.loop import build_trainer_state
 
@@ -48,7 +48,7 @@ def test_tied_blocks_step_once_per_update(model):
     unit, batch, lr = model
     before = snapshot(_tied(unit))
     unit.train_step(batch)
-    moves = [np.abs(a - b).max() for a, b in zip(before, snapshot(_tied(unit)))]
+    moves = [np.abs(a - b).max() for a, b in zip(before, snapshot(_tied(unit)), strict=True)]
     assert max(moves) <= lr * 1.001 and max(moves) > 0.5 * lr, moves
 
 
@@ -56,7 +56,7 @@ def test_checkpoint_restores_the_tied_blocks(tmp_path):
     trained = write_run(tmp_path, tiny_config("unit", **SHARED))  # generator weights moved off their init
     restored = load_trained_model(tmp_path)
     assert restored.gen_b.enc.blocks[-1] is restored.gen_a.enc.blocks[-1]
-    for net_t, net_r in zip(trained.generator_networks(), restored.generator_networks()):
+    for net_t, net_r in zip(trained.generator_networks(), restored.generator_networks(), strict=True):
         got = {v.path: v.numpy() for v in net_r.weights}
         for v in net_t.weights:
             np.testing.assert_array_equal(got[v.path], v.numpy(), err_msg=v.path)

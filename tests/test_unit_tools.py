@@ -14,7 +14,7 @@ import tensorflow as tf
 from PIL import Image
 
 from tests.helpers_training import checkpoint_steps, latest_step, run_bounded, tiny_config, train_command
-from tests.test_export_support import random_images, run_tools
+from tests.helpers_export import random_images, run_tools
 from tf_i2i.export import export_model, load_trained_model, run_tflite
 from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.export.served import served_from_saved_model
@@ -102,7 +102,7 @@ def test_mixed_bfloat16_export_copies_the_weights_tied_blocks_too(tmp_path):
     assert copy is not model.a2b and copy.compute_dtype == "float32"
     for original, copied in ((model.gen_a.dec.blocks[0], copy.decoder.blocks[0]),  # tied: gen_b.dec's block 0
                              (model.gen_b.dec.blocks[1], copy.decoder.blocks[1])):
-        for v, w in zip(original.weights, copied.weights):
+        for v, w in zip(original.weights, copied.weights, strict=True):
             np.testing.assert_array_equal(w.numpy(), v.numpy(), err_msg=v.path)
     paths = export_model(model, tmp_path, tflite=(), height=32, width=32)  # TFLite: see the run's export
     keras.mixed_precision.set_global_policy("float32")

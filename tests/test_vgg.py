@@ -103,7 +103,7 @@ def test_cached_imagenet_file_is_loaded(tmp_path, monkeypatch):
     (tmp_path / "models").mkdir()
     expected = _save_full_vgg19(tmp_path / "models" / IMAGENET_FILE, legacy=True)
     got = VGG19Features(weights="imagenet").vgg.get_layer("block4_conv1").get_weights()
-    for a, b in zip(got, expected):
+    for a, b in zip(got, expected, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -111,7 +111,7 @@ def test_weights_file_path_is_loaded(tmp_path):
     path = tmp_path / "vgg19.weights.h5"
     expected = _save_full_vgg19(path, legacy=False)
     got = VGG19Features(weights=str(path)).vgg.get_layer("block4_conv1").get_weights()
-    for a, b in zip(got, expected):
+    for a, b in zip(got, expected, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -120,7 +120,7 @@ def test_mixed_bfloat16(vgg):
     mixed = VGG19Features(weights="random")
     mixed.set_weights(vgg.get_weights())
     assert all(v.dtype == "float32" for v in mixed.weights)
-    for f16, f32 in zip(mixed(X), vgg(X)):
+    for f16, f32 in zip(mixed(X), vgg(X), strict=True):
         assert f16.dtype == tf.bfloat16
         f16 = tf.cast(f16, tf.float32).numpy()
         assert np.all(np.isfinite(f16))

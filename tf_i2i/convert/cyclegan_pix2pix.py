@@ -1,6 +1,6 @@
 """Official junyanz/pytorch-CycleGAN-and-pix2pix module paths -> our nets (ResnetGenerator,
 UnetGenerator, NLayerDiscriminator, PixelDiscriminator), and the official constructor options ->
-our built networks, so the fixture checker and tools/convert.py read options the same way."""
+our built networks."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def _load_optional_norm(norm: keras.layers.Layer | None, sd: StateDictView) -> N
         load_norm(norm, sd)
 
 
-def nlayer_block_modules(n_layers: int) -> list[list[int]]:
+def nlayerofficial_block_modules(n_layers: int) -> list[list[int]]:
     """Official `model.<i>` indices of each of our blocks' stages (conv[, norm], lrelu), logits last.
     With norm 'none' the official code still inserts an Identity module, which keeps the indices."""
     blocks = [[0, 1]]
@@ -103,42 +103,27 @@ def nlayer_block_modules(n_layers: int) -> list[list[int]]:
     return blocks
 
 
-def pixel_block_modules() -> list[list[int]]:
+def pixelofficial_block_modules() -> list[list[int]]:
     """Official `net.<i>` indices per block: conv, lrelu | conv, norm, lrelu | conv."""
     return [[0, 1], [2, 3, 4], [5]]
 
 
-def _block_modules(disc: BlockStackDiscriminator) -> tuple[str, list[list[int]]]:
+def official_block_modules(disc: BlockStackDiscriminator) -> tuple[str, list[list[int]]]:
     """The official Sequential's attribute name and module indices of each of our blocks."""
     if isinstance(disc, NLayerDiscriminator):
-        return "model", nlayer_block_modules(disc.n_layers)
+        return "model", nlayerofficial_block_modules(disc.n_layers)
     if isinstance(disc, PixelDiscriminator):
-        return "net", pixel_block_modules()
+        return "net", pixelofficial_block_modules()
     raise ConversionError(f"no official module layout for {type(disc).__name__}")
 
 
 def load_discriminator(disc: BlockStackDiscriminator, sd: SD) -> None:
     """Loads an official NLayerDiscriminator (`model.<i>`) or PixelDiscriminator (`net.<i>`)."""
-    attr, modules = _block_modules(disc)
+    attr, modules = official_block_modules(disc)
     seq = sd.sub(attr)
     for block, idx in zip(disc.blocks, modules):
         norm = seq.sub(str(idx[1])) if len(idx) == 3 and block.norm is not None else None
         load_conv_block(block, seq.sub(str(idx[0])), norm)
-
-
-def discriminator_feature_modules(disc: BlockStackDiscriminator) -> list[list[tuple[str, str]]]:
-    """Per block, (official module path, name of our ConvBlock.stages entry with the same output).
-
-    The official Sequential has one module per stage; with norm 'none' its norm module is an
-    Identity, whose output is the conv output (our block has no norm stage then)."""
-    attr, modules = _block_modules(disc)
-    out = []
-    for block, idx in zip(disc.blocks, modules):
-        names = {1: ["conv"], 2: ["conv", "act"], 3: ["conv", "norm", "act"]}[len(idx)]
-        if block.norm is None:
-            names = ["conv" if n == "norm" else n for n in names]
-        out.append([(f"{attr}.{i}", name) for i, name in zip(idx, names)])
-    return out
 
 
 def load_generator(gen: keras.Model, sd: SD) -> None:
@@ -149,17 +134,6 @@ def load_generator(gen: keras.Model, sd: SD) -> None:
         load_unet_generator(gen, sd)
     else:
         raise ConversionError(f"no official module layout for {type(gen).__name__}")
-
-
-def network_kind(opts: Mapping[str, Any]) -> str:
-    """'generator' or 'discriminator', from which official constructor arguments are present."""
-    gen = {"netG", "ngf", "num_downs", "n_blocks", "output_nc", "use_dropout", "padding_type"} & set(opts)
-    disc = {"netD", "ndf", "n_layers_D", "n_layers"} & set(opts)
-    if bool(gen) == bool(disc):
-        raise ConversionError(
-            f"cannot tell generator from discriminator options {dict(opts)} "
-            f"(generator keys found: {sorted(gen)}, discriminator keys found: {sorted(disc)})")
-    return "generator" if gen else "discriminator"
 
 
 def _check_keys(opts: Mapping[str, Any], allowed: set[str], what: str) -> None:

@@ -8,16 +8,17 @@ import ml_collections
 import numpy as np
 import pytest
 
+from tests.conftest import SHARED
 from tf_i2i.data import build_dataset, default_data_config
 
-SHARED_DATA = Path("/work/shared/data")
+SHARED_DATA = SHARED / "data"
 
 
 def shared_path(relative: str) -> Path:
     """A folder of the read-only reference samples, or skip the test when they are not mounted."""
     path = SHARED_DATA / relative
     if not path.is_dir():
-        pytest.skip(f"reference sample data not available: {path} (needs the read-only /work/shared mount)")
+        pytest.skip(f"reference sample data not available: {path} (../shared beside the repo is absent)")
     return path
 
 
