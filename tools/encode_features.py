@@ -24,6 +24,8 @@ from tf_i2i.export import ExportInputError, load_trained_model  # noqa: E402
 from tf_i2i.export.workdir import load_run_config  # noqa: E402
 from tf_i2i.models.pix2pixhd.cluster_fit import check_encoder, encode_and_cluster  # noqa: E402
 from tf_i2i.models.pix2pixhd.clusters import CLUSTERS_FILE, ClusterError  # noqa: E402
+from tf_i2i.models.spec import CLUSTERS  # noqa: E402
+from tf_i2i.registry import get_spec  # noqa: E402
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "pix2pixHD run folder written by tools/train.py.")
 _OUTPUT = flags.DEFINE_string("output", None, f"Clusters file (default: WORKDIR/{CLUSTERS_FILE}).")
@@ -42,8 +44,8 @@ def main(argv):
     workdir = Path(_WORKDIR.value)
     try:
         config = load_run_config(workdir)
-        if config.model.name != "pix2pixhd":
-            raise ClusterError(f"{workdir} is a {config.model.name} run: feature clusters are for pix2pixHD")
+        if CLUSTERS not in get_spec(config.model.name).translate.modes:
+            raise ClusterError(f"{workdir} is a {config.model.name} run, which has no feature clusters")
         model = load_trained_model(workdir)
         check_encoder(model)
         clusters = encode_and_cluster(model, config.data, on_image=_progress)
