@@ -7,7 +7,9 @@ trailing `# comment` is dropped, a line of `a && b && c` gives its `python tools
 harness then runs `sys.executable tools/<tool>.py <args>` (the test environment of
 tests/helpers_training.py) in a scratch working folder of the page, where `configs` is the repo's
 configs (a symlink) and relative paths such as `runs/<x>` live. Commands run in document order, one
-page per folder; a command identical to an earlier one of the same page runs once.
+page per folder; a command identical to an earlier one of the same page runs once. The tools run
+in one child process per test module (tests/tool_host.py: TensorFlow starts once), as each would
+run alone; tools/bench.py, which sets TensorFlow's threads, runs in a process of its own.
 
 Every flag name is kept, and every value that sets neither a size nor a path. The substitutions
 the harness may make, and no others:
@@ -71,11 +73,13 @@ from PIL import Image
 from tests.doc_checkpoints import WRITERS
 from tests.helpers_drit import TINY as DRIT_TINY
 from tests.helpers_training import REPO, run_bounded, subprocess_env, tiny_overrides
+from tests.tool_host import ToolHost
 
 DOCS = ("README.md", *sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").rglob("*.md")))
 TOOLS = ("train", "translate", "export", "convert", "encode_features", "bench", "check_fixture",
          "performance_table")
 TIMEOUT = 300  # seconds per command
+OWN_PROCESS = {"bench"}  # sets TensorFlow's threads, which a process fixes at its first op
 # The pages of each tests/test_doc_commands_<group>.py (a few files, so the xdist workers share them).
 GROUPS = {
     "readme": ("README.md", "docs/translating.md", "docs/converting.md", "docs/development.md",
@@ -254,8 +258,8 @@ def page_model(doc: str) -> str | None:
 class Page:
     """The scratch folder of one page and the run folders its commands wrote so far."""
 
-    def __init__(self, doc: str, cwd: Path, commands: list[DocCommand]):
-        self.doc, self.cwd, self.commands = doc, cwd, commands
+    def __init__(self, doc: str, cwd: Path, commands: list[DocCommand], host: ToolHost):
+        self.doc, self.cwd, self.commands, self.host = doc, cwd, commands, host
         (cwd / "configs").symlink_to(REPO / "configs")
         self.runs: dict[str, Run] = {}
 
@@ -278,10 +282,14 @@ class Page:
         check()
 
     def execute(self, tool: str, args: list[str], where: str) -> None:
-        argv = [sys.executable, str(REPO / "tools" / f"{tool}.py"), *args]
-        done = run_bounded(argv, TIMEOUT, env=subprocess_env(), cwd=self.cwd)
-        assert done.returncode == 0, (f"{where}: exit code {done.returncode}\n  {shlex.join(argv[1:])}\n"
-                                      f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        path = REPO / "tools" / f"{tool}.py"
+        if tool in OWN_PROCESS:
+            done = run_bounded([sys.executable, str(path), *args], TIMEOUT, env=subprocess_env(), cwd=self.cwd)
+            code, output = done.returncode, f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+        else:
+            ran = self.host.run(path, args, self.cwd, TIMEOUT)
+            code, output = ran.returncode, ran.output[-6000:]
+        assert code == 0, f"{where}: exit code {code}\n  {shlex.join([str(path), *args])}\n{output}"
 
     def later_reads_export(self, cmd: DocCommand, key: str) -> bool:
         after = self.commands[self.commands.index(cmd) + 1:]
@@ -496,10 +504,14 @@ class Pages:
 
     def __init__(self, tmp_path_factory, commands: list[DocCommand]):
         self.tmp_path_factory, self.commands = tmp_path_factory, commands
+        self.host = ToolHost(subprocess_env(), tmp_path_factory.mktemp("tool_logs"))
         self.pages: dict[str, Page] = {}
 
     def run(self, cmd: DocCommand) -> None:
         if cmd.doc not in self.pages:
             cwd = self.tmp_path_factory.mktemp(re.sub(r"\W", "_", cmd.doc))
-            self.pages[cmd.doc] = Page(cmd.doc, cwd, [c for c in self.commands if c.doc == cmd.doc])
+            self.pages[cmd.doc] = Page(cmd.doc, cwd, [c for c in self.commands if c.doc == cmd.doc], self.host)
         self.pages[cmd.doc].run(cmd)
+
+    def close(self) -> None:
+        self.host.close()

@@ -1,6 +1,8 @@
 """The tools/ commands of docs/models/drit.md, docs/models/drit_md.md run as written at a tiny size (tests/doc_commands.py says
 which substitutions the harness makes), in document order: a documented command cannot silently break."""
 
+from collections.abc import Iterator
+
 import pytest
 
 from tests.doc_commands import GROUPS, Pages, runnable_commands
@@ -9,8 +11,10 @@ COMMANDS = runnable_commands(GROUPS["drit"])
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> Pages:
-    return Pages(tmp_path_factory, COMMANDS)
+def pages(tmp_path_factory) -> Iterator[Pages]:
+    made = Pages(tmp_path_factory, COMMANDS)
+    yield made
+    made.close()
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=str)

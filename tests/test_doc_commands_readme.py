@@ -3,6 +3,8 @@ docs/adding-a-model.md run as written at a tiny size (tests/doc_commands.py says
 the harness makes), in document order; and every page's commands are either run by one of the
 tests/test_doc_commands_*.py files or listed as templates."""
 
+from collections.abc import Iterator
+
 import pytest
 
 from tests.doc_commands import DOCS, GROUPS, TEMPLATES, TOOLS, Pages, page_commands, raw_command_count, \
@@ -12,8 +14,10 @@ COMMANDS = runnable_commands(GROUPS["readme"])
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> Pages:
-    return Pages(tmp_path_factory, COMMANDS)
+def pages(tmp_path_factory) -> Iterator[Pages]:
+    made = Pages(tmp_path_factory, COMMANDS)
+    yield made
+    made.close()
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=str)

@@ -22,7 +22,7 @@ def row(r: dict) -> tuple[str, ...]:
     return (
         r["date"][:10],
         f"{r['model']} ({r['config']})",
-        f"{r['image_size']}, batch {r['batch']}",
+        f"{r['image_size'] or '{0}x{0}'.format(r['size'])}, batch {r['batch']}",  # '': the config's square crop
         f"{r['fp32_step_s']:.3f} s ({r['fp32_gflops']:.1f} GFLOP/s)",
         f"{100 * r['fp32_peak_fraction']:.1f} % of {r['peak_fp32_gflops']:.1f}",
         f"{r['bf16_step_s']:.3f} s",
