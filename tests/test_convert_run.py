@@ -31,7 +31,9 @@ from tf_i2i.convert.official_drit import FAMILIES
 from tf_i2i.convert.official_pix2pixhd import official_options as pix2pixhd_options
 from tf_i2i.convert.pth import load_state_dict
 from tf_i2i.convert.state_dict import ConversionError, StateDict
-from tf_i2i.export.workdir import load_trained_model
+from tf_i2i.export import export_model
+from tf_i2i.export.preprocess import Preprocessing
+from tf_i2i.export.workdir import load_run_config, load_trained_model
 from tf_i2i.layers import InstanceBoundary
 from tf_i2i.registry import get_spec, specs
 
@@ -352,6 +354,16 @@ def test_export_takes_a_converted_folder(converted):
     root, _, _, results = converted
     assert results["export_pix2pix"].returncode == 0, results["export_pix2pix"].stderr[-3000:]
     assert (root / "pix2pix_export" / "saved_model").is_dir()
+
+
+@pytest.mark.parametrize("model", [m for m in CASES if m != "pix2pix"])  # pix2pix: through the tool above
+def test_every_converted_folder_exports(converted, model, tmp_path):
+    """What tools/export.py runs (export_model on load_trained_model) takes each paper's converted folder."""
+    _, _, runs, _ = converted
+    paths = export_model(load_trained_model(runs[model]), tmp_path, tflite=(),
+                         preprocessing=Preprocessing.of(load_run_config(runs[model]).data))
+    info = json.loads(paths["export_info"].read_text())
+    assert info["paper"] == model and (paths["saved_model"] / "saved_model.pb").is_file()
 
 
 def test_required_files_options_and_existing_checkpoints(tmp_path):
