@@ -63,6 +63,7 @@ import re
 import shlex
 import shutil
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -515,3 +516,22 @@ class Pages:
 
     def close(self) -> None:
         self.host.close()
+
+
+def page_tests(group: str) -> tuple[Callable, Callable]:
+    """The module fixture and the parametrised test that run GROUPS[group]'s commands; each
+    tests/test_doc_commands_*.py file binds them for its group (one file per group, so pytest-xdist
+    can give the groups to different workers)."""
+    commands = runnable_commands(GROUPS[group])
+
+    @pytest.fixture(scope="module")
+    def pages(tmp_path_factory) -> Iterator[Pages]:
+        made = Pages(tmp_path_factory, commands)
+        yield made
+        made.close()
+
+    @pytest.mark.parametrize("cmd", commands, ids=str)
+    def test_documented_command_runs(cmd: DocCommand, pages: Pages) -> None:
+        pages.run(cmd)
+
+    return pages, test_documented_command_runs

@@ -3,26 +3,9 @@ docs/adding-a-model.md run as written at a tiny size (tests/doc_commands.py says
 the harness makes), in document order; and every page's commands are either run by one of the
 tests/test_doc_commands_*.py files or listed as templates."""
 
-from collections.abc import Iterator
+from tests.doc_commands import DOCS, GROUPS, TEMPLATES, TOOLS, page_commands, page_tests, raw_command_count
 
-import pytest
-
-from tests.doc_commands import DOCS, GROUPS, TEMPLATES, TOOLS, Pages, page_commands, raw_command_count, \
-    runnable_commands
-
-COMMANDS = runnable_commands(GROUPS["readme"])
-
-
-@pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> Iterator[Pages]:
-    made = Pages(tmp_path_factory, COMMANDS)
-    yield made
-    made.close()
-
-
-@pytest.mark.parametrize("cmd", COMMANDS, ids=str)
-def test_documented_command_runs(cmd, pages):
-    pages.run(cmd)
+pages, test_documented_command_runs = page_tests("readme")
 
 
 def test_every_page_with_tool_commands_is_run_by_one_group():
