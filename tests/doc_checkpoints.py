@@ -17,7 +17,7 @@ import yaml
 from tests import official_drit_state as drit_state
 from tests import official_mdmm_state as mdmm_state
 from tests.official_munit_state import discriminator_state, munit_generator_state, unit_generator_state
-from tests.official_pix2pix_state import resnet_state, spade_generator_state, unet_state
+from tests.official_pix2pix_state import opt_lines, resnet_state, spade_encoder_state, spade_generator_state, unet_state
 from tests.helpers_training import REPO
 from tests.pth_writer import torch_save
 
@@ -163,18 +163,19 @@ def write_pix2pixhd(cmd: DocCommand, page: Page) -> dict:
     return dict(t)
 
 
-def _opt_lines(options: dict) -> str:
-    """The lines of a SPADE opt.txt (key right-aligned, value padded, a default note)."""
-    return "".join(f"{k:>25}: {str(v):<30}\t[default: x]\n" for k, v in sorted(options.items()))
-
-
 def write_spade(cmd: DocCommand, page: Page) -> dict:
-    """latest_net_G.pth and opt.txt of a SPADE_OPTIONS run (no VAE: there is no official encoder writer
-    here, so a command with --checkpoint_e is skipped)."""
+    """latest_net_G.pth and opt.txt of a SPADE_OPTIONS run; with --checkpoint_e a use_vae run at
+    crop_size 256 (the official encoder needs it) and its latest_net_E.pth."""
+    options, rng = dict(SPADE_OPTIONS), np.random.default_rng(0)
+    ngf, semantic_nc = options["ngf"], options["label_nc"]
     if cmd.flag("checkpoint_e"):
-        pytest.skip(f"{cmd}: no writer of an official SPADE encoder (use_vae) in tests/ yet")
-    _save(page.path(cmd.flag("checkpoint")), spade_generator_state(2, 4, np.random.default_rng(0)))
-    page.path(cmd.flag("opt_file")).write_text(_opt_lines(SPADE_OPTIONS))
+        options.update(use_vae=True, crop_size=256, load_size=256)
+        grid = options["crop_size"] // 2 ** 5  # normal num_upsampling_layers, aspect ratio 1
+        _save(page.path(cmd.flag("checkpoint")), spade_generator_state(semantic_nc, ngf, rng, vae_grid=(grid, grid)))
+        _save(page.path(cmd.flag("checkpoint_e")), spade_encoder_state(ngf, options["crop_size"], rng))
+    else:
+        _save(page.path(cmd.flag("checkpoint")), spade_generator_state(semantic_nc, ngf, rng))
+    page.path(cmd.flag("opt_file")).write_text(opt_lines(options))
     return {}
 
 

@@ -7,6 +7,21 @@ from __future__ import annotations
 import numpy as np
 
 from tests.official_munit_state import StateBuilder
+from tf_i2i.convert.state_dict import StateDict
+
+
+def opt_lines(options: dict[str, object]) -> str:
+    """The lines of a pytorch-CycleGAN-and-pix2pix / SPADE option file (key right-aligned, value padded,
+    a default note after changed values)."""
+    return "".join(f"{k:>25}: {str(v):<30}\t[default: x]\n" for k, v in sorted(options.items()))
+
+
+def loaded(net, arrays: dict[str, np.ndarray], load):
+    """`net` with an official state loaded by a converter function; every key must be used."""
+    sd = StateDict(arrays)
+    load(net, sd)
+    sd.check_all_used()
+    return net
 
 
 class TorchState(StateBuilder):
@@ -18,6 +33,11 @@ class TorchState(StateBuilder):
         self.sd[f"{prefix}.weight"] = self._normal(shape, (cin * k * k) ** -0.5)
         if bias:
             self.sd[f"{prefix}.bias"] = self._normal((cout,), 0.1)
+
+    def bare_linear(self, prefix: str, cin: int, cout: int) -> None:
+        """nn.Linear ([out, in])."""
+        self.sd[f"{prefix}.weight"] = self._normal((cout, cin), cin ** -0.5)
+        self.sd[f"{prefix}.bias"] = self._normal((cout,), 0.1)
 
     def spectral_conv2d(self, prefix: str, cin: int, cout: int, k: int, bias: bool = True) -> None:
         """torch.nn.utils.spectral_norm(nn.Conv2d): weight_orig, weight_u, weight_v."""
@@ -81,13 +101,18 @@ def resnet_state(input_nc: int, output_nc: int, n_blocks: int, ngf: int, rng) ->
     return b.sd
 
 
-def spade_generator_state(semantic_nc: int, ngf: int, rng) -> dict[str, np.ndarray]:
-    """SPADEGenerator(opt).state_dict() for norm_G spectralspadesyncbatch3x3, use_vae off and
-    num_upsampling_layers normal: fc (conv 3x3 on the label map), head_0, G_middle_0/1, up_0..up_3
+def spade_generator_state(semantic_nc: int, ngf: int, rng, vae_grid: tuple[int, int] | None = None,
+                          z_dim: int = 256) -> dict[str, np.ndarray]:
+    """SPADEGenerator(opt).state_dict() for norm_G spectralspadesyncbatch3x3 and num_upsampling_layers
+    normal: fc (conv 3x3 on the label map; with use_vae a Linear z_dim -> 16 ngf * sh * sw for
+    vae_grid = (sh, sw)), head_0, G_middle_0/1, up_0..up_3
     (SPADEResnetBlocks: spectral conv_0, conv_1 and bias-free conv_s when the width changes; SPADE
     norm_0/1/s of param-free sync batch norm + mlp_shared.0, mlp_gamma, mlp_beta, nhidden 128), conv_img."""
     b = TorchState(rng)
-    b.conv2d("fc", semantic_nc, 16 * ngf, 3)
+    if vae_grid is None:
+        b.conv2d("fc", semantic_nc, 16 * ngf, 3)
+    else:
+        b.bare_linear("fc", z_dim, 16 * ngf * vae_grid[0] * vae_grid[1])
     blocks = [("head_0", 16, 16), ("G_middle_0", 16, 16), ("G_middle_1", 16, 16), ("up_0", 16, 8), ("up_1", 8, 4),
               ("up_2", 4, 2), ("up_3", 2, 1)]
     for name, fin, fout in blocks:
@@ -104,4 +129,18 @@ def spade_generator_state(semantic_nc: int, ngf: int, rng) -> dict[str, np.ndarr
         if fin != fout:
             b.spectral_conv2d(f"{name}.conv_s", fin, fout, 1, bias=False)
     b.conv2d("conv_img", ngf, 3, 3)
+    return b.sd
+
+
+def spade_encoder_state(ngf: int, crop_size: int, rng) -> dict[str, np.ndarray]:
+    """ConvEncoder(opt).state_dict() for norm_E spectralinstance: layer1..layer5 (layer6 from crop_size
+    256 on) as Sequential(spectral conv 3x3 without bias, parameter-free instance norm), then fc_mu and
+    fc_var, Linear(8 ngf * 4 * 4 -> 256)."""
+    b = TorchState(rng)
+    widths = [(3, ngf), (ngf, 2 * ngf), (2 * ngf, 4 * ngf), (4 * ngf, 8 * ngf), (8 * ngf, 8 * ngf)]
+    widths += [(8 * ngf, 8 * ngf)] * (crop_size >= 256)
+    for i, (cin, cout) in enumerate(widths, start=1):
+        b.spectral_conv2d(f"layer{i}.0", cin, cout, 3, bias=False)
+    for name in ("fc_mu", "fc_var"):
+        b.bare_linear(name, 8 * ngf * 16, 256)
     return b.sd

@@ -24,13 +24,13 @@ from PIL import Image
 
 from tests import official_drit_state as drit_state, official_mdmm_state as mdmm_state
 from tests.official_munit_state import discriminator_state, munit_generator_state, unit_generator_state
-from tests.official_pix2pix_state import resnet_state, spade_generator_state, unet_state
+from tests.official_pix2pix_state import loaded, opt_lines, resnet_state, spade_generator_state, unet_state
 from tests.pth_writer import torch_save
 from tf_i2i.convert import cyclegan_pix2pix, drit, mdmm, munit, pix2pixhd, spade, unit
 from tf_i2i.convert.official_drit import FAMILIES
 from tf_i2i.convert.official_pix2pixhd import official_options as pix2pixhd_options
 from tf_i2i.convert.pth import load_state_dict
-from tf_i2i.convert.state_dict import ConversionError, StateDict
+from tf_i2i.convert.state_dict import ConversionError
 from tf_i2i.export import export_model
 from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.export.workdir import load_run_config, load_trained_model
@@ -63,21 +63,8 @@ def _unit_to_uint8(y) -> np.ndarray:
     return np.clip(np.rint((np.asarray(y)[0] + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
 
-def _loaded(net, arrays: dict[str, np.ndarray], load) -> object:
-    sd = StateDict(arrays)
-    load(net, sd)
-    sd.check_all_used()
-    return net
-
-
 def _one_hot(labels: np.ndarray, n: int) -> np.ndarray:
     return np.eye(n, dtype=np.float32)[labels][None]
-
-
-def _opt_lines(options: dict[str, object]) -> str:
-    """The lines of a pytorch-CycleGAN-and-pix2pix / SPADE option file (key right-aligned, value padded,
-    a default note after changed values)."""
-    return "".join(f"{k:>25}: {str(v):<30}\t[default: x]\n" for k, v in sorted(options.items()))
 
 
 class Pictures:
@@ -104,7 +91,7 @@ def _pix2pix(root: Path, pictures: Pictures, monkeypatch) -> Case:
     official = dict(input_nc=3, output_nc=3, ngf=4, num_downs=5, norm="batch", use_dropout=True)
 
     def reference():
-        net = _loaded(cyclegan_pix2pix.build_generator_from_official(official), sd, cyclegan_pix2pix.load_generator)
+        net = loaded(cyclegan_pix2pix.build_generator_from_official(official), sd, cyclegan_pix2pix.load_generator)
         return _unit_to_uint8(net(_uint8_to_unit(pictures.image), training=False))
 
     given = dict(ngf=4, num_downs=5, crop_size=SIZE, load_size=36)
@@ -120,12 +107,12 @@ def _cyclegan(root: Path, pictures: Pictures, monkeypatch) -> Case:
              "opt_file": root / "train_opt.txt"}
     options = dict(netG="resnet_6blocks", ngf=4, norm="instance", no_dropout=True, crop_size=SIZE, load_size=36,
                    preprocess="crop", name="tiny", gpu_ids="-1")
-    files["opt_file"].write_text("----------------- Options ---------------\n" + _opt_lines(options)
+    files["opt_file"].write_text("----------------- Options ---------------\n" + opt_lines(options)
                                  + "----------------- End -------------------\n")
     official = dict(netG="resnet_6blocks", input_nc=3, output_nc=3, ngf=4, norm="instance")
 
     def reference(sd=g_a):
-        net = _loaded(cyclegan_pix2pix.build_generator_from_official(official), sd, cyclegan_pix2pix.load_generator)
+        net = loaded(cyclegan_pix2pix.build_generator_from_official(official), sd, cyclegan_pix2pix.load_generator)
         return _unit_to_uint8(net(_uint8_to_unit(pictures.image), training=False))
 
     return Case("cyclegan", files, {}, reference, reference_b2a=functools.partial(reference, g_b))
@@ -139,7 +126,7 @@ def _pix2pixhd(root: Path, pictures: Pictures, monkeypatch) -> Case:
 
     def reference():
         net = pix2pixhd.build_generator_from_official(opts)
-        net = _loaded(net, load_state_dict(files["checkpoint"]).arrays, pix2pixhd.load_generator)
+        net = loaded(net, load_state_dict(files["checkpoint"]).arrays, pix2pixhd.load_generator)
         edges = InstanceBoundary()(pictures.instances[None, :, :, None].astype(np.int32))
         x = np.concatenate([_one_hot(pictures.labels, 2), np.asarray(edges),
                             np.zeros((1, SIZE, SIZE, opts["feat_num"]), np.float32)], axis=-1)
@@ -154,11 +141,11 @@ def _spade(root: Path, pictures: Pictures, monkeypatch) -> Case:
     options = dict(label_nc=2, contain_dontcare_label=False, no_instance=True, ngf=4, crop_size=SIZE, load_size=SIZE,
                    preprocess_mode="fixed", aspect_ratio=1.0, name="tiny", dataroot="./datasets/x")
     files = {"checkpoint": torch_save(root / "latest_net_G.pth", sd, monkeypatch), "opt_file": root / "opt.txt"}
-    files["opt_file"].write_text(_opt_lines(options))
+    files["opt_file"].write_text(opt_lines(options))
 
     def reference():
         opts = {**spade.OFFICIAL_DEFAULTS, **{k: v for k, v in options.items() if k in spade.OFFICIAL_DEFAULTS}}
-        net = _loaded(spade.build_generator_from_official(opts), sd, spade.load_generator)
+        net = loaded(spade.build_generator_from_official(opts), sd, spade.load_generator)
         return _unit_to_uint8(net(_one_hot(pictures.labels, 2), None, training=False))
 
     return Case("spade", files, {}, reference, [])
@@ -183,12 +170,12 @@ def _two_domain(model: str, root: Path, pictures: Pictures, monkeypatch) -> Case
 
     def reference():
         if model == "munit":
-            g = {d: _loaded(munit.build_munit_generator_from_official(3, gen_opts), gens[d], munit.load_munit_generator)
+            g = {d: loaded(munit.build_munit_generator_from_official(3, gen_opts), gens[d], munit.load_munit_generator)
                  for d in "ab"}
             content, _ = g["a"].encode(_uint8_to_unit(pictures.image), training=False)
             _, style = g["b"].encode(_uint8_to_unit(pictures.style), training=False)
             return _unit_to_uint8(g["b"].decode(content, style, training=False))
-        g = {d: _loaded(unit.build_unit_generator_from_official(3, gen_opts), gens[d], unit.load_unit_generator)
+        g = {d: loaded(unit.build_unit_generator_from_official(3, gen_opts), gens[d], unit.load_unit_generator)
              for d in "ab"}
         return _unit_to_uint8(g["b"].decode(g["a"].encode(_uint8_to_unit(pictures.image), training=False),
                                             training=False))

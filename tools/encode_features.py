@@ -27,7 +27,7 @@ from tf_i2i.models.pix2pixhd.clusters import CLUSTERS_FILE, ClusterError  # noqa
 from tf_i2i.models.spec import CLUSTERS  # noqa: E402
 from tf_i2i.registry import get_spec  # noqa: E402
 
-_WORKDIR = flags.DEFINE_string("workdir", None, "pix2pixHD run folder written by tools/train.py.")
+_WORKDIR = flags.DEFINE_string("workdir", None, "pix2pixHD run folder written by tools/train.py or tools/convert.py.")
 _OUTPUT = flags.DEFINE_string("output", None, f"Clusters file (default: WORKDIR/{CLUSTERS_FILE}).")
 flags.mark_flag_as_required("workdir")
 

@@ -32,7 +32,7 @@ from tf_i2i.models.pix2pixhd.clusters import ClusterError, load_clusters  # noqa
 from tf_i2i.models.spec import CLUSTERS  # noqa: E402
 from tf_i2i.registry import get_spec  # noqa: E402
 
-_WORKDIR = flags.DEFINE_string("workdir", None, "Run folder written by tools/train.py.")
+_WORKDIR = flags.DEFINE_string("workdir", None, "Run folder written by tools/train.py or tools/convert.py.")
 _OUTPUT = flags.DEFINE_string("output", None, "Output folder (default: WORKDIR/export).")
 _TFLITE = flags.DEFINE_list("tflite", None, f"TFLite variants, any of {','.join(QUANTIZATIONS)} "
                             "(default: config.export.tflite; empty for none).")

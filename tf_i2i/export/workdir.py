@@ -23,7 +23,7 @@ def load_run_config(workdir: str | Path) -> ml_collections.ConfigDict:
     """The config.json that tools/train.py wrote into the run folder."""
     path = Path(workdir) / "config.json"
     if not path.is_file():
-        raise ExportInputError(f"{path} not found: --workdir must be a run folder written by tools/train.py")
+        raise ExportInputError(f"{path} not found: --workdir must be a run folder written by tools/train.py or tools/convert.py")
     return ml_collections.ConfigDict(json.loads(path.read_text()))
 
 
