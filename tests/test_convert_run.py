@@ -331,7 +331,7 @@ def test_a_checkpoint_of_the_wrong_shape_is_one_error_line_and_no_folder(convert
     failed = results["convert_bad_shape"]
     assert failed.returncode != 0
     last = failed.stderr.strip().splitlines()[-1]
-    assert last == (f"convert: model.model.1.model.1.weight: expected shape [8, 4, 4, 4], found [4, 4, 4, 4] "
+    assert last == (f"error: model.model.1.model.1.weight: expected shape [8, 4, 4, 4], found [4, 4, 4, 4] "
                     f"in {root / 'bad_net_G.pth'}")
     assert not (root / "bad_run").exists()
     assert not [p for p in root.iterdir() if p.name.startswith(".bad_run")]  # no staging folder left

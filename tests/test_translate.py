@@ -165,8 +165,8 @@ def test_export_and_translate_tools_refuse_what_does_not_apply(run, inputs, tmp_
         "saved_model", "export_info.json", "serve_int8.tflite", "serve_b2a_int8.tflite"}
     loaded = tf.saved_model.load(str(tmp_path / "saved_model"))
     assert loaded.serve(tf.zeros([2, 8, 12, 3])).shape == (2, 8, 12, 3)
-    assert refused.returncode == 1
+    assert refused.returncode == 2
     assert "height and width must be positive multiples of 4" in refused.stderr
     assert not (tmp_path / "bad").exists()
-    assert styled.returncode == 1 and "translate: --style does not apply to cyclegan" in styled.stderr
+    assert styled.returncode == 2 and "error: --style does not apply to cyclegan" in styled.stderr
     assert not (tmp_path / "st").exists()

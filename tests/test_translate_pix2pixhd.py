@@ -107,4 +107,4 @@ def test_a_data_set_root_with_val_label_is_read_and_one_without_is_an_error(run,
 
 def test_encode_features_refuses_other_models(runs):
     _, _, refused = runs
-    assert refused.returncode == 1 and "which has no feature clusters" in refused.stderr
+    assert refused.returncode == 2 and "which has no feature clusters" in refused.stderr

@@ -40,7 +40,9 @@ from ml_collections import config_flags  # noqa: E402
 import ml_collections  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from tf_i2i import cli  # noqa: E402
 from tf_i2i.data import build_dataset  # noqa: E402
+from tf_i2i.errors import UserError  # noqa: E402
 from tf_i2i.registry import default_config  # noqa: E402
 from tf_i2i.training import bench_utils as bu  # noqa: E402
 from tf_i2i.training.flops import function_conv_flops, graph_conv_flops  # noqa: E402
@@ -96,7 +98,7 @@ def load_config(args: argparse.Namespace) -> ml_collections.ConfigDict:
     """
     cfg = args.config if args.config is not None else default_config(args.model)
     if cfg.model.name != args.model:
-        raise SystemExit(f"--config is for model {cfg.model.name!r}, not --model={args.model!r}")
+        raise UserError(f"--config is for model {cfg.model.name!r}, not --model={args.model!r}")
     cfg.data.source = "synthetic"
     if cfg.data.layout in ("cityscapes", "ade20k"):  # release folder trees; the synthetic scenes come as labels
         cfg.data.layout = "labels"
@@ -104,7 +106,7 @@ def load_config(args: argparse.Namespace) -> ml_collections.ConfigDict:
         cfg.model.loss.vgg_weights = "random"  # same cost as ImageNet weights, nothing to download
     if args.height or args.width:
         if not (args.height and args.width) or args.size:
-            raise SystemExit("give --height and --width together, without --size")
+            raise UserError("give --height and --width together, without --size")
         synthetic = cfg.data.synthetic.to_dict()
         synthetic["image_size"] = (args.height, args.width)  # an int field cannot take the pair in place
         cfg.data.synthetic = ml_collections.ConfigDict(synthetic)
@@ -317,4 +319,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main)

@@ -30,12 +30,10 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: fewer C++ INFO/WARNING lines (TF 2.21 still prints its start-up ones)
 
-import sys  # noqa: E402
-
 from absl import app, flags  # noqa: E402
 
+from tf_i2i import cli  # noqa: E402
 from tf_i2i.convert.official import OfficialConverter, OptionFlag  # noqa: E402
-from tf_i2i.convert.state_dict import ConversionError  # noqa: E402
 from tf_i2i.registry import specs  # noqa: E402
 
 CONVERTERS: dict[str, OfficialConverter] = {
@@ -83,12 +81,9 @@ def main(argv):
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     files = {name: flags.FLAGS[name].value for name in FILE_FLAGS if flags.FLAGS[name].present}
     given = {name: flags.FLAGS[name].value for name in OPTION_FLAGS if flags.FLAGS[name].present}
-    try:
-        written = CONVERTERS[_MODEL.value].run(files, given, _OUTPUT.value)
-    except ConversionError as e:
-        sys.exit(f"convert: {e}")
+    written = CONVERTERS[_MODEL.value].run(files, given, _OUTPUT.value)
     print(f"wrote {written}")
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main)

@@ -19,8 +19,9 @@ from pathlib import Path  # noqa: E402
 
 from absl import app, flags, logging  # noqa: E402
 
-from tf_i2i.data import DatasetError  # noqa: E402
-from tf_i2i.export import ExportInputError, load_trained_model  # noqa: E402
+from tf_i2i import cli  # noqa: E402
+
+from tf_i2i.export import load_trained_model  # noqa: E402
 from tf_i2i.export.workdir import load_run_config  # noqa: E402
 from tf_i2i.models.pix2pixhd.cluster_fit import check_encoder, encode_and_cluster  # noqa: E402
 from tf_i2i.models.pix2pixhd.clusters import CLUSTERS_FILE, ClusterError  # noqa: E402
@@ -42,21 +43,19 @@ def main(argv):
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     logging.set_verbosity(logging.INFO)
     workdir = Path(_WORKDIR.value)
+    config = load_run_config(workdir)
+    if CLUSTERS not in get_spec(config.model.name).translate.modes:
+        raise ClusterError(f"{workdir} is a {config.model.name} run, which has no feature clusters")
+    model = load_trained_model(workdir)
+    check_encoder(model)
     try:
-        config = load_run_config(workdir)
-        if CLUSTERS not in get_spec(config.model.name).translate.modes:
-            raise ClusterError(f"{workdir} is a {config.model.name} run, which has no feature clusters")
-        model = load_trained_model(workdir)
-        check_encoder(model)
         clusters = encode_and_cluster(model, config.data, on_image=_progress)
-        sys.stderr.write("\n")
-        path = clusters.save(Path(_OUTPUT.value) if _OUTPUT.value else workdir / CLUSTERS_FILE)
-    except (ClusterError, ExportInputError, DatasetError) as err:
-        logging.set_verbosity(logging.ERROR)  # TF warns per value of a checkpoint that did not fit
-        sys.exit(f"encode_features: {err}")
+    finally:
+        sys.stderr.write("\n")  # ends the progress line
+    path = clusters.save(Path(_OUTPUT.value) if _OUTPUT.value else workdir / CLUSTERS_FILE)
     counts = {c: len(v) for c, v in clusters.centers.items()}
     logging.info("wrote %s: centres per class %s", path, counts)
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main)

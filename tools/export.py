@@ -20,12 +20,13 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: fewer C++ INFO/WARNING lines (TF 2.21 still prints its start-up ones)
 
-import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from absl import app, flags, logging  # noqa: E402
 
-from tf_i2i.export import (QUANTIZATIONS, ExportInputError, Preprocessing, export_model,  # noqa: E402
+from tf_i2i import cli  # noqa: E402
+
+from tf_i2i.export import (QUANTIZATIONS, Preprocessing, export_model,  # noqa: E402
                            load_trained_model, parse_quantizations)
 from tf_i2i.export.workdir import load_run_config  # noqa: E402
 from tf_i2i.models.pix2pixhd.clusters import ClusterError, load_clusters  # noqa: E402
@@ -47,27 +48,23 @@ def main(argv):
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     logging.set_verbosity(logging.INFO)
     workdir = Path(_WORKDIR.value)
-    try:
-        config = load_run_config(workdir)
-        export_cfg = config.export
-        model = load_trained_model(workdir)
-        endpoints = None
-        if _CLUSTERS.value:
-            if CLUSTERS not in get_spec(config.model.name).translate.modes:
-                raise ClusterError(f"--clusters does not apply to {config.model.name}: it has no feature clusters")
-            endpoints = model.export_endpoints(clusters=load_clusters(_CLUSTERS.value))
-        paths = export_model(
-            model, Path(_OUTPUT.value) if _OUTPUT.value else workdir / "export",
-            tflite=parse_quantizations(export_cfg.tflite if _TFLITE.value is None else _TFLITE.value),
-            height=export_cfg.height if _HEIGHT.value is None else _HEIGHT.value,
-            width=export_cfg.width if _WIDTH.value is None else _WIDTH.value, endpoints=endpoints,
-            preprocessing=Preprocessing.of(config.data))
-    except (ExportInputError, ClusterError) as err:
-        logging.set_verbosity(logging.ERROR)  # TF warns per value of a checkpoint that did not fit
-        sys.exit(f"export: {err}")
+    config = load_run_config(workdir)
+    export_cfg = config.export
+    model = load_trained_model(workdir)
+    endpoints = None
+    if _CLUSTERS.value:
+        if CLUSTERS not in get_spec(config.model.name).translate.modes:
+            raise ClusterError(f"--clusters does not apply to {config.model.name}: it has no feature clusters")
+        endpoints = model.export_endpoints(clusters=load_clusters(_CLUSTERS.value))
+    paths = export_model(
+        model, Path(_OUTPUT.value) if _OUTPUT.value else workdir / "export",
+        tflite=parse_quantizations(export_cfg.tflite if _TFLITE.value is None else _TFLITE.value),
+        height=export_cfg.height if _HEIGHT.value is None else _HEIGHT.value,
+        width=export_cfg.width if _WIDTH.value is None else _WIDTH.value, endpoints=endpoints,
+        preprocessing=Preprocessing.of(config.data))
     for name, path in paths.items():
         logging.info("%s: %s", name, path)
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main)

@@ -13,6 +13,9 @@ from pathlib import Path
 
 from absl import app
 
+from tf_i2i import cli
+from tf_i2i.errors import UserError
+
 HEADER = ("date", "model", "size, batch", "fp32 step", "of fp32 peak", "bf16 step", "bf16 / fp32",
           "inference fp32 / bf16", "tf.data vs demand", "peak RSS", "machine", "command")
 
@@ -43,10 +46,13 @@ def markdown_table(results: list[dict]) -> str:
 
 def load(path: Path) -> dict:
     """One bench result; a file from elsewhere (or an older bench without date and command) is refused by name."""
-    result = json.loads(path.read_text())
+    try:
+        result = json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise UserError(f"{path}: cannot read a bench result ({err})") from err
     missing = [key for key in ("date", "command", "model", "fp32_step_s") if key not in result]
     if missing:
-        raise SystemExit(f"{path}: no {', '.join(missing)}: not written by tools/bench.py --json")
+        raise UserError(f"{path}: no {', '.join(missing)}: not written by tools/bench.py --json")
     return result
 
 
@@ -57,4 +63,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main)

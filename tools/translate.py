@@ -57,7 +57,7 @@ from pathlib import Path  # noqa: E402
 
 from absl import app, flags, logging  # noqa: E402
 
-from tf_i2i.export import ExportInputError  # noqa: E402
+from tf_i2i import cli  # noqa: E402
 from tf_i2i.export.cluster_choice import RANDOM  # noqa: E402
 from tf_i2i.export.options import OUTPUT_SIZES, PREPROCESS_MODES, TranslateOptions  # noqa: E402
 from tf_i2i.export.served import served_from_saved_model, served_from_workdir  # noqa: E402
@@ -132,12 +132,11 @@ def main(argv):
         samples = find_samples(translator, _INPUT.value, _INSTANCE.value)
         progress.total = len(samples) * len(translator.outputs)
         translate_files(translator, samples, _OUTPUT.value, on_done=progress)
-    except ExportInputError as err:
+    except Exception:
         progress.interrupt()
-        logging.set_verbosity(logging.ERROR)  # TF warns per value of a checkpoint that did not fit
-        sys.exit(f"translate: {err}")
+        raise
     logging.info("wrote %d images to %s", progress.total, _OUTPUT.value)
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main)

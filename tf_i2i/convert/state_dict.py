@@ -6,8 +6,10 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from tf_i2i.errors import UserError
 
-class ConversionError(ValueError):
+
+class ConversionError(UserError):
     """An official checkpoint does not fit the network it is loaded into (names the key and the shapes)."""
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tf_i2i.errors import UserError
 
-class DatasetError(ValueError):
+
+class DatasetError(UserError):
     """A dataset or data config is unusable; the message names the file (or field) and the problem."""

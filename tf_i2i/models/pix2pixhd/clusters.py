@@ -18,11 +18,13 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from tf_i2i.errors import UserError
+
 CLUSTERS_FILE = "feature_clusters.npz"
 _PREFIX = "class_"
 
 
-class ClusterError(ValueError):
+class ClusterError(UserError):
     """A clusters file, a cluster choice or a model that cannot use clusters; the message says which."""
 
 

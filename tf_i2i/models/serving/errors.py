@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tf_i2i.errors import UserError
 
-class ExportInputError(ValueError):
+
+class ExportInputError(UserError):
     """A size, file, folder, endpoint or run folder is unusable; the message names it and the problem."""

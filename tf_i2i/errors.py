@@ -1,0 +1,8 @@
+"""The base of every error caused by what the user gave (a file, a flag, a config field), so the
+tools print it as one line instead of a traceback."""
+
+from __future__ import annotations
+
+
+class UserError(ValueError):
+    """Bad user input; the message names the file, flag or field and the problem."""
