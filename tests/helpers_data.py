@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import SHARED
-from tf_i2i.data import build_dataset, default_data_config
+from tf_i2i.data import DatasetError, build_dataset, default_data_config, write_synthetic_dataset
 
 SHARED_DATA = SHARED / "data"
 
@@ -48,3 +48,25 @@ def exact(cfg: ml_collections.ConfigDict) -> ml_collections.ConfigDict:
     """Same config without any resizing, cropping or flipping, so pixels can be compared to files."""
     cfg.preprocess, cfg.flip = "none", False
     return cfg
+
+
+def fails_validation(root: Path, layout: str, *words: str, **fields) -> str:
+    """Assert build_dataset rejects the folder; every word must appear in the message, which is returned."""
+    with pytest.raises(DatasetError) as err:
+        build_dataset(data_cfg(source=str(root), layout=layout, **fields), batch_size=1)
+    message = str(err.value)
+    for word in words:
+        assert word in message, f"{word!r} not in: {message}"
+    return message
+
+
+@pytest.fixture
+def paired(tmp_path) -> Path:
+    """A paired_folders set of 3 samples, 16 px (tests that use it import it)."""
+    return write_synthetic_dataset(tmp_path / "paired", "paired_folders", 3, 16)
+
+
+@pytest.fixture
+def labels(tmp_path) -> Path:
+    """A labels set of 2 samples, 16 px, with instance maps."""
+    return write_synthetic_dataset(tmp_path / "labels", "labels", 2, 16)

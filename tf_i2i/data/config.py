@@ -46,6 +46,7 @@ def default_data_config() -> ml_collections.ConfigDict:
     cfg.dontcare_label = -1
     cfg.use_instance = False
     cfg.use_image = True  # labels: False reads only label (and instance) maps, for inference (official test phase)
+    cfg.strict = False  # True: a symbolic link to nothing (broken, or a loop) in a data folder is an error, not a warning
     cfg.synthetic = ml_collections.ConfigDict({"num_images": 256, "image_size": 256, "seed": 0})
     cfg.tfds = ml_collections.ConfigDict(
         {
@@ -63,6 +64,13 @@ def default_data_config() -> ml_collections.ConfigDict:
     cfg.num_parallel_calls = tf.data.AUTOTUNE
     cfg.shuffle_buffer = 1000  # TFDS examples only; file lists are always shuffled in full
     return cfg
+
+
+def with_defaults(cfg: ml_collections.ConfigDict) -> ml_collections.ConfigDict:
+    """``cfg`` over the defaults, so a run folder's config.json written before a field existed still builds."""
+    full = default_data_config()
+    full.update(cfg)
+    return full
 
 
 def rgb_labels(cfg: ml_collections.ConfigDict) -> bool:

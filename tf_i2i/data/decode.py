@@ -1,4 +1,5 @@
-"""Graph-mode file decoding and pixel conversions used inside the tf.data map functions."""
+"""File decoding and pixel conversions of the tf.data map functions; validation decodes with the same
+functions (on the bytes it read), so a file that passed validation decodes in training."""
 
 from __future__ import annotations
 
@@ -7,34 +8,38 @@ import tensorflow as tf
 from tf_i2i.data.labels import from_ade20k
 
 
-def read_image(path: tf.Tensor) -> tf.Tensor:
+def decode_image(data: tf.Tensor) -> tf.Tensor:
     """uint8 [H, W, C] with the file's own channel count (PNG/JPEG/BMP/GIF/WebP; 16-bit PNG scaled to 8)."""
-    return tf.io.decode_image(tf.io.read_file(path), expand_animations=False)
+    return tf.io.decode_image(data, expand_animations=False)
 
 
-def read_label(path: tf.Tensor) -> tf.Tensor:
+def decode_label(data: tf.Tensor) -> tf.Tensor:
     """int32 [H, W, 1] class ids of an 8-bit single-channel label map."""
-    return tf.cast(tf.io.decode_image(tf.io.read_file(path), channels=1, expand_animations=False), tf.int32)
+    return tf.cast(tf.io.decode_image(data, channels=1, expand_animations=False), tf.int32)
 
 
-def read_ade20k_label(path: tf.Tensor) -> tf.Tensor:
+def decode_ade20k_label(data: tf.Tensor) -> tf.Tensor:
     """int32 [H, W, 1] ids of an ADE20K annotation, shifted as SPADE does (see labels.from_ade20k)."""
-    return from_ade20k(read_label(path))
+    return from_ade20k(decode_label(data))
 
 
-def read_instance(path: tf.Tensor) -> tf.Tensor:
+def decode_instance(data: tf.Tensor) -> tf.Tensor:
     """int32 [H, W, 1] instance ids of an 8- or 16-bit PNG, values kept as stored.
 
     decode_png(dtype=uint16) rescales 8-bit files (x257), so the PNG bit depth (byte 24 of the
     IHDR chunk) picks the decoder.
     """
-    data = tf.io.read_file(path)
     depth = tf.io.decode_raw(tf.strings.substr(data, 24, 1), tf.uint8)[0]
     return tf.cond(
         depth == 16,
         lambda: tf.cast(tf.io.decode_png(data, channels=1, dtype=tf.uint16), tf.int32),
         lambda: tf.cast(tf.io.decode_png(data, channels=1), tf.int32),
     )
+
+
+def read_instance(path: tf.Tensor) -> tf.Tensor:
+    """decode_instance of the file at ``path``."""
+    return decode_instance(tf.io.read_file(path))
 
 
 def split_aligned(image: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-from collections.abc import Callable
+import errno
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from absl import logging
 
 from tf_i2i.data.config import DOMAIN_LETTERS
 from tf_i2i.data.errors import DatasetError
@@ -45,11 +49,39 @@ class FileSet:
     joint: bool
 
 
-def list_images(folder: Path) -> list[Path]:
+def report_bad_link(path: Path, strict: bool) -> None:
+    """A symbolic link that leads nowhere (broken, or a loop) is a warning naming it, or under
+    ``data.strict`` an error; either way it is not read."""
+    try:
+        path.stat()
+        return  # it resolves (to a folder, say): not an image file, nothing to report
+    except OSError as err:
+        kind = "symbolic link loop" if err.errno == errno.ELOOP else "broken symbolic link"
+        problem = f"{kind}: {path} -> {os.readlink(path)} ({err.strerror or err})"
+    if strict:
+        raise DatasetError(f"{problem}; data.strict is on: fix or remove the link")
+    logging.warning("%s; skipped (data.strict=True makes this an error)", problem)
+
+
+def visible_files(candidates: Iterable[Path], wanted: Callable[[Path], bool], strict: bool) -> list[Path]:
+    """Sorted files among ``candidates`` that are not hidden and that ``wanted`` accepts (by name);
+    wanted names that are links to nothing are reported (see report_bad_link), not skipped silently."""
+    found = []
+    for path in candidates:
+        if path.name.startswith("."):
+            continue
+        if path.is_file():
+            found.append(path)
+        elif path.is_symlink() and wanted(path):
+            report_bad_link(path, strict)
+    return sorted(found)
+
+
+def list_images(folder: Path, strict: bool = False) -> list[Path]:
     """Sorted image files (known extensions, not hidden) directly inside ``folder``."""
     if not folder.is_dir():
         raise DatasetError(f"folder missing: {folder} does not exist or is not a directory")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    files = visible_files(folder.iterdir(), lambda p: p.suffix.lower() in IMAGE_EXTENSIONS, strict)
     images = [p for p in files if p.suffix.lower() in IMAGE_EXTENSIONS]
     if not images:
         others = collections.Counter(p.suffix.lower() or "(no extension)" for p in files)
@@ -67,7 +99,7 @@ def label_key(stem: str) -> str:
 
 
 def match_partners(folders: dict[str, Path], key: Callable[[str], str],
-                   files: dict[str, list[Path]] | None = None) -> dict[str, list[str]]:
+                   files: dict[str, list[Path]] | None = None, strict: bool = False) -> dict[str, list[str]]:
     """Index-aligned path lists, one per part, matched by ``key(stem)``; sorted by key.
 
     Each part's candidates are the images directly in its folder, or ``files[part]`` when given
@@ -76,7 +108,7 @@ def match_partners(folders: dict[str, Path], key: Callable[[str], str],
     tables: dict[str, dict[str, Path]] = {}
     for part, folder in folders.items():
         table: dict[str, Path] = {}
-        for path in files[part] if files else list_images(folder):
+        for path in files[part] if files else list_images(folder, strict):
             k = key(path.stem)
             if k in table:
                 raise DatasetError(f"ambiguous partner: {table[k]} and {path} both have sample key {k!r}; keep one")
@@ -110,15 +142,17 @@ def _label_folders(root: Path, split: str, use_instance: bool, rgb_labels: bool,
 
 
 def collect_files(root: Path, layout: str, split: str, *, use_instance: bool = False, rgb_labels: bool = False,
-                  use_image: bool = True, num_domains: int = 3) -> FileSet:
+                  use_image: bool = True, num_domains: int = 3, strict: bool = False) -> FileSet:
     """The files a flat layout (not the release trees of files_release.py) reads under the existing
-    folder ``root`` for ``split`` (see docs/datasets.md for the trees)."""
+    folder ``root`` for ``split`` (see docs/datasets.md for the trees); ``strict``: a link to
+    nothing is an error, not a warning."""
     if layout == "aligned":
-        return FileSet({"AB": [str(p) for p in list_images(root / split)]}, joint=True)
+        return FileSet({"AB": [str(p) for p in list_images(root / split, strict)]}, joint=True)
     if layout in ("unpaired", "domains"):  # independent folders; domains: A, B, C, ... in domain order
         letters = "AB" if layout == "unpaired" else DOMAIN_LETTERS[:num_domains]
-        return FileSet({d: [str(p) for p in list_images(root / f"{split}{d}")] for d in letters}, joint=False)
+        return FileSet({d: [str(p) for p in list_images(root / f"{split}{d}", strict)] for d in letters}, joint=False)
     if layout == "paired_folders":
-        return FileSet(match_partners({d: root / f"{split}{d}" for d in "AB"}, key=lambda stem: stem), joint=True)
+        folders = {d: root / f"{split}{d}" for d in "AB"}
+        return FileSet(match_partners(folders, key=lambda stem: stem, strict=strict), joint=True)
     folders = _label_folders(root, split, use_instance, rgb_labels, use_image)
-    return FileSet(match_partners(folders, key=label_key), joint=True)
+    return FileSet(match_partners(folders, key=label_key, strict=strict), joint=True)

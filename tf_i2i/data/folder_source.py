@@ -9,33 +9,43 @@ from pathlib import Path
 import ml_collections
 import tensorflow as tf
 
+from tf_i2i.data.checked_read import read_checked
 from tf_i2i.data.config import rgb_labels
-from tf_i2i.data.decode import read_ade20k_label, read_image, read_instance, read_label, split_aligned
+from tf_i2i.data.decode import decode_ade20k_label, decode_image, decode_instance, decode_label, split_aligned
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.files import FileSet, collect_files
 from tf_i2i.data.files_release import RELEASE_TREES
 from tf_i2i.data.source import Source, domain_indices, epoch_indices, independent_indices
 from tf_i2i.data.validate import validate_files
 
-READERS = {
-    "A": read_image, "B": read_image, "image": read_image, "label_image": read_image,
-    "label": read_label, "instance": read_instance,
+DECODERS = {
+    "A": decode_image, "B": decode_image, "image": decode_image, "label_image": decode_image,
+    "label": decode_label, "instance": decode_instance,
 }
+Table = tuple[tf.Tensor, tf.Tensor]  # a part's paths and the content hashes validation found for them
 
 
-def _decode(paths: dict[str, tf.Tensor], readers: dict[str, Callable]) -> dict[str, tf.Tensor]:
-    if "AB" in paths:
-        a, b = split_aligned(read_image(paths["AB"]))
+def _read(table: Table, index: tf.Tensor, decode: Callable[[tf.Tensor], tf.Tensor]) -> tf.Tensor:
+    """Decoded file ``index`` of a part, whose bytes must be those validation checked."""
+    paths, hashes = table
+    return decode(read_checked(tf.gather(paths, index), tf.gather(hashes, index)))
+
+
+def _decode(tables: dict[str, Table], indices: dict[str, tf.Tensor],
+            decoders: dict[str, Callable]) -> dict[str, tf.Tensor]:
+    if "AB" in tables:
+        a, b = split_aligned(_read(tables["AB"], indices["AB"], decode_image))
         return {"A": a, "B": b}
-    return {part: readers[part](path) for part, path in paths.items()}
+    return {part: _read(tables[part], indices[part], decoders[part]) for part in tables}
 
 
 def _files(cfg: ml_collections.ConfigDict, root: Path, split: str) -> FileSet:
     """The flat layouts (files.py) or an official release tree (files_release.py)."""
     if cfg.layout in RELEASE_TREES:
-        return RELEASE_TREES[cfg.layout](root, split, use_instance=cfg.use_instance, use_image=cfg.use_image)
+        return RELEASE_TREES[cfg.layout](root, split, use_instance=cfg.use_instance, use_image=cfg.use_image,
+                                         strict=cfg.strict)
     return collect_files(root, cfg.layout, split, use_instance=cfg.use_instance, rgb_labels=rgb_labels(cfg),
-                         use_image=cfg.use_image, num_domains=cfg.num_domains)
+                         use_image=cfg.use_image, num_domains=cfg.num_domains, strict=cfg.strict)
 
 
 def folder_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
@@ -44,29 +54,29 @@ def folder_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
     if not root.is_dir():
         raise DatasetError(f"folder missing: data set root {root} does not exist or is not a directory")
     files = _files(cfg, root, split)
-    validate_files(files, cfg, name=f"{root} [{split}]")
-    readers = {**READERS, "label": read_ade20k_label} if cfg.layout == "ade20k" else READERS
-    tables = {part: tf.constant(paths) for part, paths in files.parts.items()}
+    hashes = validate_files(files, root, cfg, name=f"{root} [{split}]")
+    decoders = {**DECODERS, "label": decode_ade20k_label} if cfg.layout == "ade20k" else DECODERS
+    tables = {part: (tf.constant(paths), tf.constant(hashes[part], tf.int64)) for part, paths in files.parts.items()}
     sizes = {part: len(paths) for part, paths in files.parts.items()}
 
     if files.joint:
         n = next(iter(sizes.values()))
         return Source(
             records=lambda seed, shuffle, repeat: epoch_indices(n, seed, shuffle, repeat),
-            load=lambda index: _decode({part: tf.gather(table, index) for part, table in tables.items()}, readers),
+            load=lambda index: _decode(tables, dict.fromkeys(tables, index), decoders),
         )
     if cfg.layout == "domains":  # all domains' paths in one table; domain d starts at offsets[d]
         counts = list(sizes.values())
-        paths = tf.constant([path for part in files.parts.values() for path in part])
+        every = (tf.concat([paths for paths, _ in tables.values()], 0), tf.concat([h for _, h in tables.values()], 0))
         offsets = tf.constant(list(itertools.accumulate(counts[:-1], initial=0)), tf.int64)
         return Source(
             records=lambda seed, shuffle, repeat: domain_indices(counts, seed, shuffle, repeat),
             load=lambda rec: {
-                "image": read_image(tf.gather(paths, offsets[rec["domain"]] + rec["index"])),
+                "image": _read(every, offsets[rec["domain"]] + rec["index"], decode_image),
                 "domain": rec["domain"],
             },
         )
     return Source(
         records=lambda seed, shuffle, repeat: independent_indices(sizes["A"], sizes["B"], seed, shuffle, repeat),
-        load=lambda rec: _decode({part: tf.gather(tables[part], rec[part]) for part in ("A", "B")}, readers),
+        load=lambda rec: _decode({part: tables[part] for part in "AB"}, rec, decoders),
     )

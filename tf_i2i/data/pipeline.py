@@ -6,7 +6,7 @@ import ml_collections
 import tensorflow as tf
 
 from tf_i2i.data.augment import augment
-from tf_i2i.data.config import LABEL_LAYOUTS, check_data_config, rgb_labels
+from tf_i2i.data.config import LABEL_LAYOUTS, check_data_config, rgb_labels, with_defaults
 from tf_i2i.data.decode import match_channels, to_float
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.labels import remap_dontcare
@@ -82,9 +82,11 @@ def build_dataset(
     pictures, pix2pixHD label_nc 0) ``"label_image"`` float32 [H, W, a_channels] in [-1, 1]
     instead; ``"instance"`` int32 [H, W, 1] ids as stored (if use_instance); ``"image"`` float32
     [H, W, b_channels] in [-1, 1] (if use_image). Folder data sets are fully validated first: a bad file raises
-    DatasetError here, not in the middle of training. With ``deterministic=True`` the same seed
+    DatasetError here, not in the middle of training; a file changed after that stops the
+    pipeline naming it (see checked_read.data_read_errors). With ``deterministic=True`` the same seed
     gives the same batches.
     """
+    cfg = with_defaults(cfg)
     check_data_config(cfg)
     if batch_size < 1:
         raise DatasetError(f"batch_size must be positive, got {batch_size}")

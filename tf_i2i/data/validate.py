@@ -1,10 +1,13 @@
 """Eager checks of a folder data set, run before the tf.data pipeline exists (fail before training).
 
-Images are checked from their headers (Pillow ``open``/``verify``, the JPEG end marker), label
-maps from their pixels (ids, after ADE20K's shift for that layout, must be < num_classes unless
-they are the dontcare id). Files are checked in a thread pool; big data sets print a progress
-line to stderr. All problems are collected; the :class:`DatasetError` names the first (file and
-problem) and counts the rest.
+Every file is read once and decoded in full with the decoder the pipeline uses (decode.py), so a
+file that passes decodes in training; its content hash lets training notice a later change
+(checked_read.py). Label and instance maps must be PNGs by content (the PNG signature, whatever
+the file's name), as JPEG changes ids; label ids (after ADE20K's shift for that layout) must be <
+num_classes unless they are the dontcare id. Files are checked in a thread pool; big data sets
+print a progress line to stderr; passes are cached beside the data (check_cache.py). All
+problems are collected; the :class:`DatasetError` names the first (file and problem) and counts
+the rest.
 
 Channel rule for images (A, B, photos): 1 channel (L, 1-bit, 16-bit grey) or 3 (RGB, palette)
 are accepted and converted to the configured count (grey -> RGB by copying, RGB -> grey by
@@ -15,15 +18,22 @@ is fully opaque. Anything else (grey+alpha, CMYK, transparent RGBA, ...) is an e
 from __future__ import annotations
 
 import concurrent.futures
+import io
 import os
+import re
 import sys
 import time
+from pathlib import Path
 
 import ml_collections
 import numpy as np
+import tensorflow as tf
 from PIL import Image
 
+from tf_i2i.data.check_cache import CheckCache, Checked, file_stamp
+from tf_i2i.data.checked_read import content_hash
 from tf_i2i.data.config import DOMAIN_LETTERS
+from tf_i2i.data.decode import decode_image, decode_instance, decode_label
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.files import FileSet
 from tf_i2i.data.labels import from_ade20k
@@ -31,7 +41,9 @@ from tf_i2i.data.labels import from_ade20k
 GREY_MODES = ("1", "L", "I;16", "I;16B", "I;16L")
 RGB_MODES = ("RGB", "P")
 INSTANCE_MODES = ("L", "I;16", "I;16B", "I;16L", "I")
-JPEG_EXTENSIONS = (".jpg", ".jpeg")
+SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"BM": "BMP", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"RIFF": "WebP"}
+MAP_ROLES = ("label", "instance")  # ids must survive exactly: PNG, the one lossless format their decoders read
+DECODERS = {"aligned": decode_image, "image": decode_image, "label": decode_label, "instance": decode_instance}
 ROLES = {
     "AB": "aligned", "image": "image", "label_image": "image", "label": "label", "instance": "instance",
     **dict.fromkeys(DOMAIN_LETTERS, "image"),  # A, B (unpaired, paired_folders) and the domains' C, D, ...
@@ -39,11 +51,25 @@ ROLES = {
 PROGRESS_MIN_FILES = 500
 
 
-def _has_jpeg_end(path: str) -> bool:
-    """JPEG data ends with the EOI marker FFD9 (possibly followed by a little padding)."""
-    with open(path, "rb") as f:
-        f.seek(max(os.path.getsize(path) - 64, 0))
-        return b"\xff\xd9" in f.read()
+def file_format(data: bytes) -> str:
+    """The image format by the file's first bytes (its signature), not its name."""
+    return next((name for magic, name in SIGNATURES.items() if data.startswith(magic)), "unknown")
+
+
+def read_bytes(path: str) -> bytes:
+    """The whole file; an OS failure says which (permission denied, not found, ...), not "corrupt"."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except PermissionError as err:
+        raise DatasetError(f"permission denied: cannot read {path} ({err.strerror or err})") from err
+    except OSError as err:
+        raise DatasetError(f"cannot read {path} ({err.strerror or err})") from err
+
+
+def _tf_reason(err: tf.errors.OpError) -> str:
+    """A TensorFlow error message without its function-node prefix and op suffix."""
+    return re.sub(r"^\{\{[^}]*\}\}\s*|\s*\[Op:\w+\].*$", "", err.message).strip()
 
 
 def _check_image(path: str, im: Image.Image, role: str, cfg: ml_collections.ConfigDict) -> None:
@@ -69,15 +95,13 @@ def _check_image(path: str, im: Image.Image, role: str, cfg: ml_collections.Conf
         )
 
 
-def _check_label(path: str, im: Image.Image, cfg: ml_collections.ConfigDict) -> None:
-    if path.lower().endswith(JPEG_EXTENSIONS):
-        raise DatasetError(f"lossy label map: {path} is a JPEG; class ids must be stored losslessly (PNG)")
+def _check_label(path: str, im: Image.Image, stored_ids: np.ndarray, cfg: ml_collections.ConfigDict) -> None:
     if im.mode != "L":
         raise DatasetError(
             f"wrong channel count: label map {path} has mode {im.mode} ({len(im.getbands())} channels); label maps "
             "must be single-channel 8-bit (mode L) class ids (for a palette PNG, save its indices as mode L)"
         )
-    stored = np.flatnonzero(np.bincount(np.asarray(im).ravel(), minlength=256))
+    stored = np.flatnonzero(np.bincount(stored_ids.ravel(), minlength=256))
     ids = from_ade20k(stored) if cfg.layout == "ade20k" else stored
     bad = [int(s) for s, i in zip(stored, ids) if i >= cfg.num_classes and i != cfg.dontcare_label]
     if bad:
@@ -90,39 +114,68 @@ def _check_label(path: str, im: Image.Image, cfg: ml_collections.ConfigDict) -> 
         )
 
 
-def check_file(path: str, role: str, cfg: ml_collections.ConfigDict) -> tuple[int, int]:
-    """Check one file for its role (aligned, image, label, instance); return its (width, height)."""
+def _check_format(path: str, data: bytes, role: str) -> None:
+    found = file_format(data)
+    if role in MAP_ROLES and found != "PNG":
+        raise DatasetError(
+            f"{role} map not a PNG: {path} holds {found} data (judged by its content, not its name); {role} maps "
+            "must be PNGs, which keep every id exactly (JPEG changes them) and are what the pipeline decodes"
+        )
+    if found == "JPEG" and b"\xff\xd9" not in data[-64:]:  # the EOI marker, possibly followed by padding
+        raise DatasetError(f"corrupt image: {path} is a truncated JPEG (no end-of-image marker)")
+
+
+def check_file(path: str, role: str, cfg: ml_collections.ConfigDict) -> Checked:
+    """Read and decode one file for its role (aligned, image, label, instance) and check it; return its
+    decoded size and content hash."""
+    data = read_bytes(path)
+    _check_format(path, data, role)
     try:
-        with Image.open(path) as im:
-            im.verify()
-        if path.lower().endswith(JPEG_EXTENSIONS) and not _has_jpeg_end(path):
-            raise DatasetError(f"corrupt image: {path} is a truncated JPEG (no end-of-image marker)")
-        with Image.open(path) as im:
+        decoded = DECODERS[role](tf.constant(data)).numpy()
+    except tf.errors.OpError as err:
+        raise DatasetError(f"corrupt image: {path} cannot be decoded ({_tf_reason(err)})") from err
+    try:
+        with Image.open(io.BytesIO(data)) as im:
             if role == "label":
-                _check_label(path, im, cfg)
-            elif role == "instance":
-                if not path.lower().endswith(".png") or im.mode not in INSTANCE_MODES:
-                    raise DatasetError(
-                        f"wrong channel count: instance map {path} is a {im.format} of mode {im.mode}; "
-                        "instance maps must be single-channel 8- or 16-bit PNGs"
-                    )
-            else:
+                _check_label(path, im, decoded, cfg)
+            elif role == "instance" and im.mode not in INSTANCE_MODES:
+                raise DatasetError(
+                    f"wrong channel count: instance map {path} has mode {im.mode}; "
+                    "instance maps must be single-channel 8- or 16-bit PNGs"
+                )
+            elif role not in ("label", "instance"):
                 _check_image(path, im, role, cfg)
-            return im.size
     except DatasetError:
         raise
     except Exception as err:  # Pillow raises many types (OSError, SyntaxError, ValueError, ...) on bad bytes
         raise DatasetError(f"corrupt image: cannot read {path} ({type(err).__name__}: {err})") from err
+    height, width = decoded.shape[:2]
+    return Checked(width, height, int(content_hash(tf.constant(data))))
 
 
-def _check_sample(sample: dict[str, str], cfg: ml_collections.ConfigDict) -> list[str]:
-    """Problems of one sample: each file, then equal sizes across partners."""
-    sizes, problems = {}, []
+def _checked(path: str, role: str, cfg: ml_collections.ConfigDict, cache: CheckCache) -> tuple[Checked, bool]:
+    """check_file, or its cached pass while the file is unchanged; also whether the cache answered."""
+    stamp = file_stamp(path)  # before reading: a change while it is read makes the next stamp differ
+    cached = cache.get(path, role, stamp)
+    if cached:
+        return cached, True
+    checked = check_file(path, role, cfg)
+    if stamp:
+        cache.put(path, role, stamp, checked)
+    return checked, False
+
+
+def _check_sample(sample: dict[str, str], cfg: ml_collections.ConfigDict,
+                  cache: CheckCache) -> tuple[dict[str, Checked], list[str], int]:
+    """Each file of one sample, then equal sizes across partners: (passes, problems, cache hits)."""
+    passed, problems, hits = {}, [], 0
     for part, path in sample.items():
         try:
-            sizes[part] = check_file(path, ROLES[part], cfg)
+            passed[part], hit = _checked(path, ROLES[part], cfg, cache)
+            hits += hit
         except DatasetError as err:
             problems.append(str(err))
+    sizes = {part: (checked.width, checked.height) for part, checked in passed.items()}
     first = next(iter(sample))
     for part, size in sizes.items():
         if first in sizes and size != sizes[first]:
@@ -130,31 +183,41 @@ def _check_sample(sample: dict[str, str], cfg: ml_collections.ConfigDict) -> lis
                 f"size mismatch: {sample[first]} is {sizes[first][0]}x{sizes[first][1]} but its partner "
                 f"{sample[part]} is {size[0]}x{size[1]} (width x height)"
             )
-    return problems
+    return passed, problems, hits
 
 
-def validate_files(files: FileSet, cfg: ml_collections.ConfigDict, name: str) -> None:
-    """Check every file of ``files``; raise one DatasetError describing the first problem found."""
+def validate_files(files: FileSet, root: Path, cfg: ml_collections.ConfigDict, name: str) -> dict[str, list[int]]:
+    """Check every file of ``files`` (a data set under ``root``, where the cache lives); raise one
+    DatasetError describing the first problem found, else return each part's content hashes in
+    the order of its paths."""
     if files.joint:
         parts = list(files.parts)
         samples = [dict(zip(parts, paths)) for paths in zip(*files.parts.values())]
     else:
         samples = [{part: path} for part, paths in files.parts.items() for path in paths]
+    cache = CheckCache(root, cfg)
     problems: list[str] = []
-    show = len(samples) >= PROGRESS_MIN_FILES
+    hashes: dict[str, dict[str, int]] = {part: {} for part in files.parts}
+    show, cached = len(samples) >= PROGRESS_MIN_FILES, 0
     last = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(16, 4 * (os.cpu_count() or 1))) as pool:
-        for done, found in enumerate(pool.map(lambda s: _check_sample(s, cfg), samples), start=1):
+        results = pool.map(lambda s: _check_sample(s, cfg, cache), samples)
+        for done, (sample, (passed, found, hits)) in enumerate(zip(samples, results), start=1):
             problems += found
+            cached += hits
+            for part, checked in passed.items():
+                hashes[part][sample[part]] = checked.content_hash
             if show and (time.monotonic() - last > 1.0 or done == len(samples)):
                 last = time.monotonic()
                 print(
-                    f"\rchecking {name}: {done}/{len(samples)} samples",
+                    f"\rchecking {name}: {done}/{len(samples)} samples ({cached} files unchanged since checked)",
                     end="\n" if done == len(samples) else "",
                     file=sys.stderr,
                     flush=True,
                 )
+    cache.save()
     if problems:
         extra = len(problems) - 1
         more = f"\n({extra} more problem{'s' if extra > 1 else ''}, e.g. {problems[1]})" if extra else ""
         raise DatasetError(problems[0] + more)
+    return {part: [hashes[part][path] for path in paths] for part, paths in files.parts.items()}

@@ -16,7 +16,7 @@ import ml_collections
 import tensorflow as tf
 from absl import logging
 
-from tf_i2i.data import build_dataset
+from tf_i2i.data import build_dataset, data_read_errors
 from tf_i2i.export import check_export_args, export_model, parse_quantizations
 from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.registry import build_model
@@ -92,6 +92,7 @@ def make_train_step(strategy: tf.distribute.Strategy, model):
     return distributed_step
 
 
+@data_read_errors()  # a data file changed after validation: DatasetError naming it
 def train(config: ml_collections.ConfigDict, workdir: str | Path,
           strategy: tf.distribute.Strategy | None = None) -> TrainResult:
     """Trains config.model on config.data for config.train.num_steps, resuming from workdir."""
