@@ -69,7 +69,7 @@ class CheckCache:
     def get(self, path: str, role: str, stamp: tuple[int, int] | None) -> Checked | None:
         """The stored pass of ``path`` if it was made with this stamp and these checks."""
         entry = self._entries.get(self._key(path, role))
-        if stamp is None or entry is None or entry[:3] != [*stamp, self._checks]:
+        if stamp is None or not isinstance(entry, list) or len(entry) != 6 or entry[:3] != [*stamp, self._checks]:
             return None
         return Checked(*entry[3:])
 
