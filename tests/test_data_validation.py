@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PIL import Image
 
 from tests.helpers_data import data_cfg, fails_validation, labels, paired  # noqa: F401 (fixtures)
