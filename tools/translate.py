@@ -11,6 +11,11 @@ on an image model, --endpoint=serve_b2a on pix2pix) is an error. Writes OUTPUT/<
 (PNG/JPEG/BMP/GIF/WebP; a folder is read non-recursively); pictures are converted to the
 generator's channel count.
 
+A bad input (unreadable, corrupt, label ids out of range, ...) is reported with its path and reason
+and skipped; the others are written, a summary line counts the failures and the exit code is 2
+(--fail_fast stops at the first instead). Label ids >= the model's class count (not its dontcare
+id) are such an error, or with --out_of_range_labels=ignore unlabeled pixels (docs/translating.md).
+
 Sizes follow the official test scripts (tf_i2i/export/preprocess.py): each input is resized by the
 run's data.preprocess with data.load_size/crop_size (scale_width 1024: a 2048x1024 map becomes
 1024x512; resize_and_crop: crop_size square, no crop; scale_shorter_side_and_crop: shorter side

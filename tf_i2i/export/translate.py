@@ -10,7 +10,9 @@ names, whatever the paper:
 
 Inputs are resized by the run's inference preprocessing (tf_i2i.export.preprocess) and rounded to
 the endpoint's size multiple (a fixed-size generator takes its size); the outputs are written at
-that size, or back at the input's size with output_size='input'.
+that size, or back at the input's size with output_size='input'. Label ids are checked against the
+endpoint's class count (tf_i2i.export.label_ids); a bad input can be reported and skipped
+(translate_files' on_failed).
 """
 
 from __future__ import annotations
