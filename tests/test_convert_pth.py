@@ -1,5 +1,6 @@
 """The torch-free .pth reader: exact values from real torch.save files (zip and legacy formats),
-and refusal of anything that is not plain tensor data (code in the pickle, out-of-bounds views).
+and refusal of anything that is not plain tensor data (code in the pickle, out-of-bounds views,
+entries larger than the file or the cap, non-numeric .npz arrays), as one line from tools/convert.py.
 
 tests/data/pth/torch_{zip,legacy}.pth were written by torch 2.13 `torch.save` (the legacy one with
 _use_new_zipfile_serialization=False) from a dict of float32/16/64, bfloat16, int64/32, uint8,
@@ -15,8 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.helpers_training import subprocess_env
 from tests.pth_writer import FakeTorch, write_zip
-from tf_i2i.convert.pth import load_state_dict, read_pth
+from tests.tool_host import REPO, ToolHost
+from tf_i2i.convert.pth import entry_limit, load_state_dict, read_pth
 from tf_i2i.convert.state_dict import ConversionError
 
 DATA = Path(__file__).resolve().parent / "data" / "pth"
@@ -117,3 +120,46 @@ def test_not_a_checkpoint_is_a_clear_error(tmp_path):
     (tmp_path / "text.pth").write_text("hello")
     with pytest.raises(ConversionError, match="not a readable torch.save pickle"):
         read_pth(tmp_path / "text.pth")
+
+
+def test_oversized_entries_are_refused_by_name_before_any_memory_is_asked(tmp_path, torch_like_pickle):
+    """A storage the file cannot hold (legacy format: read by the count it claims) and a tensor over
+    the cap (a 10^6 x 10^6 view of one element, 4 TB) are errors, not terabyte requests."""
+    legacy = tmp_path / "legacy.pth"
+    legacy.write_bytes(pickle.dumps(0x1950A86A20F9469CFC6C, 2) + pickle.dumps(1001, 2)
+                       + pickle.dumps({"little_endian": True}, 2) + torch_like_pickle({"w": ("0", 4, 0, (4,), (1,))})
+                       + pickle.dumps(["0"], 2) + (1 << 40).to_bytes(8, "little") + bytes(16))
+    with pytest.raises(ConversionError, match=rf"^{legacy}: storage 0 holds 16 bytes, needs {4 << 40}$"):
+        read_pth(legacy)
+    huge = write_zip(tmp_path / "huge.pth", torch_like_pickle({"w": ("0", 1, 0, (10**6, 10**6), (0, 0))}),
+                     {"0": bytes(4)})
+    with pytest.raises(ConversionError, match=r"huge.pth: entry 'w' \(shape \(1000000, 1000000\)\) would take "
+                                              r"4000000000000 bytes, over the limit of 2147483648 for one entry"):
+        read_pth(huge)
+    small = write_zip(tmp_path / "small.pth", torch_like_pickle({"w": ("0", 1024, 0, (1024,), (1,))}),
+                      {"0": bytes(4096)})
+    assert read_pth(small)["w"].shape == (1024,)
+    with entry_limit(1024), pytest.raises(ConversionError, match="entry 'w' .* over the limit of 1024"):
+        read_pth(small)
+
+
+def test_convert_tool_reports_missing_files_bad_npz_and_oversized_entries_in_one_line(tmp_path):
+    np.savez(tmp_path / "objects.npz", w=np.array([{"a": 1}], dtype=object))
+    np.savez(tmp_path / "big.npz", w=np.zeros(1 << 19, np.float32))  # 2 MiB
+    host = ToolHost(subprocess_env(), tmp_path)
+    try:
+        runs = {checkpoint: host.run(REPO / "tools" / "convert.py", [
+            "--model=pix2pix", f"--checkpoint={tmp_path / checkpoint}", f"--output={tmp_path / 'out'}", *more],
+            cwd=REPO, timeout=120) for checkpoint, *more in (
+            ("missing.pth",), ("objects.npz",), ("big.npz", "--max_entry_mb=1"))}
+    finally:
+        host.close()
+    expected = {"missing.pth": f"error: no such file: --checkpoint={tmp_path / 'missing.pth'}",
+                "objects.npz": f"error: {tmp_path / 'objects.npz'}: entry 'w' holds object values, not numbers",
+                "big.npz": f"error: {tmp_path / 'big.npz'}: entry 'w' (shape (524288,)) would take 2097152 bytes, "
+                           "over the limit of 1048576"}
+    for checkpoint, run in runs.items():
+        assert run.returncode == 2 and "Traceback" not in run.output, run.output
+        (line,) = [line for line in run.output.splitlines() if line.startswith("error:")]
+        assert line.startswith(expected[checkpoint]), run.output
+    assert not (tmp_path / "out").exists()

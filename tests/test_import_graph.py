@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tf_i2i"
 
 # First name below tf_i2i -> floor; a module may import from its own floor or any lower one.
 FLOORS = {
-    "config_utils": 0, "errors": 0, "cli": 0, "layers": 0, "data": 0, "losses": 0,
+    "config_utils": 0, "errors": 0, "cli": 0, "atomic": 0, "layers": 0, "data": 0, "losses": 0,
     "nets": 1,
     "models": 2,
     "registry": 3,  # finds the papers' specs: above every paper

@@ -170,3 +170,27 @@ def test_export_and_translate_tools_refuse_what_does_not_apply(run, inputs, tmp_
     assert not (tmp_path / "bad").exists()
     assert styled.returncode == 2 and "error: --style does not apply to cyclegan" in styled.stderr
     assert not (tmp_path / "st").exists()
+
+
+def _mixed_folder(folder, inputs):
+    """Four good pictures and, sorted first, a corrupt one (a PNG name over bytes that are no image)."""
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"good{i}.png").write_bytes((inputs / "rgb.png").read_bytes())
+    (folder / "0bad.png").write_bytes(b"\x89PNG\r\n\x1a\n but then no image")
+    return folder
+
+
+def test_translate_tool_goes_on_past_a_bad_file_and_fail_fast_stops(run, inputs, tmp_path):
+    workdir, _ = run
+    folder = _mixed_folder(tmp_path / "mixed", inputs)
+    goes_on, stops = run_tools(
+        ("translate", f"--input={folder}", f"--output={tmp_path / 'on'}", f"--saved_model={workdir / 'export'}"),
+        ("translate", f"--input={folder}", f"--output={tmp_path / 'ff'}", f"--saved_model={workdir / 'export'}",
+         "--fail_fast"))
+    assert goes_on.returncode == 2, goes_on.stderr[-3000:]
+    assert f"skipped: cannot read image {folder / '0bad.png'}" in goes_on.stderr
+    assert goes_on.stderr.rstrip().endswith("error: translated 4 of 5 files; 1 failed (listed above)")
+    assert sorted(p.name for p in (tmp_path / "on").iterdir()) == [f"good{i}.png" for i in range(4)]
+    assert stops.returncode == 2 and f"error: cannot read image {folder / '0bad.png'}" in stops.stderr
+    assert "skipped" not in stops.stderr and not list((tmp_path / "ff").iterdir())

@@ -13,7 +13,7 @@ from tf_i2i.export import ExportInputError
 from tf_i2i.export.cluster_choice import parse_instance_clusters
 from tf_i2i.export.options import TranslateOptions
 from tf_i2i.export.samples import Sample
-from tf_i2i.export.served import served_from_workdir
+from tf_i2i.export.served import served_from_saved_model, served_from_workdir
 from tf_i2i.export.translate import find_samples, make_translator, translate_files
 from tf_i2i.models.pix2pixhd.clusters import CLUSTERS_FILE, load_clusters
 
@@ -108,3 +108,22 @@ def test_a_data_set_root_with_val_label_is_read_and_one_without_is_an_error(run,
 def test_encode_features_refuses_other_models(runs):
     _, _, refused = runs
     assert refused.returncode == 2 and "which has no feature clusters" in refused.stderr
+
+
+def test_label_ids_out_of_range_are_refused_by_name_unless_ignored(run, tmp_path):
+    """As training's validation: an id >= num_classes has no class (both sources record the count)."""
+    workdir, data = run
+    label = np.asarray(Image.open(data / "test_label" / "scene_00000_gtFine_labelIds.png")).copy()
+    num_classes = tiny_config("pix2pixhd").data.num_classes
+    label[:4, :4] = num_classes + 7
+    bad = tmp_path / "bad_labelIds.png"
+    Image.fromarray(label).save(bad)
+    samples = [Sample(bad, data / "test_inst" / "scene_00000_gtFine_instanceIds.png")]
+    for served in (served_from_workdir(workdir), served_from_saved_model(workdir / "export")):
+        with pytest.raises(ExportInputError, match=rf"label id out of range: {bad} contains id\(s\) "
+                                                   rf"\[{num_classes + 7}\] >= num_classes {num_classes}"):
+            translate_files(make_translator(served, TranslateOptions()), samples, tmp_path / "refused")
+        options = TranslateOptions(out_of_range_labels="ignore")
+        assert [p.name for p in translate_files(make_translator(served, options), samples, tmp_path / "ok")] == [
+            "bad_labelIds.png"]
+    assert not list((tmp_path / "refused").glob("*.png"))

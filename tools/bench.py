@@ -40,7 +40,7 @@ from ml_collections import config_flags  # noqa: E402
 import ml_collections  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from tf_i2i import cli  # noqa: E402
+from tf_i2i import atomic, cli  # noqa: E402
 from tf_i2i.data import build_dataset  # noqa: E402
 from tf_i2i.errors import UserError  # noqa: E402
 from tf_i2i.registry import default_config  # noqa: E402
@@ -314,8 +314,7 @@ def main(argv: list[str]) -> None:
     result = run(args)
     print_report(result)
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
+        atomic.write_text(args.json, json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

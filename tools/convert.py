@@ -23,7 +23,9 @@ official default (or what its option file records; a given option must agree wit
 flag the chosen paper does not take is an error, and so is a checkpoint that does not fit the
 options (the first official key that does not fit, with the expected and the found shape).
 Checkpoints: .pth/.pt (zip or legacy torch.save format), or .npz of the same keys where a file
-holds one state_dict. A failed conversion leaves no output folder.
+holds one state_dict. A missing file, a non-numeric .npz array, or an entry larger than the file
+holds for it or than --max_entry_mb (default 2048) is an error naming it. A failed or killed
+conversion leaves no output folder.
 """
 
 import os
@@ -34,6 +36,7 @@ from absl import app, flags  # noqa: E402
 
 from tf_i2i import cli  # noqa: E402
 from tf_i2i.convert.official import OfficialConverter, OptionFlag  # noqa: E402
+from tf_i2i.convert.pth import DEFAULT_MAX_ENTRY_BYTES, entry_limit  # noqa: E402
 from tf_i2i.registry import specs  # noqa: E402
 
 CONVERTERS: dict[str, OfficialConverter] = {
@@ -42,6 +45,8 @@ _DEFINE = {bool: flags.DEFINE_boolean, int: flags.DEFINE_integer, float: flags.D
 
 _MODEL = flags.DEFINE_enum("model", None, list(CONVERTERS), "Paper the official checkpoint is from.")
 _OUTPUT = flags.DEFINE_string("output", None, "Run folder to write (it must not hold checkpoints).")
+_MAX_ENTRY_MB = flags.DEFINE_integer("max_entry_mb", DEFAULT_MAX_ENTRY_BYTES >> 20, "Refuse a checkpoint entry "
+                                     "(tensor, storage or .npz array) larger than this many MiB.", lower_bound=1)
 flags.mark_flags_as_required(["model", "output"])
 
 
@@ -81,7 +86,8 @@ def main(argv):
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     files = {name: flags.FLAGS[name].value for name in FILE_FLAGS if flags.FLAGS[name].present}
     given = {name: flags.FLAGS[name].value for name in OPTION_FLAGS if flags.FLAGS[name].present}
-    written = CONVERTERS[_MODEL.value].run(files, given, _OUTPUT.value)
+    with entry_limit(_MAX_ENTRY_MB.value << 20):
+        written = CONVERTERS[_MODEL.value].run(files, given, _OUTPUT.value)
     print(f"wrote {written}")
 
 

@@ -11,6 +11,11 @@ on an image model, --endpoint=serve_b2a on pix2pix) is an error. Writes OUTPUT/<
 (PNG/JPEG/BMP/GIF/WebP; a folder is read non-recursively); pictures are converted to the
 generator's channel count.
 
+A bad input (unreadable, corrupt, label ids out of range, ...) is reported with its path and reason
+and skipped; the others are written, a summary line counts the failures and the exit code is 2
+(--fail_fast stops at the first instead). Label ids >= the model's class count (not its dontcare
+id) are such an error, or with --out_of_range_labels=ignore unlabeled pixels (docs/translating.md).
+
 Sizes follow the official test scripts (tf_i2i/export/preprocess.py): each input is resized by the
 run's data.preprocess with data.load_size/crop_size (scale_width 1024: a 2048x1024 map becomes
 1024x512; resize_and_crop: crop_size square, no crop; scale_shorter_side_and_crop: shorter side
@@ -59,9 +64,11 @@ from absl import app, flags, logging  # noqa: E402
 
 from tf_i2i import cli  # noqa: E402
 from tf_i2i.export.cluster_choice import RANDOM  # noqa: E402
+from tf_i2i.export.label_ids import ERROR, IGNORE, OUT_OF_RANGE_LABELS  # noqa: E402
 from tf_i2i.export.options import OUTPUT_SIZES, PREPROCESS_MODES, TranslateOptions  # noqa: E402
 from tf_i2i.export.served import served_from_saved_model, served_from_workdir  # noqa: E402
 from tf_i2i.export.translate import find_samples, make_translator, translate_files  # noqa: E402
+from tf_i2i.models.serving.errors import ExportInputError  # noqa: E402
 
 _INPUT = flags.DEFINE_string("input", None, "An image or label map, a folder of them, or (label-map models) a data "
                              "set root with test_label/ or val_label/.")
@@ -90,27 +97,43 @@ _STYLE = flags.DEFINE_list("style", [], "SPADE, MUNIT, DRIT: a picture (of the t
                            "or two (a.png,b.png) with --interpolate.")
 _INTERPOLATE = flags.DEFINE_integer("interpolate", None, "SPADE, MUNIT, DRIT: N outputs along the line between the "
                                     "two --style pictures' codes, both ends included.")
+_FAIL_FAST = flags.DEFINE_bool("fail_fast", False, "Stop at the first input that cannot be translated; by default "
+                               "each bad input is reported (path and reason) and skipped, and the exit code is 2 "
+                               "if any failed.")
+_OUT_OF_RANGE_LABELS = flags.DEFINE_enum(
+    "out_of_range_labels", ERROR, OUT_OF_RANGE_LABELS, "Label-map models: a label id >= the model's class count "
+    f"(not its dontcare id) is an error for that file ({ERROR}), or {IGNORE}: treated as unlabeled (the dontcare "
+    "class when the model has one, else no class) with a warning.")
 flags.mark_flags_as_required(["input", "output"])
 flags.mark_flags_as_mutual_exclusive(["workdir", "saved_model"], required=True)
 
 
 class _Progress:
-    """One stderr line rewritten in place ('translated 12/40 name.png'), ended by a newline."""
+    """One stderr line rewritten in place ('translated 12/40 name.png'); skipped inputs are listed
+    on lines of their own ('skipped <path>: <reason>')."""
 
     def __init__(self):
         self.total = 0  # set once the inputs are listed
         self.shown = 0
+        self.failed: list[Path] = []
 
     def __call__(self, done: int, path: Path) -> None:
         line = f"translated {done}/{self.total} {path.name}"
-        sys.stderr.write("\r" + line.ljust(self.shown) + ("\n" if done == self.total else ""))
+        sys.stderr.write("\r" + line.ljust(self.shown))
         sys.stderr.flush()
         self.shown = len(line)
 
-    def interrupt(self) -> None:
-        """Ends a half-written progress line so an error message starts on its own line."""
+    def skipped(self, path: Path, reason: str) -> None:
+        self.end_line()
+        sys.stderr.write(f"skipped: {reason}\n")
+        sys.stderr.flush()
+        self.failed.append(path)
+
+    def end_line(self) -> None:
+        """Ends a half-written progress line so the next message starts on its own line."""
         if self.shown:
             sys.stderr.write("\n")
+            self.shown = 0
 
 
 def _options() -> TranslateOptions:
@@ -118,7 +141,7 @@ def _options() -> TranslateOptions:
         endpoint=_ENDPOINT.value, instance=_INSTANCE.value, domain=_DOMAIN.value, variants=_VARIANTS.value,
         seed=_SEED.value, style=tuple(_STYLE.value), interpolate=_INTERPOLATE.value, clusters=_CLUSTERS.value,
         cluster=_CLUSTER.value, instance_cluster=tuple(_INSTANCE_CLUSTER.value), preprocess=_PREPROCESS.value,
-        output_size=_OUTPUT_SIZE.value)
+        output_size=_OUTPUT_SIZE.value, out_of_range_labels=_OUT_OF_RANGE_LABELS.value)
 
 
 def main(argv):
@@ -131,11 +154,14 @@ def main(argv):
         translator = make_translator(model, _options())
         samples = find_samples(translator, _INPUT.value, _INSTANCE.value)
         progress.total = len(samples) * len(translator.outputs)
-        translate_files(translator, samples, _OUTPUT.value, on_done=progress)
-    except Exception:
-        progress.interrupt()
-        raise
-    logging.info("wrote %d images to %s", progress.total, _OUTPUT.value)
+        written = translate_files(translator, samples, _OUTPUT.value, on_done=progress,
+                                  on_failed=None if _FAIL_FAST.value else progress.skipped)
+    finally:
+        progress.end_line()
+    summary = f"translated {len(samples) - len(progress.failed)} of {len(samples)} files"
+    if progress.failed:
+        raise ExportInputError(f"{summary}; {len(progress.failed)} failed (listed above)")
+    logging.info("%s: wrote %d images to %s", summary, len(written), _OUTPUT.value)
 
 
 if __name__ == "__main__":

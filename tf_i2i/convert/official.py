@@ -80,6 +80,9 @@ class OfficialConverter:
         if missing:
             raise ConversionError(f"--model={self.model} needs {', '.join(missing)}")
         present = {name: Path(path) for name, path in files.items() if path is not None}
+        absent = [f"--{name}={path}" for name, path in present.items() if not path.is_file()]
+        if absent:
+            raise ConversionError(f"no such file: {', '.join(absent)}")
         return self.convert(present, dict(given), Path(output_dir))
 
 

@@ -5,15 +5,23 @@ torch.save writes a pickle whose tensors refer to raw storages: in a zip archive
 pretrained models), in the same stream right after the pickle. Unpickling can call any importable
 function, so our unpickler maps only the globals a state_dict needs (OrderedDict, the tensor
 rebuild functions, typed storages) to local stand-ins that build numpy arrays, and refuses the rest.
+
+Sizes are checked before any memory is asked for: a storage must fit in the bytes the file holds
+for it, and no entry (storage, tensor or .npz array) may exceed the cap entry_limit sets
+(DEFAULT_MAX_ENTRY_BYTES; tools/convert.py --max_entry_mb), so a crafted header claiming a huge
+tensor is an error naming it, not a request for terabytes.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
+import contextvars
 import io
+import math
 import pickle
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -21,6 +29,10 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from tf_i2i.convert.state_dict import ConversionError, StateDict
+
+DEFAULT_MAX_ENTRY_BYTES = 2 << 30  # 2 GiB: official generators' largest tensors are tens of MB
+_max_entry_bytes = contextvars.ContextVar("max_entry_bytes", default=DEFAULT_MAX_ENTRY_BYTES)
+_NUMERIC_KINDS = "biuf"  # bool, signed and unsigned integers, floats
 
 _LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 _LEGACY_PROTOCOL = 1001
@@ -108,11 +120,33 @@ class _RestrictedUnpickler(pickle.Unpickler):
             raise ConversionError(f"{self.source}: not a readable torch.save pickle: {e}") from e
 
 
+@contextlib.contextmanager
+def entry_limit(max_bytes: int) -> Iterator[None]:
+    """Within this block, checkpoint entries larger than `max_bytes` are refused."""
+    token = _max_entry_bytes.set(max_bytes)
+    try:
+        yield
+    finally:
+        _max_entry_bytes.reset(token)
+
+
+def _check_size(source: str, what: str, needed: int, available: int | None = None) -> None:
+    """Refuses an entry of `needed` bytes over the cap, or over the `available` bytes the file holds for it."""
+    if available is not None and needed > available:
+        raise ConversionError(f"{source}: {what} holds {available} bytes, needs {needed}")
+    cap = _max_entry_bytes.get()
+    if needed > cap:
+        raise ConversionError(f"{source}: {what} would take {needed} bytes, over the limit of {cap} for one "
+                              "entry (tools/convert.py --max_entry_mb)")
+
+
+def _itemsize(storage: _Storage) -> int:
+    return np.dtype(_STORAGE_DTYPES[storage.type_name]).itemsize
+
+
 def _storage_array(raw: bytes, storage: _Storage, big_endian: bool, source: str) -> np.ndarray:
     dtype = np.dtype(_STORAGE_DTYPES[storage.type_name]).newbyteorder(">" if big_endian else "<")
-    if len(raw) < storage.numel * dtype.itemsize:
-        raise ConversionError(f"{source}: storage {storage.key} holds {len(raw)} bytes, "
-                              f"needs {storage.numel * dtype.itemsize}")
+    _check_size(source, f"storage {storage.key}", storage.numel * dtype.itemsize, len(raw))
     array = np.frombuffer(raw, dtype, count=storage.numel).astype(dtype.newbyteorder("="))
     if storage.type_name == "BFloat16Storage":
         array = (array.astype(np.uint32) << 16).view(np.float32)
@@ -126,14 +160,15 @@ def _ints(value, what: str, source: str) -> tuple[int, ...]:
     return tuple(value)
 
 
-def _tensor(ref: _TensorRef, storage_array: Callable[[_Storage], np.ndarray], source: str) -> np.ndarray:
-    """Copies the strided view out of its storage, after checking it stays inside the storage."""
+def _tensor(ref: _TensorRef, storage_array: Callable[[_Storage], np.ndarray], source: str, entry: str) -> np.ndarray:
+    """Copies the strided view out of its storage, after checking its size and that it stays inside the storage."""
     if not isinstance(ref.storage, _Storage):
         raise ConversionError(f"{source}: a tensor without a storage")
     size, stride = _ints(ref.size, "size", source), _ints(ref.stride, "stride", source)
     (offset,) = _ints((ref.offset,), "offset", source)
     if len(size) != len(stride):
         raise ConversionError(f"{source}: tensor size {size} and stride {stride} differ in rank")
+    _check_size(source, f"entry {entry} (shape {size})", math.prod(size) * _itemsize(ref.storage))
     base = storage_array(ref.storage)
     if 0 in size:
         return np.zeros(size, base.dtype)
@@ -144,14 +179,14 @@ def _tensor(ref: _TensorRef, storage_array: Callable[[_Storage], np.ndarray], so
     return view.copy()
 
 
-def _materialize(obj, storage_array: Callable[[_Storage], np.ndarray], source: str):
-    """Replaces every _TensorRef in dicts/lists/tuples by its numpy array."""
+def _materialize(obj, storage_array: Callable[[_Storage], np.ndarray], source: str, entry: str = ""):
+    """Replaces every _TensorRef in dicts/lists/tuples by its numpy array; `entry` names where it is."""
     if isinstance(obj, _TensorRef):
-        return _tensor(obj, storage_array, source)
+        return _tensor(obj, storage_array, source, repr(entry))
     if isinstance(obj, dict):
-        return {k: _materialize(v, storage_array, source) for k, v in obj.items()}
+        return {k: _materialize(v, storage_array, source, f"{entry}.{k}" if entry else str(k)) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return type(obj)(_materialize(v, storage_array, source) for v in obj)
+        return type(obj)(_materialize(v, storage_array, source, f"{entry}[{i}]") for i, v in enumerate(obj))
     return obj
 
 
@@ -183,7 +218,10 @@ def _read_zip(path: Path) -> Any:
             name = f"{prefix}data/{storage.key}"
             if name not in names:
                 raise ConversionError(f"{source}: missing storage record {name}")
-            return _storage_array(archive.read(name), storage, big_endian, source)
+            needed = storage.numel * _itemsize(storage)
+            _check_size(source, f"storage {storage.key}", needed, archive.getinfo(name).file_size)
+            with archive.open(name) as record:
+                return _storage_array(record.read(needed), storage, big_endian, source)
 
         return _materialize(obj, _cached(read), source)
 
@@ -192,6 +230,7 @@ def _read_legacy(path: Path) -> Any:
     """Legacy torch.save: pickles of magic, protocol and sys_info, the object, the storage keys,
     then each storage as a little-endian int64 element count followed by its raw bytes."""
     source = str(path)
+    size = path.stat().st_size
     with open(path, "rb") as f:
         if _RestrictedUnpickler(f, source).load_checked() != _LEGACY_MAGIC:
             raise ConversionError(f"{source}: not a torch.save checkpoint (neither a zip archive nor "
@@ -207,15 +246,54 @@ def _read_legacy(path: Path) -> Any:
             storage = main.storages.get(str(key))
             if storage is None:
                 raise ConversionError(f"{source}: storage {key} is listed but no tensor uses it")
-            numel = int.from_bytes(f.read(8), "little")
-            raw[storage.key] = f.read(numel * np.dtype(_STORAGE_DTYPES[storage.type_name]).itemsize)
+            needed = int.from_bytes(f.read(8), "little") * _itemsize(storage)
+            _check_size(source, f"storage {storage.key}", needed, size - f.tell())
+            raw[storage.key] = f.read(needed)
     return _materialize(obj, _cached(lambda s: _storage_array(raw[s.key], s, big_endian, source)), source)
 
 
 def read_pth(path: str | Path) -> Any:
     """The object torch.save wrote (typically a state_dict), with tensors as numpy arrays."""
     path = Path(path)
-    return _read_zip(path) if zipfile.is_zipfile(path) else _read_legacy(path)
+    with _readable(path):
+        return _read_zip(path) if zipfile.is_zipfile(path) else _read_legacy(path)
+
+
+@contextlib.contextmanager
+def _readable(path: Path) -> Iterator[None]:
+    """A missing or unreadable file (or a broken archive) as one ConversionError naming it."""
+    try:
+        yield
+    except OSError as err:
+        raise ConversionError(f"{path}: cannot read it: {err.strerror or err}") from err
+    except zipfile.BadZipFile as err:
+        raise ConversionError(f"{path}: not a readable archive: {err}") from err
+
+
+def read_npz(path: str | Path) -> dict[str, np.ndarray]:
+    """The arrays of an .npz, each checked from its header before it is read: numeric (no object
+    arrays, which need pickle), within the bytes the file holds for it and the entry cap."""
+    path = Path(path)
+    source, arrays = str(path), {}
+    with _readable(path), zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            key = info.filename.removesuffix(".npy")
+            with archive.open(info) as f:
+                try:
+                    version = np.lib.format.read_magic(f)
+                    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                                   else np.lib.format.read_array_header_2_0)
+                    shape, fortran_order, dtype = read_header(f)
+                except ValueError as err:
+                    raise ConversionError(f"{source}: entry {key!r} is not a .npy array: {err}") from err
+                if dtype.kind not in _NUMERIC_KINDS:
+                    raise ConversionError(f"{source}: entry {key!r} holds {dtype} values, not numbers: a "
+                                          "state_dict holds numeric tensors only")
+                count = math.prod(shape)
+                _check_size(source, f"entry {key!r} (shape {shape})", count * dtype.itemsize, info.file_size - f.tell())
+                data = np.frombuffer(f.read(count * dtype.itemsize), dtype, count)
+                arrays[key] = data.reshape(shape, order="F" if fortran_order else "C").copy()
+    return arrays
 
 
 def _state_dict(obj: Any, source: str) -> StateDict:
@@ -236,8 +314,7 @@ def load_state_dict(path: str | Path) -> StateDict:
     prefix nn.DataParallel adds is removed."""
     path = Path(path)
     if path.suffix == ".npz":
-        with np.load(path) as npz:
-            return _state_dict({k: npz[k] for k in npz.files}, str(path))
+        return _state_dict(read_npz(path), str(path))
     if path.suffix in (".pth", ".pt"):
         return _state_dict(read_pth(path), str(path))
     raise ConversionError(f"{path}: expected a .pth, .pt or .npz file")

@@ -3,21 +3,20 @@ options.json), so tools/translate.py --workdir and tools/export.py --workdir tak
 
 The checkpoint holds `network_weights` (network name -> {weight path: variable}), the map
 training checkpoints save weights under, and nothing else: no optimizer state, so the folder
-serves inference and export, not resuming training. The folder is written under a temporary name
-beside it and renamed at the end, so a failed conversion leaves no half-written run behind.
+serves inference and export, not resuming training. The folder is staged beside it and renamed at
+the end (tf_i2i.atomic.staged_folder), so a failed or killed conversion leaves no half-written run.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import ml_collections
 
+from tf_i2i import atomic
 from tf_i2i.convert.state_dict import ConversionError
 from tf_i2i.training.checkpoint import TrainCheckpoint
 
@@ -38,20 +37,10 @@ def write_run_folder(output_dir: str | Path, network_weights: Mapping[str, Mappi
     goes to options.json. An existing folder (without checkpoints) receives the files."""
     out = Path(output_dir)
     check_no_checkpoints(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".converting", dir=out.parent))
-    try:
+    with atomic.staged_folder(out, merge=True) as staging:
         TrainCheckpoint(staging, {"network_weights": dict(network_weights)}).save(0)
-        # As training's save_config writes it (not imported: tf_i2i.training.loop pulls in the whole trainer).
+        # As training's save_config writes it (not imported: tf_i2i.training.loop pulls in the whole trainer);
+    # the staged folder makes it whole.
         (staging / "config.json").write_text(config.to_json_best_effort(indent=2))
         (staging / OPTIONS_FILE).write_text(json.dumps(dict(manifest), indent=1) + "\n")
-        if out.exists():
-            for entry in staging.iterdir():
-                entry.replace(out / entry.name)
-            staging.rmdir()
-        else:
-            staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out / "config.json"

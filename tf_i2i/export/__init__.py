@@ -8,9 +8,10 @@ from pathlib import Path
 
 import tensorflow as tf
 
+from tf_i2i import atomic
 from tf_i2i.models.serving.endpoint import Endpoint, fixed_size
 from tf_i2i.models.serving.errors import ExportInputError
-from tf_i2i.export.info import INFO_FILE, SAVED_MODEL_DIR, EndpointInfo, write_info
+from tf_i2i.export.info import INFO_FILE, SAVED_MODEL_DIR, EndpointInfo, check_replaceable, write_info
 from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.export.savedmodel import write_saved_model
 from tf_i2i.models.serving.sizes import check_multiple
@@ -50,30 +51,33 @@ def export_model(model: GANModel, outdir: str | Path, tflite: tuple[str, ...] = 
     refuses to guess it when it is missing. The paper's registry name and TranslateSpec are
     recorded too. Returns
     {'saved_model': ..., 'export_info': ..., '<endpoint>_<quantization>': ...} paths.
-    check_export_args runs before anything is written.
+    check_export_args runs before anything is written. The folder is written beside `outdir` and
+    swapped in whole (tf_i2i.atomic.staged_folder): a kill at any moment leaves the previous export
+    intact, and `outdir` holds only this export afterwards (check_replaceable).
     """
     endpoints = model.export_endpoints() if endpoints is None else endpoints
     check_export_args(model, tflite, height, width, endpoints)
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    saved_model = outdir / SAVED_MODEL_DIR
-    infos = write_saved_model(endpoints, saved_model)
-    paths: dict[str, Path] = {"saved_model": saved_model}
-    files: dict[str, dict] = {}
-    if tflite:
-        loaded = tf.saved_model.load(str(saved_model))
-        for e in infos:
-            for quantization in tflite:
-                path = outdir / tflite_name(e.name, quantization)
-                path.write_bytes(convert_endpoint(loaded, e.name, e.inputs, quantization, height, width))
-                paths[path.stem] = path
-                files[path.name] = {"endpoint": e.name, "quantization": quantization,
-                                    **_tflite_shapes(e, height, width)}
-    spec = spec_of(model)
-    paper = {"paper": spec.name, "translate": spec.translate.to_json(),
-             **({} if preprocessing is None else {"preprocessing": preprocessing.to_json()})}
-    paths["export_info"] = write_info(outdir / INFO_FILE, type(model).__name__, infos, files, paper)
-    return paths
+    check_replaceable(outdir)
+    with atomic.staged_folder(outdir) as staging:
+        saved_model = staging / SAVED_MODEL_DIR
+        infos = write_saved_model(endpoints, saved_model)
+        names = {"saved_model": SAVED_MODEL_DIR}
+        files: dict[str, dict] = {}
+        if tflite:
+            loaded = tf.saved_model.load(str(saved_model))
+            for e in infos:
+                for quantization in tflite:
+                    path = staging / tflite_name(e.name, quantization)
+                    path.write_bytes(convert_endpoint(loaded, e.name, e.inputs, quantization, height, width))
+                    names[path.stem] = path.name
+                    files[path.name] = {"endpoint": e.name, "quantization": quantization,
+                                        **_tflite_shapes(e, height, width)}
+        spec = spec_of(model)
+        paper = {"paper": spec.name, "translate": spec.translate.to_json(),
+                 **({} if preprocessing is None else {"preprocessing": preprocessing.to_json()})}
+        names["export_info"] = write_info(staging / INFO_FILE, type(model).__name__, infos, files, paper).name
+    return {key: outdir / name for key, name in names.items()}
 
 
 def _tflite_shapes(e: EndpointInfo, height: int, width: int) -> dict:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
+from tf_i2i import atomic
 from tf_i2i.data.decode import match_channels
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.files import list_images
@@ -48,4 +49,5 @@ def resize_uint8(image: tf.Tensor, height: int, width: int) -> tf.Tensor:
 
 
 def write_png(path: Path, image: tf.Tensor) -> None:
-    tf.io.write_file(str(path), tf.io.encode_png(image))
+    """Writes the PNG whole or not at all (tf_i2i.atomic)."""
+    atomic.write_bytes(path, tf.io.encode_png(image).numpy())

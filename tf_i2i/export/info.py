@@ -88,6 +88,17 @@ def write_info(path: Path, model_name: str, endpoints: list[EndpointInfo], tflit
     return path
 
 
+def check_replaceable(outdir: Path) -> None:
+    """Raises ExportInputError unless `outdir` is missing, empty or an export: writing an export
+    replaces the folder's whole content, which must not take a run's checkpoints with it."""
+    if outdir.is_file():
+        raise ExportInputError(f"export folder {outdir} is a file")
+    if outdir.is_dir() and any(outdir.iterdir()) and not (
+            (outdir / INFO_FILE).is_file() or (outdir / SAVED_MODEL_DIR).is_dir()):
+        raise ExportInputError(f"{outdir} holds other files than an export: an export replaces its folder's "
+                               "whole content, so give a new or empty folder (or an earlier export)")
+
+
 def read_info(saved_model_dir: Path) -> dict:
     """The export_info.json next to a SavedModel folder."""
     path = Path(saved_model_dir).parent / INFO_FILE

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from tf_i2i.export.label_ids import ERROR, OUT_OF_RANGE_LABELS
 from tf_i2i.models.serving.errors import ExportInputError
 from tf_i2i.models.spec import CLUSTERS, DOMAIN, INTERPOLATE, LABELS, STYLE, VARIANTS, TranslateSpec
 
@@ -32,6 +33,7 @@ class TranslateOptions:
     instance_cluster: tuple[str, ...] = ()
     preprocess: str = "run"
     output_size: str = "model"
+    out_of_range_labels: str = ERROR
 
 
 # flag -> the modes of which one must be declared for it to apply
@@ -54,3 +56,6 @@ def check_options(options: TranslateOptions, paper: str, spec: TranslateSpec) ->
     if options.preprocess not in PREPROCESS_MODES or options.output_size not in OUTPUT_SIZES:
         raise ExportInputError(f"--preprocess must be one of {PREPROCESS_MODES} and --output_size one of "
                                f"{OUTPUT_SIZES}, got {options.preprocess!r} and {options.output_size!r}")
+    if options.out_of_range_labels not in OUT_OF_RANGE_LABELS:
+        raise ExportInputError(f"--out_of_range_labels must be one of {OUT_OF_RANGE_LABELS}, "
+                               f"got {options.out_of_range_labels!r}")

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from tf_i2i import atomic
 from tf_i2i.export.info import SAVED_MODEL_DIR, read_endpoint, read_info
 from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.export.workdir import load_run_config, load_trained_model
@@ -98,8 +99,10 @@ def served_from_workdir(workdir: str | Path) -> ServedModel:
 
 
 def saved_model_folder(path: str | Path) -> Path:
-    """`path` if it is a SavedModel folder, or the SavedModel inside an export folder; else an error."""
+    """`path` if it is a SavedModel folder, or the SavedModel inside an export folder; else an error.
+    An export swap a kill interrupted is finished first (tf_i2i.atomic.recover_folder)."""
     path = Path(path)
+    atomic.recover_folder(path.parent if path.name == SAVED_MODEL_DIR else path)
     if (path / SAVED_MODEL_DIR / "saved_model.pb").is_file():
         path = path / SAVED_MODEL_DIR
     if not (path / "saved_model.pb").is_file():

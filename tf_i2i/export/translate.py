@@ -10,21 +10,25 @@ names, whatever the paper:
 
 Inputs are resized by the run's inference preprocessing (tf_i2i.export.preprocess) and rounded to
 the endpoint's size multiple (a fixed-size generator takes its size); the outputs are written at
-that size, or back at the input's size with output_size='input'.
+that size, or back at the input's size with output_size='input'. Label ids are checked against the
+endpoint's class count (tf_i2i.export.label_ids); a bad input can be reported and skipped
+(translate_files' on_failed).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
+from tf_i2i.errors import UserError
 from tf_i2i.export.cluster_choice import ClusterChoice, parse_instance_clusters
 from tf_i2i.export.code_choice import choose_codes
 from tf_i2i.export.images import read_image, resize_uint8, write_png
+from tf_i2i.export.label_ids import ERROR, checked_label_ids
 from tf_i2i.export.options import TranslateOptions, check_options
 from tf_i2i.export.preprocess import UNCHANGED, Preprocessing
 from tf_i2i.export.samples import Sample, image_samples, label_samples, read_ids
@@ -57,6 +61,7 @@ class Translator:
     domain: int | None = None
     clusters: ClusterChoice | None = None
     seed: int = 0
+    out_of_range_labels: str = ERROR
 
     @property
     def first(self) -> str:
@@ -111,7 +116,8 @@ def make_translator(model: ServedModel, options: TranslateOptions) -> Translator
         outputs = tuple(Output(suffix, z) for suffix, z in codes.items())
     else:
         outputs = (Output(""),)
-    return Translator(endpoint, preprocessing, outputs, options.output_size, domain, clusters, options.seed or 0)
+    return Translator(endpoint, preprocessing, outputs, options.output_size, domain, clusters, options.seed or 0,
+                      options.out_of_range_labels)
 
 
 def _domain(endpoint: ServedEndpoint, domain: int | None) -> int:
@@ -147,7 +153,8 @@ def _read(translator: Translator, sample: Sample) -> dict[str, tf.Tensor]:
     """The sample's maps at their file size: uint8 pictures, int32 id maps [H, W, C]."""
     first = translator.first
     maps = {first: read_image(sample.path, int(translator.endpoint.spec(first).shape[-1])) if first in PICTURES
-            else read_ids(sample.path, "label map")}
+            else checked_label_ids(read_ids(sample.path, "label map"), sample.path, translator.endpoint.info,
+                                   translator.out_of_range_labels)}
     if translator.needs_instance:
         instance = read_ids(sample.instance, "instance map")
         if instance.shape[:2] != maps[first].shape[:2]:
@@ -166,30 +173,48 @@ def _resized(maps: dict[str, tf.Tensor], size: tuple[int, int]) -> dict[str, tf.
 
 
 def translate_files(translator: Translator, samples: list[Sample], outdir: str | Path,
-                    on_done: Callable[[int, Path], None] | None = None) -> list[Path]:
-    """Writes outdir/<stem><suffix>.png per sample and output; calls on_done(count, written) after each."""
+                    on_done: Callable[[int, Path], None] | None = None,
+                    on_failed: Callable[[Path, str], None] | None = None) -> list[Path]:
+    """Writes outdir/<stem><suffix>.png per sample and output; calls on_done(count, written) after each.
+
+    A sample the user's files make fail (unreadable or corrupt, a label id out of range, refused
+    by the endpoint's input checks: a UserError) goes to on_failed(path, message naming the path)
+    and the others are still translated; without on_failed its error stops the run.
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(translator.seed)  # random cluster choices: one stream over every file
-    written = []
+    written: list[Path] = []
     for sample in samples:
-        maps = _read(translator, sample)
-        height, width = (int(d) for d in maps[translator.first].shape[:2])
-        inputs = _resized(maps, translator.size(height, width))
-        if translator.domain is not None:
-            inputs["domain"] = tf.constant([translator.domain], tf.int32)
-        for output in translator.outputs:
-            if output.z is not None:
-                inputs["z"] = tf.constant(output.z[None])
-            if translator.clusters is not None:
-                inputs["features"] = translator.clusters.features(
-                    inputs[translator.first], inputs.get("instance"), translator.clusters.choice(output.variant, rng))
-            image = tensors.to_uint8(translator.endpoint(inputs, str(sample.path)))[0]
-            if translator.output_size == "input" and tuple(image.shape[:2]) != (height, width):
-                image = resize_uint8(image, height, width)
-            path = outdir / f"{sample.path.stem}{output.suffix}.png"
-            write_png(path, image)
-            written.append(path)
-            if on_done is not None:
-                on_done(len(written), path)
+        try:
+            for path in _translate(translator, sample, outdir, rng):
+                written.append(path)
+                if on_done is not None:
+                    on_done(len(written), path)
+        except UserError as err:
+            if on_failed is None:
+                raise
+            message = str(err)
+            on_failed(sample.path, message if str(sample.path) in message else f"{sample.path}: {message}")
     return written
+
+
+def _translate(translator: Translator, sample: Sample, outdir: Path, rng: np.random.Generator) -> Iterator[Path]:
+    """Writes the sample's outputs, yielding each path."""
+    maps = _read(translator, sample)
+    height, width = (int(d) for d in maps[translator.first].shape[:2])
+    inputs = _resized(maps, translator.size(height, width))
+    if translator.domain is not None:
+        inputs["domain"] = tf.constant([translator.domain], tf.int32)
+    for output in translator.outputs:
+        if output.z is not None:
+            inputs["z"] = tf.constant(output.z[None])
+        if translator.clusters is not None:
+            inputs["features"] = translator.clusters.features(
+                inputs[translator.first], inputs.get("instance"), translator.clusters.choice(output.variant, rng))
+        image = tensors.to_uint8(translator.endpoint(inputs, str(sample.path)))[0]
+        if translator.output_size == "input" and tuple(image.shape[:2]) != (height, width):
+            image = resize_uint8(image, height, width)
+        path = outdir / f"{sample.path.stem}{output.suffix}.png"
+        write_png(path, image)
+        yield path

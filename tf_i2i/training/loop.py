@@ -16,6 +16,7 @@ import ml_collections
 import tensorflow as tf
 from absl import logging
 
+from tf_i2i import atomic
 from tf_i2i.data import build_dataset, data_read_errors
 from tf_i2i.export import check_export_args, export_model, parse_quantizations
 from tf_i2i.export.preprocess import Preprocessing
@@ -57,8 +58,9 @@ class _StopFlag:
 
 
 def save_config(config: ml_collections.ConfigDict, workdir: Path) -> None:
-    """workdir/config.json lets translate/export rebuild the model without the original flags."""
-    (workdir / "config.json").write_text(config.to_json_best_effort(indent=2))
+    """workdir/config.json lets translate/export rebuild the model without the original flags (written whole
+    or not at all: tf_i2i.atomic)."""
+    atomic.write_text(workdir / "config.json", config.to_json_best_effort(indent=2))
 
 
 def _distribute_options() -> tf.data.Options:

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from tf_i2i import atomic
+
 
 def image_grid(images: dict[str, tf.Tensor], max_rows: int = 4) -> np.ndarray:
     """One row per example, one column per named image (e.g. input | output | target), as uint8 RGB."""
@@ -52,5 +54,5 @@ class Summaries:
             tf.summary.image("samples/" + "|".join(images), grid[None], step=step)
         self.writer.flush()
         path = self.sample_dir / f"step_{step:07d}.png"
-        tf.io.write_file(str(path), tf.io.encode_png(grid))
+        atomic.write_bytes(path, tf.io.encode_png(grid).numpy())
         return path

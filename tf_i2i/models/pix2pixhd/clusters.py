@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from tf_i2i import atomic
+
 from tf_i2i.errors import UserError
 
 CLUSTERS_FILE = "feature_clusters.npz"
@@ -57,9 +59,11 @@ class Clusters:
             raise ClusterError(f"clusters name classes {outside} outside the model's 0..{num_classes - 1}")
 
     def save(self, path: str | Path) -> Path:
+        """Writes the file at `path` exactly (np.savez would add .npz to another name), whole or not at all."""
         path = Path(path)
         arrays = {f"{_PREFIX}{c}": np.asarray(v, np.float32) for c, v in sorted(self.centers.items())}
-        np.savez(path, metadata=np.array(json.dumps({**self.metadata, "feat_num": self.feat_num})), **arrays)
+        with atomic.replacing(path) as temp, open(temp, "wb") as f:
+            np.savez(f, metadata=np.array(json.dumps({**self.metadata, "feat_num": self.feat_num})), **arrays)
         return path
 
 

@@ -19,6 +19,7 @@ import tensorflow as tf
 
 from tf_i2i.models.serving.endpoint import Endpoint
 from tf_i2i.models.serving.float32 import float32_network
+from tf_i2i.models.semantic_input import label_ids_info
 from tf_i2i.models.serving.tensors import image_spec, label_specs
 
 CODE_ENDPOINT = "style_code"
@@ -34,7 +35,8 @@ def spade_endpoints(model) -> list[Endpoint]:
     cfg = model.cfg
     generator = float32_network(model.generator, label_channels(cfg))
     specs = label_specs(cfg.use_instance)
-    common = dict(size_multiple=generator.size_multiple, size=generator.output_size)
+    common = dict(size_multiple=generator.size_multiple, size=generator.output_size,
+                  info=label_ids_info(cfg.label_nc, cfg.dontcare_label))
 
     def generate(labels: tuple[tf.Tensor, ...], z: tf.Tensor | None) -> tf.Tensor:
         label_input = tf.cast(model.label_input({s.name: x for s, x in zip(specs, labels)}), tf.float32)
