@@ -57,9 +57,12 @@ def make_schedule(optim: ml_collections.ConfigDict, base_lr: float):
     raise ValueError(f"unknown optim.schedule {optim.schedule!r}; expected constant, linear or step")
 
 
-def make_optimizers(optim: ml_collections.ConfigDict) -> tuple[keras.optimizers.Optimizer, keras.optimizers.Optimizer]:
+def make_optimizers(optim: ml_collections.ConfigDict, skip_nonfinite: bool = False
+                    ) -> tuple[keras.optimizers.Optimizer, keras.optimizers.Optimizer]:
     """Adam for G and D with the papers' betas (torch's epsilon, fused update: training/fused_adam.py);
-    each optimizer's step drives its own schedule."""
+    each optimizer's step drives its own schedule. `skip_nonfinite`: updates with a non-finite
+    gradient are skipped (train.on_nonfinite=skip_step)."""
     def adam(lr, name):
-        return FusedAdam(make_schedule(optim, lr), beta_1=optim.beta1, beta_2=optim.beta2, name=name)
+        return FusedAdam(make_schedule(optim, lr), beta_1=optim.beta1, beta_2=optim.beta2, name=name,
+                         skip_nonfinite=skip_nonfinite)
     return adam(optim.g_lr, "g_adam"), adam(optim.d_lr, "d_adam")
