@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from tf_i2i.training.atomic import write_atomically
+
 
 def image_grid(images: dict[str, tf.Tensor], max_rows: int = 4) -> np.ndarray:
     """One row per example, one column per named image (e.g. input | output | target), as uint8 RGB."""
@@ -39,7 +41,8 @@ class Summaries:
             return
         with self.writer.as_default(step=step):
             for name, value in values.items():
-                group = "lr" if name.startswith("lr") else "speed" if name == "steps_per_sec" else "loss"
+                group = ("lr" if name.startswith("lr") else "speed" if name == "steps_per_sec"
+                         else "nonfinite" if name == "dropped_steps" else "loss")
                 tf.summary.scalar(f"{group}/{name}", value)
         self.writer.flush()
 
@@ -52,5 +55,5 @@ class Summaries:
             tf.summary.image("samples/" + "|".join(images), grid[None], step=step)
         self.writer.flush()
         path = self.sample_dir / f"step_{step:07d}.png"
-        tf.io.write_file(str(path), tf.io.encode_png(grid))
+        write_atomically(path, tf.io.encode_png(grid).numpy())
         return path
