@@ -13,7 +13,7 @@ from tf_i2i.training.loop import train
 @pytest.mark.parametrize("field, value", [
     ("train.checkpoint_every", 0), ("train.log_every", 0), ("train.sample_every", -1), ("train.keep_checkpoints", 0),
     ("train.batch_size", 0), ("train.max_nonfinite_steps", 0), ("train.num_steps", -5), ("optim.g_lr", 0.0),
-    ("optim.d_lr", float("inf")), ("train.on_nonfinite", "ignore"),
+    ("optim.d_lr", float("inf")), ("train.on_nonfinite", "ignore"), ("optim.schedule", "cosine"),
 ])
 @pytest.mark.timeout(60)
 def test_bad_number_is_one_line_naming_the_field_before_anything(tmp_path, field, value):

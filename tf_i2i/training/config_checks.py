@@ -13,6 +13,8 @@ from tf_i2i.data.augment import fixed_size
 from tf_i2i.data.config import CROPPING
 from tf_i2i.errors import UserError
 from tf_i2i.registry import build_model
+from tf_i2i.training.schedules import SCHEDULES
+from tf_i2i.training.strategy import STRATEGIES
 
 # train.* counts and intervals for which zero (or less) means nothing.
 POSITIVE_COUNTS = ("batch_size", "log_every", "sample_every", "checkpoint_every", "keep_checkpoints",
@@ -33,15 +35,17 @@ def _is_whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_train_numbers(config: ml_collections.ConfigDict) -> None:
-    """train.* counts > 0, num_steps >= 0, train.on_nonfinite known, learning rates finite and > 0,
-    and the schedule's own numbers."""
+def check_train_values(config: ml_collections.ConfigDict) -> None:
+    """train.* counts > 0, num_steps >= 0, known train.on_nonfinite, train.strategy and optim.schedule,
+    learning rates finite and > 0, and the schedule's own numbers."""
     t, o = config.train, config.optim
     for name in POSITIVE_COUNTS:
         _require(_is_whole(t[name]) and t[name] > 0, f"train.{name} must be a whole number > 0, got {t[name]!r}")
     _require(_is_whole(t.num_steps) and t.num_steps >= 0,
              f"train.num_steps must be a whole number >= 0, got {t.num_steps!r}")
-    _require(t.on_nonfinite in ON_NONFINITE, f"train.on_nonfinite must be one of {ON_NONFINITE}, got {t.on_nonfinite!r}")
+    for name, known in (("on_nonfinite", ON_NONFINITE), ("strategy", STRATEGIES)):
+        _require(t[name] in known, f"train.{name} must be one of {known}, got {t[name]!r}")
+    _require(o.schedule in SCHEDULES, f"optim.schedule must be one of {SCHEDULES}, got {o.schedule!r}")
     for name in ("g_lr", "d_lr"):
         value = o[name]
         _require(isinstance(value, (int, float)) and math.isfinite(value) and value > 0,
@@ -83,6 +87,6 @@ def check_input_sizes(config: ml_collections.ConfigDict) -> None:
 
 def check_config(config: ml_collections.ConfigDict, replicas: int = 1) -> None:
     """Every check above, cheapest first."""
-    check_train_numbers(config)
+    check_train_values(config)
     check_batch_split(config.train.batch_size, replicas)
     check_input_sizes(config)

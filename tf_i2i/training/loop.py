@@ -23,7 +23,7 @@ from tf_i2i.models.update_guard import UpdateGuard, guarding
 from tf_i2i.registry import build_model
 from tf_i2i.training.atomic import write_atomically
 from tf_i2i.training.checkpoint import TrainCheckpoint, training_state
-from tf_i2i.training.config_checks import check_batch_split, check_input_sizes, check_train_numbers
+from tf_i2i.training.config_checks import check_batch_split, check_input_sizes, check_train_values
 from tf_i2i.training.divergence import DivergenceWatch, finite_weights_check
 from tf_i2i.training.event_files import drop_events_after
 from tf_i2i.training.progress import Progress, to_host
@@ -132,7 +132,7 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
     t = config.train
     configure_threads(t.get("parallel_ops", 0))  # first: TensorFlow fixes its threads at its first op
     keras.mixed_precision.set_global_policy(t.mixed_precision)
-    check_train_numbers(config)
+    check_train_values(config)
     strategy = strategy or make_strategy(t.strategy)
     check_batch_split(t.batch_size, strategy.num_replicas_in_sync)
     check_input_sizes(config)

@@ -46,6 +46,9 @@ class StepDecay(keras.optimizers.schedules.LearningRateSchedule):
         return {"base_lr": self.base_lr, "step_size": self.step_size, "gamma": self.gamma}
 
 
+SCHEDULES = ("constant", "linear", "step")
+
+
 def make_schedule(optim: ml_collections.ConfigDict, base_lr: float):
     """The schedule named by optim.schedule for one optimiser's base learning rate."""
     if optim.schedule == "constant":
@@ -54,7 +57,7 @@ def make_schedule(optim: ml_collections.ConfigDict, base_lr: float):
         return LinearDecay(base_lr, optim.constant_steps, optim.decay_steps)
     if optim.schedule == "step":
         return StepDecay(base_lr, optim.step_size, optim.gamma)
-    raise ValueError(f"unknown optim.schedule {optim.schedule!r}; expected constant, linear or step")
+    raise ValueError(f"unknown optim.schedule {optim.schedule!r}; expected one of {SCHEDULES}")
 
 
 def make_optimizers(optim: ml_collections.ConfigDict, skip_nonfinite: bool = False
