@@ -200,7 +200,8 @@ def _train_locked(config: ml_collections.ConfigDict, workdir: Path, strategy: tf
                 save(step)
         if stop.signal is not None:
             path = save(step)
-            logging.warning("stopped by signal %d at step %d; checkpoint %s", stop.signal, step, path)
+            logging.warning("stopped by signal %d at step %d; checkpoint %s", stop.signal, step,
+                            path or "not written: the step's update was dropped")
     if chief and config.export.at_end and stop.signal is None:
         export_model(model, workdir / "export", tflite=parse_quantizations(config.export.tflite),
                      height=config.export.height, width=config.export.width,
