@@ -17,6 +17,9 @@ def get_config() -> ml_collections.ConfigDict:
     c.train.sample_every = 500       # image grid to TensorBoard and workdir/samples/
     c.train.checkpoint_every = 500
     c.train.keep_checkpoints = 3
+    c.train.on_nonfinite = "stop"    # a nan/inf loss: stop (naming step and terms) | skip_step (drop the update)
+    c.train.max_nonfinite_steps = 10  # skip_step: stop after this many dropped steps in a row
+    c.train.check_gradient_norm = False  # also treat a nan/inf gradient norm as divergence (one pass over the gradients)
     c.train.mixed_precision = "float32"   # or "mixed_bfloat16"
     c.train.strategy = "auto"        # auto | default | mirrored | multi_worker
     c.train.seed = 0

@@ -45,6 +45,7 @@ from tf_i2i.data import build_dataset  # noqa: E402
 from tf_i2i.errors import UserError  # noqa: E402
 from tf_i2i.registry import default_config  # noqa: E402
 from tf_i2i.training import bench_utils as bu  # noqa: E402
+from tf_i2i.training.config_checks import check_config  # noqa: E402
 from tf_i2i.training.flops import function_conv_flops, graph_conv_flops  # noqa: E402
 from tf_i2i.training.threads import configure_threads  # noqa: E402
 
@@ -181,6 +182,7 @@ def run(args: argparse.Namespace) -> dict:
     """All measurements, in an order that keeps one model alive at a time."""
     cfg = load_config(args)
     args.streams = set_threads(args, cfg)
+    check_config(cfg)  # the checks training runs: a size the model cannot take is one line, not a TF error
     batch = next(iter(build_dataset(cfg.data, batch_size=cfg.train.batch_size, seed=0, deterministic=True)))
     peaks = [measure_peaks(args.matmul, args.streams)]
     fp32 = measure_policy(cfg, "float32", batch, args)

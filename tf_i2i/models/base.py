@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import keras
@@ -10,6 +11,8 @@ import tensorflow as tf
 from tf_i2i.models.serving.endpoint import Endpoint, image_endpoint
 from tf_i2i.models.serving.float32 import float32_network, float32_policy
 from tf_i2i.models.serving.sizes import build_side
+from tf_i2i.models.size_limits import SizeLimits
+from tf_i2i.models.update_guard import checked_gradients
 from tf_i2i.nets.weights import weights_by_path
 
 
@@ -75,6 +78,13 @@ class GANModel(keras.Model):
         return {"g_optimizer": (self.g_optimizer, self.g_variables),
                 "d_optimizer": (self.d_optimizer, self.d_variables)}
 
+    def input_size_limits(self) -> SizeLimits:
+        """Training image sides the networks accept, known from the config alone (no weights).
+        Default: multiples of every generator network's size_multiple; models whose other
+        networks bound the size (DRIT's content discriminator) say so."""
+        multiples = [net.size_multiple for net in self.generator_networks() if hasattr(net, "size_multiple")]
+        return SizeLimits(multiple=math.lcm(1, *multiples))
+
     def warm_start(self) -> str | None:
         """Initialises weights from elsewhere at the start of a fresh run (not on resume), e.g.
         pix2pixHD's local stage from its global stage; returns what was loaded, or None."""
@@ -94,13 +104,14 @@ class GANModel(keras.Model):
         does (an L2 penalty, not AdamW's decoupled decay); MUNIT, UNIT and DRIT train with 1e-4.
         `clip_norm` first scales the gradients to at most that global norm (torch clip_grad_norm_,
         which runs before the optimizer adds its decay); under a distribution strategy each
-        replica clips its own share."""
+        replica clips its own share. The training loop's guard (update_guard.py) sees every
+        update here: whether its loss was finite, and under train.on_nonfinite=skip_step drops it."""
         grads = tape.gradient(loss, variables)
         if clip_norm is not None:
             grads, _ = tf.clip_by_global_norm(grads, clip_norm)
         if weight_decay:
             grads = [g + weight_decay * tf.cast(v, g.dtype) for g, v in zip(grads, variables)]
-        optimizer.apply_gradients(zip(grads, variables))
+        optimizer.apply_gradients(zip(checked_gradients(loss, grads), variables))
 
     def learning_rates(self) -> dict[str, tf.Tensor]:
         """Learning rates of the optimizers' current step, logged next to the losses.

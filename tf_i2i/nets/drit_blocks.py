@@ -403,6 +403,8 @@ class ContentDiscriminator(BlockStackDiscriminator):
     `dim` channels: three LeakyReLU k7s2 convs (reflect pad 1), a LeakyReLU k4 valid conv, a 1x1 conv
     to raw logits. Needs maps >= 53 px (images >= 212 px); a 54 px map gives one logit per sample."""
 
+    max_logits_side: int | None = None  # no upper bound: the losses average the logit map
+
     def __init__(self, dim: int = 256, out_channels: int = 1, **kwargs):
         super().__init__(**kwargs)
         self.dim, self.out_channels = dim, out_channels

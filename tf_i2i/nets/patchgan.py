@@ -32,6 +32,18 @@ class BlockStackDiscriminator(keras.Model):
     def call(self, x, training=None):
         return self.features(x, training=training)[-1]
 
+    def input_side_range(self, max_output: int | None = None) -> tuple[int, int | None]:
+        """(smallest, largest) input side giving logits at least 1 (and at most `max_output`) px
+        wide, from the blocks' kernels, strides and paddings (torch's floor((n + 2p - k) / s) + 1;
+        a reflection pad also needs n > p). Largest is None without `max_output`."""
+        smallest, largest = 1, max_output
+        for block in reversed(self.blocks):
+            k, s, p = block.kernel_size, block.strides, block.padding
+            smallest = max((smallest - 1) * s + k - 2 * p, p + 1)
+            if largest is not None:
+                largest = largest * s + k - 2 * p - 1
+        return smallest, largest
+
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
 class NLayerDiscriminator(BlockStackDiscriminator):

@@ -23,18 +23,35 @@ def _resource(variable) -> tf.Variable:
 @keras.saving.register_keras_serializable(package="tf_i2i")
 class FusedAdam(keras.optimizers.Adam):
     """keras.optimizers.Adam with the fused update for dense float32 variables (see module); the
-    rest (AMSGrad, sparse gradients, other dtypes) goes through Keras's own update."""
+    rest (AMSGrad, sparse gradients, other dtypes) goes through Keras's own update.
+
+    `skip_nonfinite`: a variable whose gradient holds a NaN or inf keeps its weights and moments
+    (the step counter still advances). train.on_nonfinite=skip_step turns a whole update's
+    gradients into NaN when its loss is not finite (tf_i2i/models/update_guard.py), so the update
+    is dropped whole. The check runs in each variable's update, where control flow is allowed under
+    every distribution strategy (a tf.cond around apply_gradients is not: it holds a merge_call)."""
 
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float = TORCH_EPSILON, **kwargs):
+                 epsilon: float = TORCH_EPSILON, skip_nonfinite: bool = False, **kwargs):
         super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, **kwargs)
+        self.skip_nonfinite = skip_nonfinite
+
+    def get_config(self):
+        return {**super().get_config(), "skip_nonfinite": self.skip_nonfinite}
 
     def update_step(self, gradient, variable, learning_rate):
+        if not self.skip_nonfinite:
+            return self._update(gradient, variable, learning_rate)
+        finite = tf.reduce_all(tf.math.is_finite(gradient.values if isinstance(gradient, tf.IndexedSlices)
+                                                 else gradient))
+        tf.cond(finite, lambda: self._update(gradient, variable, learning_rate), tf.no_op)
+
+    def _update(self, gradient, variable, learning_rate):
         if self.amsgrad or isinstance(gradient, tf.IndexedSlices) or variable.dtype != "float32":
             return super().update_step(gradient, variable, learning_rate)
         index = self._get_variable_index(variable)
         step = tf.cast(self.iterations + 1, tf.float32)
-        tf.raw_ops.ResourceApplyAdam(
+        return tf.raw_ops.ResourceApplyAdam(
             var=_resource(variable).handle, m=_resource(self._momentums[index]).handle,
             v=_resource(self._velocities[index]).handle,
             beta1_power=tf.pow(tf.cast(self.beta_1, tf.float32), step),

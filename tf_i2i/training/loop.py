@@ -20,9 +20,14 @@ from tf_i2i import atomic
 from tf_i2i.data import build_dataset, data_read_errors
 from tf_i2i.export import check_export_args, export_model, parse_quantizations
 from tf_i2i.export.preprocess import Preprocessing
+from tf_i2i.models.update_guard import UpdateGuard, guarding
 from tf_i2i.registry import build_model
 from tf_i2i.training.checkpoint import TrainCheckpoint, training_state
+from tf_i2i.training.config_checks import check_batch_split, check_input_sizes, check_train_values
+from tf_i2i.training.divergence import DivergenceWatch, finite_weights_check
+from tf_i2i.training.event_files import drop_events_after
 from tf_i2i.training.progress import Progress, to_host
+from tf_i2i.training.run_lock import RunLock
 from tf_i2i.training.schedules import make_optimizers
 from tf_i2i.training.strategy import is_chief, make_strategy, worker_id
 from tf_i2i.training.summaries import Summaries
@@ -78,10 +83,14 @@ def build_trainer_state(config, strategy, sample_batch):
     """Model, optimizers and every variable, created under the strategy scope before any step."""
     with strategy.scope():
         model = build_model(config)
-        g_opt, d_opt = make_optimizers(config.optim)
+        g_opt, d_opt = make_optimizers(config.optim, skip_nonfinite=config.train.on_nonfinite == "skip_step")
         model.compile(g_optimizer=g_opt, d_optimizer=d_opt)
         model.build_all(_per_replica_slice(sample_batch, strategy))
     return model
+
+
+def _replica_means(strategy: tf.distribute.Strategy, logs: dict) -> dict:
+    return {k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None) for k, v in logs.items()}
 
 
 def make_train_step(strategy: tf.distribute.Strategy, model):
@@ -89,25 +98,55 @@ def make_train_step(strategy: tf.distribute.Strategy, model):
     iterator; returns the replica-mean logs. Shared by train() and the tests that check it."""
     @tf.function
     def distributed_step(iterator):
-        logs = strategy.run(model.train_step, args=(next(iterator),))
-        return {k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None) for k, v in logs.items()}
+        return _replica_means(strategy, strategy.run(model.train_step, args=(next(iterator),)))
+    return distributed_step
+
+
+def make_checked_train_step(strategy: tf.distribute.Strategy, model, check_gradients: bool, drop: bool):
+    """make_train_step that also returns whether the step was sound: every log finite and every
+    update's loss (and gradient norm, `check_gradients`) finite on every replica. With `drop` the
+    unsound updates are dropped in-graph (models/update_guard.py). The flag is one scalar: the
+    loop reads it every step, the logs only when it reports."""
+    def replica_step(batch):
+        with guarding(UpdateGuard(check_gradients, drop)) as guard:
+            logs = model.train_step(batch)
+        return logs, guard.nonfinite_updates()
+
+    @tf.function
+    def distributed_step(iterator):
+        logs, nonfinite = strategy.run(replica_step, args=(next(iterator),))
+        logs = _replica_means(strategy, logs)
+        finite = [tf.reduce_all(tf.math.is_finite(tf.cast(v, tf.float32))) for v in logs.values()]
+        sound = tf.logical_and(tf.reduce_all(finite), strategy.reduce(tf.distribute.ReduceOp.SUM, nonfinite,
+                                                                       axis=None) == 0)
+        return logs, sound
     return distributed_step
 
 
 @data_read_errors()  # a data file changed after validation: DatasetError naming it
 def train(config: ml_collections.ConfigDict, workdir: str | Path,
           strategy: tf.distribute.Strategy | None = None) -> TrainResult:
-    """Trains config.model on config.data for config.train.num_steps, resuming from workdir."""
+    """Trains config.model on config.data for config.train.num_steps, resuming from workdir.
+
+    The config is checked first (config_checks.py), then the run folder is locked for this
+    process's writer role (run_lock.py) before anything is written to it."""
     workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
     t = config.train
     configure_threads(t.get("parallel_ops", 0))  # first: TensorFlow fixes its threads at its first op
     keras.mixed_precision.set_global_policy(t.mixed_precision)
+    check_train_values(config)
     strategy = strategy or make_strategy(t.strategy)
+    check_batch_split(t.batch_size, strategy.num_replicas_in_sync)
+    check_input_sizes(config)
     chief = is_chief(strategy)
-    if t.batch_size % strategy.num_replicas_in_sync:
-        raise ValueError(f"train.batch_size={t.batch_size} is not divisible by the "
-                         f"{strategy.num_replicas_in_sync} replicas")
+    workdir.mkdir(parents=True, exist_ok=True)
+    with RunLock(workdir, "chief" if chief else f"worker{worker_id(strategy)}"):
+        return _train_locked(config, workdir, strategy, chief)
+
+
+def _train_locked(config: ml_collections.ConfigDict, workdir: Path, strategy: tf.distribute.Strategy,
+                  chief: bool) -> TrainResult:
+    t = config.train
     if chief:
         save_config(config, workdir)
     ckpt_dir = TrainCheckpoint.directory_for(workdir)
@@ -128,33 +167,45 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
     start = int(step_var.numpy())
     if restored:
         logging.info("resumed from %s at step %d", restored, start)
+        if chief:  # the killed run may have logged steps past its last checkpoint
+            drop_events_after(workdir / "logs", start)
     else:
         model.warm_start()
     iterator = iter(strategy.experimental_distribute_dataset(dataset))
-    distributed_step = make_train_step(strategy, model)
+    distributed_step = make_checked_train_step(strategy, model, t.check_gradient_norm,
+                                               drop=t.on_nonfinite == "skip_step")
+    watch = DivergenceWatch(t.on_nonfinite, t.max_nonfinite_steps, ckpt_dir)
+    weights_finite = finite_weights_check(model)
+
+    def save(step: int) -> str | None:
+        return ckpt.save(step) if watch.may_save(step, weights_finite) else None
+
     summaries = Summaries(workdir, enabled=chief)
     progress = Progress(t.num_steps, start)
     logs: dict[str, tf.Tensor] = {}
     step = start
     with _StopFlag() as stop:
         while step < t.num_steps and stop.signal is None:
-            logs = distributed_step(iterator)  # left on the device: read only when reported
+            logs, sound = distributed_step(iterator)  # logs stay on the device: read only when reported
             step += 1
-            progress.add(logs)
+            sound = bool(sound)
+            watch.after_step(step, sound, logs)
+            if sound:
+                progress.add(logs)
             if step % t.log_every == 0 or step == t.num_steps:
                 line, means = progress.report(step)
                 logging.info(line)
-                summaries.scalars(means, step)
+                summaries.scalars({**means, **watch.scalars()}, step)
             if step % t.sample_every == 0 or step == t.num_steps:
                 summaries.images(model.sample_images(sample_batch), step)
             if step % t.checkpoint_every == 0 or step == t.num_steps:
-                ckpt.save(step)
+                save(step)
         if stop.signal is not None:
-            path = ckpt.save(step)
-            logging.warning("stopped by signal %d at step %d; checkpoint %s", stop.signal, step, path)
+            path = save(step)
+            logging.warning("stopped by signal %d at step %d; checkpoint %s", stop.signal, step,
+                            path or "not written: the step's update was dropped")
     if chief and config.export.at_end and stop.signal is None:
         export_model(model, workdir / "export", tflite=parse_quantizations(config.export.tflite),
                      height=config.export.height, width=config.export.width,
                      preprocessing=Preprocessing.of(config.data))
     return TrainResult(step=step, interrupted=stop.signal is not None, last_logs=to_host(logs), model=model)
-

@@ -46,6 +46,9 @@ class StepDecay(keras.optimizers.schedules.LearningRateSchedule):
         return {"base_lr": self.base_lr, "step_size": self.step_size, "gamma": self.gamma}
 
 
+SCHEDULES = ("constant", "linear", "step")
+
+
 def make_schedule(optim: ml_collections.ConfigDict, base_lr: float):
     """The schedule named by optim.schedule for one optimiser's base learning rate."""
     if optim.schedule == "constant":
@@ -54,12 +57,15 @@ def make_schedule(optim: ml_collections.ConfigDict, base_lr: float):
         return LinearDecay(base_lr, optim.constant_steps, optim.decay_steps)
     if optim.schedule == "step":
         return StepDecay(base_lr, optim.step_size, optim.gamma)
-    raise ValueError(f"unknown optim.schedule {optim.schedule!r}; expected constant, linear or step")
+    raise ValueError(f"unknown optim.schedule {optim.schedule!r}; expected one of {SCHEDULES}")
 
 
-def make_optimizers(optim: ml_collections.ConfigDict) -> tuple[keras.optimizers.Optimizer, keras.optimizers.Optimizer]:
+def make_optimizers(optim: ml_collections.ConfigDict, skip_nonfinite: bool = False
+                    ) -> tuple[keras.optimizers.Optimizer, keras.optimizers.Optimizer]:
     """Adam for G and D with the papers' betas (torch's epsilon, fused update: training/fused_adam.py);
-    each optimizer's step drives its own schedule."""
+    each optimizer's step drives its own schedule. `skip_nonfinite`: updates with a non-finite
+    gradient are skipped (train.on_nonfinite=skip_step)."""
     def adam(lr, name):
-        return FusedAdam(make_schedule(optim, lr), beta_1=optim.beta1, beta_2=optim.beta2, name=name)
+        return FusedAdam(make_schedule(optim, lr), beta_1=optim.beta1, beta_2=optim.beta2, name=name,
+                         skip_nonfinite=skip_nonfinite)
     return adam(optim.g_lr, "g_adam"), adam(optim.d_lr, "d_adam")

@@ -41,7 +41,8 @@ class Summaries:
             return
         with self.writer.as_default(step=step):
             for name, value in values.items():
-                group = "lr" if name.startswith("lr") else "speed" if name == "steps_per_sec" else "loss"
+                group = ("lr" if name.startswith("lr") else "speed" if name == "steps_per_sec"
+                         else "nonfinite" if name == "dropped_steps" else "loss")
                 tf.summary.scalar(f"{group}/{name}", value)
         self.writer.flush()
 

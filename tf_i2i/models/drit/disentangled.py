@@ -16,6 +16,7 @@ import ml_collections
 import tensorflow as tf
 
 from tf_i2i.models.base import GANModel
+from tf_i2i.models.size_limits import SizeLimits
 from tf_i2i.nets.weight_init import init_weights
 from tf_i2i.models.scaled_optimizer import scaled_optimizer
 
@@ -62,6 +63,17 @@ class DisentangledGAN(GANModel):
     @property
     def size_multiple(self) -> int:
         return 4  # two stride-2 content convs, two stride-2 generator upsamplings
+
+    def input_size_limits(self) -> SizeLimits:
+        """Multiples of size_multiple; with a content discriminator, only sides whose content map
+        (the image / size_multiple) it reduces to a logit map it accepts."""
+        m = self.size_multiple
+        if self.dis_content is None:
+            return SizeLimits(m)
+        low, high = self.dis_content.input_side_range(self.dis_content.max_logits_side)
+        maps = f"{low} px or more" if high is None else f"{low}..{high} px"
+        return SizeLimits(m, low * m, None if high is None else high * m + m - 1,
+                          f"the content discriminator needs content maps of {maps}, the image / {m}")
 
     def chunks(self, batch: dict[str, tf.Tensor]) -> list[dict[str, tf.Tensor]]:
         """The batch as d_iter chunks of an even size (official 'encoded' and 'random' halves)."""

@@ -182,6 +182,8 @@ class MDContentDiscriminator(ContentDiscriminator):
     Like the official `view(B, C)` it needs content maps that reduce to 1x1 (53..60 px, i.e. crops of
     212..243 px); other sizes raise instead of mixing positions into the batch."""
 
+    max_logits_side = 1
+
     def __init__(self, dim: int = 256, num_domains: int = 3, **kwargs):
         super().__init__(dim, num_domains, **kwargs)
         self.num_domains = num_domains
