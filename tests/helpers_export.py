@@ -69,12 +69,16 @@ def exported(request, tmp_path_factory):
     Imported by the SavedModel and TFLite test modules; pytest would build one per module, so the
     result is cached here and both modules share one export per model.
     """
-    if request.param not in _EXPORTS:
-        model = tiny_model(request.param)
-        paths = export_model(model, tmp_path_factory.mktemp(request.param), tflite=("float32",),
-                             height=32, width=32)
-        _EXPORTS[request.param] = model, paths, tf.saved_model.load(str(paths["saved_model"]))
-    return _EXPORTS[request.param]
+    return exported_model(request.param, tmp_path_factory)
+
+
+def exported_model(name: str, tmp_path_factory) -> tuple:
+    """The `exported` fixture's (model, paths, loaded SavedModel) of one model, made once per session."""
+    if name not in _EXPORTS:
+        model = tiny_model(name)
+        paths = export_model(model, tmp_path_factory.mktemp(name), tflite=("float32",), height=32, width=32)
+        _EXPORTS[name] = model, paths, tf.saved_model.load(str(paths["saved_model"]))
+    return _EXPORTS[name]
 
 
 _SPADE_RUN: list[tuple] = []

@@ -21,7 +21,7 @@ from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.export.workdir import load_run_config, load_trained_model
 from tf_i2i.models.pix2pixhd.clusters import CLUSTERS_FILE, ClusterError, Clusters, load_clusters
 from tf_i2i.models.serving.errors import ExportInputError
-from tf_i2i.models.serving.tensors import failed_check
+from tf_i2i.models.serving.checks import failed_check
 from tf_i2i.models.spec import CLUSTERS, TranslateSpec
 from tf_i2i.registry import get_spec
 

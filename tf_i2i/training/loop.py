@@ -17,7 +17,7 @@ import tensorflow as tf
 from absl import logging
 
 from tf_i2i.data import build_dataset
-from tf_i2i.export import check_export_args, export_model, parse_quantizations
+from tf_i2i.export import check_export_args, export_model, export_settings
 from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.registry import build_model
 from tf_i2i.training.checkpoint import TrainCheckpoint, training_state
@@ -115,9 +115,10 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
     sample_batch = next(iter(dataset))
     keras.utils.set_random_seed(t.seed)  # the same initial weights and dropout seeds on every run
     model = build_trainer_state(config, strategy, sample_batch)
+    export = export_settings(config.export)
     if config.export.at_end:  # a bad export setting fails now, not after hours of training
-        check_export_args(model, parse_quantizations(config.export.tflite),
-                          config.export.height, config.export.width)
+        check_export_args(model, export["tflite"], export["height"], export["width"],
+                          tflite_batch=export["tflite_batch"])
     step_var = model.g_optimizer.iterations
     ckpt = TrainCheckpoint(workdir, training_state(model),
                            keep=t.keep_checkpoints, chief=chief, worker=worker_id(strategy))
@@ -150,8 +151,6 @@ def train(config: ml_collections.ConfigDict, workdir: str | Path,
             path = ckpt.save(step)
             logging.warning("stopped by signal %d at step %d; checkpoint %s", stop.signal, step, path)
     if chief and config.export.at_end and stop.signal is None:
-        export_model(model, workdir / "export", tflite=parse_quantizations(config.export.tflite),
-                     height=config.export.height, width=config.export.width,
-                     preprocessing=Preprocessing.of(config.data))
+        export_model(model, workdir / "export", preprocessing=Preprocessing.of(config.data), **export)
     return TrainResult(step=step, interrupted=stop.signal is not None, last_logs=to_host(logs), model=model)
 

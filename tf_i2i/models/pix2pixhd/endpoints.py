@@ -19,6 +19,7 @@ from collections.abc import Callable
 import keras
 import tensorflow as tf
 
+from tf_i2i.models.serving.checks import IdRange
 from tf_i2i.models.serving.endpoint import Endpoint
 from tf_i2i.models.serving.float32 import float32_network
 from tf_i2i.models.serving.tensors import image_spec, label_specs
@@ -68,7 +69,8 @@ def pix2pixhd_endpoints(model, clusters: Clusters | None = None) -> list[Endpoin
             return tf.zeros(tf.stack([shape[0], shape[1], shape[2], feat_num]), tf.float32)
         return lookup(label, tf.zeros(tf.stack([tf.shape(label)[0], cfg.label_nc]), tf.int32))
 
-    common = dict(size_multiple=generator.size_multiple, networks=(generator,))
+    ids = {"label": IdRange(cfg.label_nc, cfg.get("dontcare_label", -1))} if cfg.label_nc else {}
+    common = dict(size_multiple=generator.size_multiple, networks=(generator,), ids=ids)
     endpoints = [Endpoint("serve", lambda *args: generate(args, default_features(args[0])), specs,
                           image_inputs=("label_image",) if not cfg.label_nc else (), uint8=True, **common)]
     if model.use_features:
