@@ -3,8 +3,8 @@ out-of-range values (check_range) and class ids >= the class count are errors na
 what it must be, in the SavedModel (through its signatures, as TF Serving calls them) and in the
 .tflite files (fixed shapes the interpreter refuses to change; value checks in run_tflite).
 
-The models are the session's tiny exports (tests/helpers_export.py): CycleGAN for images, the
-use_vae SPADE for label maps."""
+The model is the session's tiny CycleGAN export (tests/helpers_export.py); class ids are tested on
+SPADE's export in test_export_spade.py."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.helpers_export import exported_model, keras_output, random_images, spade_run, tiny_config
+from tests.helpers_export import exported_model, keras_output, random_images, serving_error, tiny_config
 from tf_i2i.export import ExportInputError, export_settings, run_tflite
 from tf_i2i.export.tflite import convert_endpoint
-from tf_i2i.models.serving.checks import IdRange, failed_check
+from tf_i2i.models.serving.checks import IdRange
 
 IMAGE_SHAPE = r"input 'image' must have shape \[batch >= 1, height >= 1, width >= 1, 3\]; got shape "
 BAD_IMAGES = {  # name -> (array, the end of the message)
@@ -42,26 +42,17 @@ def cyclegan(tmp_path_factory):
     return exported_model("cyclegan", tmp_path_factory)
 
 
-def _signature_error(signature, **inputs) -> str:
-    """The one-line message of a failed check when `signature` runs on `inputs`."""
-    with pytest.raises(tf.errors.InvalidArgumentError) as caught:
-        signature(**{name: tf.constant(value) for name, value in inputs.items()})
-    message = failed_check(caught.value)
-    assert message is not None, caught.value.message
-    return message
-
-
 @pytest.mark.parametrize("case", BAD_IMAGES)
 def test_savedmodel_refuses_each_bad_image_naming_the_input(cyclegan, case):
     _, _, loaded = cyclegan
     array, expected = BAD_IMAGES[case]
-    message = _signature_error(loaded.signatures["serve"], image=array)
+    message = serving_error(loaded.signatures["serve"], image=array)
     assert re.fullmatch("tf_i2i endpoint 'serve': " + expected, message), message
 
 
 def test_uint8_endpoint_checks_shapes_and_the_float_one_passes_good_input(cyclegan):
     model, _, loaded = cyclegan
-    message = _signature_error(loaded.signatures["serve_uint8"], image=np.zeros((0, 32, 32, 3), np.uint8))
+    message = serving_error(loaded.signatures["serve_uint8"], image=np.zeros((0, 32, 32, 3), np.uint8))
     assert message.startswith("tf_i2i endpoint 'serve_uint8': input 'image' must have shape")
     x = random_images((2, 32, 32, 3))
     (out,) = loaded.signatures["serve"](image=tf.constant(x)).values()
@@ -139,45 +130,6 @@ def test_run_tflite_refuses_each_bad_image(cyclegan, case):
                 else r"takes images of shape \[1, 32, 32, 3\]")
     with pytest.raises(ExportInputError, match=expected):
         run_tflite(paths["serve_float32"], array)
-
-
-@pytest.fixture(scope="module")
-def spade(tmp_path_factory):
-    _, model, paths, loaded = spade_run(tmp_path_factory)
-    return model, paths, loaded
-
-
-def _spade_inputs(label_value: int) -> dict[str, np.ndarray]:
-    """serve's inputs with one pixel of the label map at `label_value`, the rest class 0."""
-    label = np.zeros((1, 32, 32, 1), np.int32)
-    label[0, 5, 7] = label_value
-    return {"label": label, "instance": np.zeros_like(label), "z": np.zeros((1, 8), np.float32)}
-
-
-def test_label_ids_from_the_class_count_on_are_refused_in_savedmodel_and_tflite(spade):
-    model, paths, loaded = spade
-    classes = model.cfg.label_nc
-    for bad in (classes, -1):
-        inputs = _spade_inputs(bad)
-        message = _signature_error(loaded.signatures["serve"], **inputs)
-        assert message == (f"tf_i2i endpoint 'serve': input 'label' must hold class ids in [0, {classes}); "
-                           f"got id, count of other ids = {bad}, 1")
-        with pytest.raises(ExportInputError, match=rf"input 'label' must hold class ids in \[0, {classes}\); "
-                                                   rf"got id {bad} \(1 such values\)"):
-            run_tflite(paths["serve_float32"], inputs)
-    good = _spade_inputs(classes - 1)
-    (served,) = loaded.signatures["serve"](**{name: tf.constant(value) for name, value in good.items()}).values()
-    np.testing.assert_allclose(run_tflite(paths["serve_float32"], good), served.numpy(), atol=1e-4)
-
-
-def test_the_z_code_and_the_style_picture_are_checked_too(spade):
-    _, _, loaded = spade
-    label = np.zeros((1, 32, 32, 1), np.int32)
-    message = _signature_error(loaded.signatures["serve"], label=label, instance=label,
-                               z=np.zeros((1, 7), np.float32))
-    assert message == "tf_i2i endpoint 'serve': input 'z' must have shape [batch >= 1, 8]; got shape [1, 7]"
-    message = _signature_error(loaded.signatures["style_code"], style=np.full((1, 32, 32, 3), 2.0, np.float32))
-    assert message.startswith("tf_i2i endpoint 'style_code': input 'style' values must be finite and in [-1, 1]")
 
 
 def test_dontcare_id_and_its_mapped_id_are_class_ids():

@@ -22,7 +22,7 @@ import tensorflow as tf
 
 from tf_i2i.export.info import INFO_FILE
 from tf_i2i.models.serving import tensors
-from tf_i2i.models.serving.checks import IdRange
+from tf_i2i.models.serving.checks import IdRange, value_rule
 from tf_i2i.models.serving.endpoint import fixed_size
 from tf_i2i.models.serving.errors import ExportInputError
 
@@ -136,11 +136,12 @@ def _check_values(path: str | Path, arrays: Mapping[str, np.ndarray]) -> None:
         return
     low, high = tensors.FLOAT_RANGE
     for name, array in arrays.items():
+        if array.dtype.kind != "f":
+            continue
         image = name in endpoint.get("image_inputs", ())
-        if array.dtype.kind == "f" and not (np.isfinite(array).all() and (not image or low <= array.min() <= array.max() <= high)):
-            what = f"finite and in [{low:g}, {high:g}]" if image else "finite"
-            raise ExportInputError(f"{path}: input '{name}' values must be {what} (check_range); got min, max = "
-                                   f"{array.min()}, {array.max()}")
+        if not np.isfinite(array).all() or (image and not low <= array.min() <= array.max() <= high):
+            raise ExportInputError(f"{path}: input '{name}' values must be {value_rule(image)} (check_range); "
+                                   f"got min, max = {array.min()}, {array.max()}")
 
 
 def _what(detail: dict) -> str:

@@ -8,6 +8,7 @@
   serve_clusters  (clusters given) the same inputs as serve + cluster int32 [B, label_nc]: the
                   centre chosen for each class; the cluster table is a graph constant.
 
+Label ids outside [0, label_nc) (other than data.dontcare_label) fail at serving time.
 The instance map only feeds the boundary map (Sec. 3.3): cluster features are looked up per pixel
 by its label id, which is the instance's class.
 """

@@ -142,12 +142,17 @@ def checked_values(tensor: tf.Tensor, image: bool, endpoint: str, name: str) -> 
     ok = tf.reduce_all(tf.math.is_finite(tensor))
     if image:
         ok = tf.logical_and(ok, tf.logical_and(tf.reduce_min(tensor) >= low, tf.reduce_max(tensor) <= high))
-    what = f"finite and in [{low:g}, {high:g}]" if image else "finite"
     check = tf.debugging.Assert(ok, [
-        f"{_prefix(endpoint, name)} values must be {what} (check_range); got min, max, count of NaN/inf =",
+        f"{_prefix(endpoint, name)} values must be {value_rule(image)} (check_range); got min, max, count of NaN/inf =",
         tf.reduce_min(tensor), tf.reduce_max(tensor),
         tf.reduce_sum(tf.cast(tf.logical_not(tf.math.is_finite(tensor)), tf.int32))])
     return _after(check, tensor)
+
+
+def value_rule(image: bool) -> str:
+    """What check_range requires of a float input (an `image` input, or another such as a code)."""
+    low, high = FLOAT_RANGE
+    return f"finite and in [{low:g}, {high:g}]" if image else "finite"
 
 
 def failed_check(err: tf.errors.InvalidArgumentError) -> str | None:

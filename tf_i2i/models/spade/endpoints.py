@@ -10,7 +10,8 @@
                can keep, mix (tf_i2i.models.codes.interpolate_styles) and pass to serve.
 
 H x W is the generator's one output size (crop_size wide, crop_size / aspect_ratio high): a label
-map of another size fails at serving time. TFLite files fix the style photo's size to H x W too.
+map of another size fails at serving time, as do label ids outside [0, label_nc) other than the
+dontcare id. TFLite files fix the style photo's size to H x W too.
 """
 
 from __future__ import annotations
