@@ -43,4 +43,6 @@ def get_config() -> ml_collections.ConfigDict:
     c.export.tflite = "float32"      # comma-separated, any of float32,float16,int8 (dynamic range); "" = none
     c.export.height = 256            # fixed TFLite input size (SavedModel stays dynamic)
     c.export.width = 256
+    c.export.tflite_batch = 1        # fixed TFLite batch; 0 = dynamic batch (clients must send batch >= 1)
+    c.export.check_range = True      # SavedModel endpoints reject NaN/inf and images outside [-1, 1]
     return c

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,8 +15,9 @@ import pytest
 import tensorflow as tf
 
 from tf_i2i.config_utils import CONFIG_DIR, load_config_file
-from tf_i2i.export import Preprocessing, export_model
+from tf_i2i.export import Preprocessing, export_model, run_tflite
 from tf_i2i.models.base import GANModel
+from tf_i2i.models.serving.checks import failed_check
 from tf_i2i.registry import build_model
 from tf_i2i.training.checkpoint import TrainCheckpoint, training_state
 from tf_i2i.training.loop import build_trainer_state, save_config
@@ -69,12 +71,16 @@ def exported(request, tmp_path_factory):
     Imported by the SavedModel and TFLite test modules; pytest would build one per module, so the
     result is cached here and both modules share one export per model.
     """
-    if request.param not in _EXPORTS:
-        model = tiny_model(request.param)
-        paths = export_model(model, tmp_path_factory.mktemp(request.param), tflite=("float32",),
-                             height=32, width=32)
-        _EXPORTS[request.param] = model, paths, tf.saved_model.load(str(paths["saved_model"]))
-    return _EXPORTS[request.param]
+    return exported_model(request.param, tmp_path_factory)
+
+
+def exported_model(name: str, tmp_path_factory) -> tuple:
+    """The `exported` fixture's (model, paths, loaded SavedModel) of one model, made once per session."""
+    if name not in _EXPORTS:
+        model = tiny_model(name)
+        paths = export_model(model, tmp_path_factory.mktemp(name), tflite=("float32",), height=32, width=32)
+        _EXPORTS[name] = model, paths, tf.saved_model.load(str(paths["saved_model"]))
+    return _EXPORTS[name]
 
 
 _SPADE_RUN: list[tuple] = []
@@ -142,3 +148,20 @@ def run_tools(*commands: tuple[str, ...], timeout: float = 180) -> list[subproce
             out, err = process.communicate()
         finished.append(subprocess.CompletedProcess(cmd, process.returncode, out, err))
     return finished
+
+
+def serving_error(signature, **inputs: np.ndarray) -> str:
+    """The one-line message (failed_check) of the serving check that fails when `signature` (a
+    loaded SavedModel's, as TF Serving calls it) runs on `inputs` by name."""
+    with pytest.raises(tf.errors.InvalidArgumentError) as caught:
+        signature(**{name: tf.constant(value) for name, value in inputs.items()})
+    message = failed_check(caught.value)
+    assert message is not None, caught.value.message
+    return message
+
+
+def tflite_first(paths: dict[str, Path], name: str, args: tuple) -> np.ndarray:
+    """The float32 .tflite of endpoint `name` (export_model `paths`) on the first batch item of each
+    of `args` (its inputs in order): the files have a fixed batch of 1."""
+    names = json.loads(paths["export_info"].read_text())["inputs"][name]
+    return run_tflite(paths[f"{name}_float32"], {n: a[:1] for n, a in zip(names, args, strict=True)})

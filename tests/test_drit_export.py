@@ -68,7 +68,7 @@ def test_tflite_endpoints_match_keras(run, tmp_path):
     for name, (args, expected) in _cases(model, "a2b", seed=4, reference_size=(32, 32)).items():
         inputs = read_endpoint(paths["saved_model"], name).inputs
         file = tmp_path / f"{name}.tflite"
-        file.write_bytes(convert_endpoint(loaded, name, inputs, "float32", 32, 32))
+        file.write_bytes(convert_endpoint(loaded, name, inputs, "float32", 32, 32, 2))  # a fixed batch of 2
         np.testing.assert_allclose(run_tflite(file, {s.name: a for s, a in zip(inputs, args, strict=True)}), expected, atol=1e-4,
                                    err_msg=name)
 

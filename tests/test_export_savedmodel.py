@@ -67,7 +67,8 @@ def test_export_info_describes_the_endpoints(exported):
     assert info["serving_default"] == "serve" and info["value_ranges"] == {"float32": [-1, 1], "uint8": [0, 255]}
     for name, (generator, channels) in _endpoints(model):
         assert info["endpoints"][name] == {"uint8_endpoint": f"{name}_uint8", "input_channels": channels,
-                                           "output_channels": 3, "size_multiple": generator.size_multiple}
+                                           "output_channels": 3, "size_multiple": generator.size_multiple,
+                                           "image_inputs": ["image"]}
 
 
 def test_export_info_records_the_paper_and_how_to_translate(exported):

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from PIL import Image
 
 from tests.helpers_export import run_tools, tiny_config, write_run
 from tf_i2i.data import write_synthetic_dataset
 from tf_i2i.export import ExportInputError
 from tf_i2i.export.cluster_choice import parse_instance_clusters
+from tf_i2i.export.label_ids import checked_label_ids
 from tf_i2i.export.options import TranslateOptions
 from tf_i2i.export.samples import Sample
 from tf_i2i.export.served import served_from_saved_model, served_from_workdir
 from tf_i2i.export.translate import find_samples, make_translator, translate_files
 from tf_i2i.models.pix2pixhd.clusters import CLUSTERS_FILE, load_clusters
+from tf_i2i.models.serving.checks import IdRange
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +113,9 @@ def test_encode_features_refuses_other_models(runs):
     assert refused.returncode == 2 and "which has no feature clusters" in refused.stderr
 
 
-def test_label_ids_out_of_range_are_refused_by_name_unless_ignored(run, tmp_path):
-    """As training's validation: an id >= num_classes has no class (both sources record the count)."""
+def test_label_ids_out_of_range_are_refused_by_name(run, tmp_path):
+    """As training's validation: an id >= num_classes has no class (both sources record the count);
+    this model has no dontcare id, so --out_of_range_labels=ignore has no unlabeled class to use."""
     workdir, data = run
     label = np.asarray(Image.open(data / "test_label" / "scene_00000_gtFine_labelIds.png")).copy()
     num_classes = tiny_config("pix2pixhd").data.num_classes
@@ -121,9 +125,18 @@ def test_label_ids_out_of_range_are_refused_by_name_unless_ignored(run, tmp_path
     samples = [Sample(bad, data / "test_inst" / "scene_00000_gtFine_instanceIds.png")]
     for served in (served_from_workdir(workdir), served_from_saved_model(workdir / "export")):
         with pytest.raises(ExportInputError, match=rf"label id out of range: {bad} contains id\(s\) "
-                                                   rf"\[{num_classes + 7}\] >= num_classes {num_classes}"):
+                                                   rf"\[{num_classes + 7}\]; the model takes class ids in "
+                                                   rf"\[0, {num_classes}\)"):
             translate_files(make_translator(served, TranslateOptions()), samples, tmp_path / "refused")
-        options = TranslateOptions(out_of_range_labels="ignore")
-        assert [p.name for p in translate_files(make_translator(served, options), samples, tmp_path / "ok")] == [
-            "bad_labelIds.png"]
+        with pytest.raises(ExportInputError, match="has no dontcare id"):
+            translate_files(make_translator(served, TranslateOptions(out_of_range_labels="ignore")), samples,
+                            tmp_path / "refused")
     assert not list((tmp_path / "refused").glob("*.png"))
+
+
+def test_ignored_out_of_range_ids_become_the_dontcare_id(tmp_path):
+    ids = tf.constant([[[3], [9]], [[255], [5]]], tf.int32)  # 5 is num_classes: the dontcare's one-hot slot
+    kept = checked_label_ids(ids, tmp_path / "a.png", IdRange(5, 255), policy="ignore")
+    assert kept.numpy()[..., 0].tolist() == [[3, 255], [255, 5]]
+    with pytest.raises(ExportInputError, match=r"contains id\(s\) \[9\]"):
+        checked_label_ids(ids, tmp_path / "a.png", IdRange(5, 255))

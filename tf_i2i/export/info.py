@@ -4,9 +4,13 @@ It sits next to the SavedModel folder, so the SavedModel alone is enough to tran
 "paper" is the registry name and "translate" its TranslateSpec (how tools/translate.py drives the
 endpoints); "preprocessing" the run's inference preprocessing (tf_i2i.export.preprocess; absent
 when the exporter was not given the data config). "endpoints" describes each endpoint family (its
-uint8 variant, size rule, output channels, "input_channels" when it takes one image, and extras such
-as pix2pixHD's cluster table); "inputs" gives every signature's input names, dtypes and shapes
-(null: dynamic). "model" names the model class.
+uint8 variant, size rule, output channels, "input_channels" when it takes one image,
+"image_inputs" (inputs in "value_ranges") and "id_inputs" (inputs of class ids: num_classes and
+dontcare_label), and extras such as pix2pixHD's cluster table); "inputs" gives every signature's
+input names, dtypes and shapes (null: dynamic). "check_range" says whether the SavedModel rejects
+NaN/inf and image values outside the range (class ids are always checked); "tflite" gives each
+file's endpoint, quantization and fixed "input_shapes" (-1: a dynamic batch of at least 1).
+"model" names the model class.
 """
 
 from __future__ import annotations
@@ -66,7 +70,7 @@ def _entry(e: EndpointInfo) -> dict:
 
 
 def write_info(path: Path, model_name: str, endpoints: list[EndpointInfo], tflite: dict[str, dict],
-               paper: Mapping[str, Any]) -> Path:
+               paper: Mapping[str, Any], check_range: bool) -> Path:
     """Writes export_info.json; `tflite` maps file name -> {endpoint, quantization, input_shapes};
     `paper` holds the "paper", "translate" and (optional) "preprocessing" entries."""
     inputs = {}
@@ -80,6 +84,7 @@ def write_info(path: Path, model_name: str, endpoints: list[EndpointInfo], tflit
         "layout": "NHWC",
         "serving_default": DEFAULT_ENDPOINT,
         "value_ranges": {"float32": list(FLOAT_RANGE), "uint8": list(UINT8_RANGE)},
+        "check_range": check_range,
         "endpoints": {e.name: _entry(e) for e in endpoints},
         "inputs": inputs,
         "tflite": tflite,

@@ -1,46 +1,43 @@
-"""Class ids of a label map at inference, checked as training checks its data (tf_i2i/data/validate.py).
+"""Class ids of a label map at inference, checked before the endpoint sees them.
 
-An id >= the model's class count that is not its dontcare id has no class: the generator would
-see an all-zero one-hot pixel, a label it never trained on, and paint it wrongly without a word.
-The label endpoints record their class count ('num_classes') and dontcare id ('dontcare_label')
-in export_info.json; --out_of_range_labels picks what happens to such ids:
+An id the model has no class for (IdRange: >= its class count and not its dontcare id) would give
+an all-zero one-hot pixel the generator never trained on; the endpoints refuse it in the graph.
+Checking here first names the file and every offending id, and --out_of_range_labels picks what
+happens to them:
   error   the file is refused, naming the ids (default)
-  ignore  they become unlabeled pixels: the dontcare id when the model has one (the class
-          training gives unlabeled pixels), else left as they are (no class: all-zero one-hot,
-          zero cluster features); each such file is logged with its ids
+  ignore  they become unlabeled pixels, the model's dontcare id (what training gives unlabeled
+          pixels); a model without a dontcare id has no unlabeled class, so there it is an error too
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import tensorflow as tf
 from absl import logging
 
+from tf_i2i.models.serving.checks import IdRange
 from tf_i2i.models.serving.errors import ExportInputError
 
 ERROR, IGNORE = "error", "ignore"
 OUT_OF_RANGE_LABELS = (ERROR, IGNORE)
 
 
-def checked_label_ids(ids: tf.Tensor, path: Path, info: Mapping[str, Any], policy: str = ERROR) -> tf.Tensor:
-    """`ids` (int32 [H, W, 1]) after the check above against the endpoint's `info`; unchanged when
-    info records no class count (exports written before it was recorded)."""
-    if "num_classes" not in info:
+def checked_label_ids(ids: tf.Tensor, path: Path, accepted: IdRange | None, policy: str = ERROR) -> tf.Tensor:
+    """`ids` (int32 [H, W, 1]) after the check above; unchanged when the endpoint records no class
+    ids (label pictures, or exports written before they were recorded)."""
+    if accepted is None:
         return ids
-    num_classes, dontcare = int(info["num_classes"]), int(info.get("dontcare_label", -1))
     present = np.unique(ids.numpy())
-    bad = [int(i) for i in present if i >= num_classes and i != dontcare]
+    bad = [int(i) for i in present[~accepted.valid(present)]]
     if not bad:
         return ids
-    known = f"0..{num_classes - 1}" + (f" and the dontcare id {dontcare}" if dontcare >= 0 else "")
-    if policy == ERROR:
-        raise ExportInputError(f"label id out of range: {path} contains id(s) {bad[:8]} >= num_classes {num_classes} "
-                               f"(the model knows {known}); --out_of_range_labels={IGNORE} treats them as unlabeled")
-    logging.warning("%s: label id(s) %s >= num_classes %d treated as unlabeled", path, bad[:8], num_classes)
-    if dontcare < 0:
-        return ids
-    return tf.where((ids >= num_classes) & (ids != dontcare), dontcare, ids)
+    message = f"label id out of range: {path} contains id(s) {bad[:8]}; the model takes {accepted.describe()}"
+    if policy == ERROR or accepted.dontcare_label < 0:
+        hint = (f"; --out_of_range_labels={IGNORE} treats them as unlabeled" if accepted.dontcare_label >= 0
+                else " and has no dontcare id to treat them as unlabeled")
+        raise ExportInputError(message + hint)
+    logging.warning("%s: label id(s) %s treated as unlabeled (the dontcare id %d)", path, bad[:8],
+                    accepted.dontcare_label)
+    return tf.where(accepted.valid(ids), ids, accepted.dontcare_label)

@@ -1,9 +1,10 @@
 """SavedModel export through keras.export.ExportArchive (the path that also converts cleanly to TFLite).
 
 Every Endpoint becomes a signature `<name>` over its named inputs (dynamic batch, height and width),
-plus `<name>_uint8` where it has a uint8 variant; a size that is not a multiple of the endpoint's
-size_multiple fails at serving time with a message naming the multiple. 'serve' is registered
-first, which makes it `serving_default` for TF Serving.
+plus `<name>_uint8` where it has a uint8 variant. Each checks its inputs in the graph
+(tf_i2i.models.serving.checks: shapes, the size rule, class ids, and values with check_range), so
+TF Serving clients get the same errors. 'serve' is registered first, which makes it
+`serving_default` for TF Serving.
 """
 
 from __future__ import annotations
@@ -24,22 +25,31 @@ def _default_first(endpoints: list[Endpoint]) -> list[Endpoint]:
     return sorted(endpoints, key=lambda e: e.name != DEFAULT_ENDPOINT)
 
 
-def write_saved_model(endpoints: list[Endpoint], path: Path) -> list[EndpointInfo]:
-    """Writes the SavedModel of GANModel.export_endpoints() to `path`; returns one EndpointInfo each."""
+def write_saved_model(endpoints: list[Endpoint], path: Path, check_range: bool = True) -> list[EndpointInfo]:
+    """Writes the SavedModel of GANModel.export_endpoints() to `path`; returns one EndpointInfo each.
+    `check_range`: the endpoints also reject NaN/inf and image values outside [-1, 1]."""
     archive = keras.export.ExportArchive()
     infos = []
     for e in _default_first(endpoints):
         for network in e.networks:
             archive.track(network)
-        float_endpoint = archive.add_endpoint(e.name, e.checked_fn(), input_signature=list(e.inputs))
+        float_endpoint = archive.add_endpoint(e.name, e.checked_fn(check_range), input_signature=list(e.inputs))
         if e.uint8:
-            archive.add_endpoint(e.uint8_name, e.uint8_fn(), input_signature=list(e.uint8_inputs()))
+            archive.add_endpoint(e.uint8_name, e.uint8_fn(check_range), input_signature=list(e.uint8_inputs()))
         infos.append(EndpointInfo(e.name, e.inputs, _output_channels(float_endpoint), e.size_multiple,
                                   e.uint8_inputs() if e.uint8 else None,
-                                  {**e.info, **({"size": list(e.size)} if e.size else {})}))
+                                  {**e.info, **({"size": list(e.size)} if e.size else {}), **_value_info(e)}))
     archive.write_out(str(path), verbose=False)
     return infos
 
 
 def _output_channels(endpoint: tf.types.experimental.PolymorphicFunction) -> int:
     return int(endpoint.get_concrete_function().structured_outputs.shape[-1])
+
+
+def _value_info(e: Endpoint) -> dict:
+    """What the value checks hold the inputs to, for clients that check themselves (TFLite):
+    'image_inputs' in [-1, 1] (with check_range), 'id_inputs' name -> the class ids accepted."""
+    images = [n for n in e.image_inputs if n in e.input_names]
+    return {**({"image_inputs": images} if images else {}),
+            **({"id_inputs": {n: ids.to_json() for n, ids in e.ids.items()}} if e.ids else {})}

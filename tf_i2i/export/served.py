@@ -22,7 +22,7 @@ from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.export.workdir import load_run_config, load_trained_model
 from tf_i2i.models.pix2pixhd.clusters import CLUSTERS_FILE, ClusterError, Clusters, load_clusters
 from tf_i2i.models.serving.errors import ExportInputError
-from tf_i2i.models.serving.tensors import failed_check
+from tf_i2i.models.serving.checks import IdRange, failed_check
 from tf_i2i.models.spec import CLUSTERS, TranslateSpec
 from tf_i2i.registry import get_spec
 
@@ -32,7 +32,8 @@ class ServedEndpoint:
     """`fn(*inputs)` (float32, in `inputs` order) -> float32 image in [-1, 1] (or a code [B, z_dim]).
 
     `size_multiple` applies to the first input's H and W; `size` is the one H x W a fixed-size
-    generator (SPADE) takes; `info` is the endpoint's extra export_info.json entries.
+    generator (SPADE) takes; `info` is the endpoint's extra export_info.json entries; `ids` the class
+    ids each id input accepts (the endpoint refuses others).
     """
 
     name: str
@@ -41,6 +42,7 @@ class ServedEndpoint:
     size_multiple: int
     size: tuple[int, int] | None
     info: Mapping[str, Any]
+    ids: Mapping[str, IdRange] = dataclasses.field(default_factory=dict)
 
     @property
     def input_names(self) -> tuple[str, ...]:
@@ -89,7 +91,7 @@ def served_from_workdir(workdir: str | Path) -> ServedModel:
     except KeyError as err:
         raise ExportInputError(f"{workdir / 'config.json'}: {err.args[0]}") from err
     endpoints = {e.name: ServedEndpoint(e.name, tf.function(e.checked_fn(), input_signature=list(e.inputs)),
-                                        e.inputs, e.size_multiple, e.size, e.info)
+                                        e.inputs, e.size_multiple, e.size, e.info, e.ids)
                  for e in load_trained_model(workdir).export_endpoints()}
     clusters_file = workdir / CLUSTERS_FILE
     clusters = None
@@ -126,8 +128,9 @@ def served_from_saved_model(path: str | Path) -> ServedModel:
         # The lambda keeps `loaded` alive (not only its function): its variables are freed with it.
         fn = (lambda signature: lambda *args: getattr(loaded, signature)(*args))(name)
         size = e.extra.get("size")
+        ids = {n: IdRange.from_json(r) for n, r in e.extra.get("id_inputs", {}).items()}
         endpoints[name] = ServedEndpoint(name, fn, e.inputs, e.size_multiple, None if size is None else tuple(size),
-                                         e.extra)
+                                         e.extra, ids)
     recorded = [e.info["cluster_centers"] for e in endpoints.values() if "cluster_centers" in e.info]
     clusters = None
     if recorded:

@@ -1,12 +1,18 @@
 """TFLite files (float32, float16, dynamic-range int8) from the exported SavedModel, builtin ops only.
 
-Each file holds one float endpoint with every NHWC input at a fixed height and width and a dynamic
-batch (batch 1 by default; resize the input tensors for more); inputs keep their signature names. Only TFLITE_BUILTINS are allowed, so every file runs
-on ai-edge-litert, which cannot run Flex (TF) ops.
+Each file holds one float endpoint with every input at a fixed shape: NHWC inputs at one height and
+width, every input at one batch (1 by default), so the interpreter refuses any other shape
+(resize_tensor_input(..., strict=True) raises) instead of running it. A dynamic batch is written
+only on request (batch 0): its contract is a batch of at least 1, which run_tflite enforces (LiteRT
+2.3.0 aborts the process on a batch of 0 with an int8 file). Inputs keep their signature names.
+Only TFLITE_BUILTINS are allowed, so every file runs on ai-edge-litert, which cannot run Flex (TF)
+ops; TFLite has no assert op, so the SavedModel's value checks are not in the file: run_tflite
+applies them from export_info.json.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,7 +20,9 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from tf_i2i.export.info import INFO_FILE
 from tf_i2i.models.serving import tensors
+from tf_i2i.models.serving.checks import IdRange, value_rule
 from tf_i2i.models.serving.endpoint import fixed_size
 from tf_i2i.models.serving.errors import ExportInputError
 
@@ -42,8 +50,9 @@ def tflite_name(endpoint: str, quantization: str) -> str:
 
 
 def convert_endpoint(loaded: Any, endpoint: str, inputs: int | tuple[tf.TensorSpec, ...],
-                     quantization: str, height: int, width: int) -> bytes:
-    """The .tflite bytes of `loaded.<endpoint>` (a tf.saved_model.load result) at height x width.
+                     quantization: str, height: int, width: int, batch: int = 1) -> bytes:
+    """The .tflite bytes of `loaded.<endpoint>` (a tf.saved_model.load result) at height x width
+    and `batch` (0: a dynamic batch).
 
     `inputs` are the endpoint's input specs (Endpoint.inputs), or the channel count of an
     image-to-image endpoint's one 'image' input. The endpoint is re-traced at a fixed size and
@@ -53,7 +62,7 @@ def convert_endpoint(loaded: Any, endpoint: str, inputs: int | tuple[tf.TensorSp
     check_quantizations((quantization,))
     if isinstance(inputs, int):
         inputs = (tensors.image_spec(inputs, tf.float32),)
-    fixed = tf.function(getattr(loaded, endpoint), input_signature=fixed_size(inputs, height, width))
+    fixed = tf.function(getattr(loaded, endpoint), input_signature=fixed_size(inputs, height, width, batch or None))
     converter = tf.lite.TFLiteConverter.from_concrete_functions([fixed.get_concrete_function()], loaded)
     converter.experimental_lower_to_saved_model = False
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
@@ -67,7 +76,9 @@ def convert_endpoint(loaded: Any, endpoint: str, inputs: int | tuple[tf.TensorSp
 def run_tflite(path: str | Path, inputs: np.ndarray | Mapping[str, np.ndarray]) -> np.ndarray:
     """Runs a .tflite file with ai-edge-litert and returns its output.
 
-    `inputs` is the batch of a one-input file, or {signature input name: array}.
+    `inputs` is the batch of a one-input file, or {signature input name: array}. Shapes, dtypes
+    and the export_info.json next to the file (class ids always, NaN/inf and the image range with
+    check_range) are checked first: an ExportInputError instead of a wrong image or a crash.
     """
     from ai_edge_litert.interpreter import Interpreter
 
@@ -81,6 +92,7 @@ def run_tflite(path: str | Path, inputs: np.ndarray | Mapping[str, np.ndarray]) 
     if set(inputs) != set(details):
         raise ExportInputError(f"{path} takes inputs {sorted(details)}, got {sorted(inputs)}")
     arrays = {name: _checked(path, details[name], value) for name, value in inputs.items()}
+    _check_values(path, arrays)
     for name, array in arrays.items():
         if tuple(array.shape) != tuple(details[name]["shape"]):
             interpreter.resize_tensor_input(details[name]["index"], array.shape, strict=True)
@@ -98,9 +110,38 @@ def _checked(path: str | Path, detail: dict, value: np.ndarray) -> np.ndarray:
     if value.dtype.kind != dtype.kind:
         raise ExportInputError(f"{path} takes {dtype.name} {_what(detail)}, got {value.dtype}")
     expected = [None if d == -1 else int(d) for d in detail["shape_signature"]]
-    if len(expected) != value.ndim or any(e not in (None, n) for e, n in zip(expected, value.shape)):
-        raise ExportInputError(f"{path} takes {_what(detail)} of shape {expected} (None: any), got {value.shape}")
+    if (len(expected) != value.ndim or any(e not in (None, n) for e, n in zip(expected, value.shape))
+            or 0 in value.shape):
+        raise ExportInputError(f"{path} takes {_what(detail)} of shape {expected} (None: any size >= 1), "
+                               f"got {value.shape}")
     return value.astype(dtype, copy=False)
+
+
+def _check_values(path: str | Path, arrays: Mapping[str, np.ndarray]) -> None:
+    """The SavedModel's value checks (tf_i2i.models.serving.checks) for a file that
+    export_model wrote: its export_info.json says which inputs hold class ids or images."""
+    info_file = Path(path).parent / INFO_FILE
+    info = json.loads(info_file.read_text()) if info_file.is_file() else {}
+    entry = info.get("tflite", {}).get(Path(path).name)
+    if entry is None:
+        return
+    endpoint = info["endpoints"][entry["endpoint"]]
+    for name, ids in endpoint.get("id_inputs", {}).items():
+        ids = IdRange.from_json(ids)
+        bad = arrays[name][~ids.valid(arrays[name])]
+        if bad.size:
+            raise ExportInputError(f"{path}: input '{name}' must hold {ids.describe()}; got id {bad.flat[0]} "
+                                   f"({bad.size} such values)")
+    if not info.get("check_range"):
+        return
+    low, high = tensors.FLOAT_RANGE
+    for name, array in arrays.items():
+        if array.dtype.kind != "f":
+            continue
+        image = name in endpoint.get("image_inputs", ())
+        if not np.isfinite(array).all() or (image and not low <= array.min() <= array.max() <= high):
+            raise ExportInputError(f"{path}: input '{name}' values must be {value_rule(image)} (check_range); "
+                                   f"got min, max = {array.min()}, {array.max()}")
 
 
 def _what(detail: dict) -> str:

@@ -153,8 +153,8 @@ def _read(translator: Translator, sample: Sample) -> dict[str, tf.Tensor]:
     """The sample's maps at their file size: uint8 pictures, int32 id maps [H, W, C]."""
     first = translator.first
     maps = {first: read_image(sample.path, int(translator.endpoint.spec(first).shape[-1])) if first in PICTURES
-            else checked_label_ids(read_ids(sample.path, "label map"), sample.path, translator.endpoint.info,
-                                   translator.out_of_range_labels)}
+            else checked_label_ids(read_ids(sample.path, "label map"), sample.path,
+                                   translator.endpoint.ids.get(first), translator.out_of_range_labels)}
     if translator.needs_instance:
         instance = read_ids(sample.instance, "instance map")
         if instance.shape[:2] != maps[first].shape[:2]:

@@ -22,14 +22,6 @@ def semantic_input(batch: dict[str, tf.Tensor], label_nc: int, dontcare_label: i
     return tf.concat(parts, axis=-1)
 
 
-def label_ids_info(label_nc: int, dontcare_label: int = -1) -> dict[str, int]:
-    """export_info.json entries of an endpoint that takes class ids: their count and the dontcare id,
-    which tools/translate.py checks label maps against (none when label_nc is 0: label pictures)."""
-    if not label_nc:
-        return {}
-    return {"num_classes": label_nc, **({"dontcare_label": dontcare_label} if dontcare_label >= 0 else {})}
-
-
 def shown_labels(batch: dict[str, tf.Tensor], label_nc: int) -> tf.Tensor:
     """The label input as an RGB picture in [-1, 1] for sample grids."""
     return batch["label_image"] if label_nc == 0 else colorize_labels(batch["label"], label_nc)

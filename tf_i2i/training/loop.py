@@ -18,7 +18,7 @@ from absl import logging
 
 from tf_i2i import atomic
 from tf_i2i.data import build_dataset, data_read_errors
-from tf_i2i.export import check_export_args, export_model, parse_quantizations
+from tf_i2i.export import check_export_args, export_model, export_settings
 from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.models.update_guard import UpdateGuard, guarding
 from tf_i2i.registry import build_model
@@ -157,9 +157,10 @@ def _train_locked(config: ml_collections.ConfigDict, workdir: Path, strategy: tf
     sample_batch = next(iter(dataset))
     keras.utils.set_random_seed(t.seed)  # the same initial weights and dropout seeds on every run
     model = build_trainer_state(config, strategy, sample_batch)
+    export = export_settings(config.export)
     if config.export.at_end:  # a bad export setting fails now, not after hours of training
-        check_export_args(model, parse_quantizations(config.export.tflite),
-                          config.export.height, config.export.width)
+        check_export_args(model, export["tflite"], export["height"], export["width"],
+                          tflite_batch=export["tflite_batch"])
     step_var = model.g_optimizer.iterations
     ckpt = TrainCheckpoint(workdir, training_state(model),
                            keep=t.keep_checkpoints, chief=chief, worker=worker_id(strategy))
@@ -205,7 +206,5 @@ def _train_locked(config: ml_collections.ConfigDict, workdir: Path, strategy: tf
             logging.warning("stopped by signal %d at step %d; checkpoint %s", stop.signal, step,
                             path or "not written: the step's update was dropped")
     if chief and config.export.at_end and stop.signal is None:
-        export_model(model, workdir / "export", tflite=parse_quantizations(config.export.tflite),
-                     height=config.export.height, width=config.export.width,
-                     preprocessing=Preprocessing.of(config.data))
+        export_model(model, workdir / "export", preprocessing=Preprocessing.of(config.data), **export)
     return TrainResult(step=step, interrupted=stop.signal is not None, last_logs=to_host(logs), model=model)

@@ -10,8 +10,8 @@
 Input names follow the two-domain endpoints ('z' the code, 'style' the reference). H and W of the
 image must be multiples of 4; references at least 16 px (the attribute encoder halves them four
 times). TFLite files fix every image input to one H x W; the domain input stays [B]. Each endpoint
-records 'num_domains' in export_info.json (ids are 0..num_domains-1; out-of-range ids are not
-caught in the graph, so clients check them).
+records 'num_domains' in export_info.json (ids are 0..num_domains-1; another id is an error
+naming the 'domain' input).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from __future__ import annotations
 import tensorflow as tf
 
 from tf_i2i.models.serving.endpoint import Endpoint
-from tf_i2i.models.serving.tensors import assert_min_side, image_spec
+from tf_i2i.models.serving.checks import IdRange, assert_min_side
+from tf_i2i.models.serving.tensors import image_spec
 
 CODE_ENDPOINT = "attribute_code"
 MIN_REFERENCE_SIDE = 16
@@ -35,6 +36,7 @@ def mdmm_endpoints(model) -> list[Endpoint]:
     domain = tf.TensorSpec([None], tf.int32, name="domain")
     networks = (twin.enc_c, twin.enc_a, twin.gen)
     domain_info = {"num_domains": cfg.num_domains}
+    ids = {"domain": IdRange(cfg.num_domains)}
 
     def code(references: tf.Tensor, domains: tf.Tensor, endpoint: str) -> tf.Tensor:
         with tf.control_dependencies([assert_min_side(references, MIN_REFERENCE_SIDE, endpoint, "style")]):
@@ -45,11 +47,11 @@ def mdmm_endpoints(model) -> list[Endpoint]:
 
     return [
         Endpoint("serve", lambda images, codes, domains: twin.translate(images, domains, codes), (image, z, domain),
-                 twin.size_multiple, networks, image_inputs=("image",), uint8=True, info=domain_info),
+                 twin.size_multiple, networks, image_inputs=("image",), uint8=True, info=domain_info, ids=ids),
         Endpoint("serve_guided", guided, (image, style, domain), twin.size_multiple, networks,
-                 image_inputs=("image", "style"), uint8=True, info=domain_info),
+                 image_inputs=("image", "style"), uint8=True, info=domain_info, ids=ids),
         Endpoint(CODE_ENDPOINT, lambda references, domains: code(references, domains, CODE_ENDPOINT),
-                 (style, domain), 1, (twin.enc_a,),
+                 (style, domain), 1, (twin.enc_a,), image_inputs=("style",), ids=ids,
                  info={"output": f"z float32 [B, {cfg.nz}]: the attribute code of the reference, an input of serve",
                        **domain_info}),
     ]

@@ -8,6 +8,7 @@
   serve_clusters  (clusters given) the same inputs as serve + cluster int32 [B, label_nc]: the
                   centre chosen for each class; the cluster table is a graph constant.
 
+Label ids outside [0, label_nc) (other than data.dontcare_label) fail at serving time.
 The instance map only feeds the boundary map (Sec. 3.3): cluster features are looked up per pixel
 by its label id, which is the instance's class.
 """
@@ -19,10 +20,10 @@ from collections.abc import Callable
 import keras
 import tensorflow as tf
 
+from tf_i2i.models.serving.checks import IdRange
 from tf_i2i.models.serving.endpoint import Endpoint
 from tf_i2i.models.serving.float32 import float32_network
 from tf_i2i.models.serving.tensors import image_spec, label_specs
-from tf_i2i.models.semantic_input import label_ids_info
 from tf_i2i.models.pix2pixhd.clusters import ClusterError, Clusters, cluster_features
 
 FEATURES_ENDPOINT = "serve_features"
@@ -69,18 +70,18 @@ def pix2pixhd_endpoints(model, clusters: Clusters | None = None) -> list[Endpoin
             return tf.zeros(tf.stack([shape[0], shape[1], shape[2], feat_num]), tf.float32)
         return lookup(label, tf.zeros(tf.stack([tf.shape(label)[0], cfg.label_nc]), tf.int32))
 
-    common = dict(size_multiple=generator.size_multiple, networks=(generator,))
-    ids = label_ids_info(cfg.label_nc, cfg.get("dontcare_label", -1))
+    ids = {"label": IdRange(cfg.label_nc, cfg.get("dontcare_label", -1))} if cfg.label_nc else {}
+    common = dict(size_multiple=generator.size_multiple, networks=(generator,), ids=ids)
     endpoints = [Endpoint("serve", lambda *args: generate(args, default_features(args[0])), specs,
-                          image_inputs=("label_image",) if not cfg.label_nc else (), uint8=True, info=ids, **common)]
+                          image_inputs=("label_image",) if not cfg.label_nc else (), uint8=True, **common)]
     if model.use_features:
         endpoints.append(Endpoint(FEATURES_ENDPOINT, lambda *args: generate(args[:-1], args[-1]),
-                                  specs + (image_spec(feat_num, tf.float32, name="features"),), info=ids, **common))
+                                  specs + (image_spec(feat_num, tf.float32, name="features"),), **common))
     if clusters is not None:
         cluster_spec = tf.TensorSpec([None, cfg.label_nc], tf.int32, name="cluster")
         endpoints.append(Endpoint(
             "serve_clusters", lambda *args: generate(args[:-1], lookup(args[0], args[-1])), specs + (cluster_spec,),
-            info={**ids, "cluster_counts": clusters.counts(cfg.label_nc).tolist(),
+            info={"cluster_counts": clusters.counts(cfg.label_nc).tolist(),
                   "cluster_centers": {str(c): v.tolist() for c, v in sorted(clusters.centers.items())}},
             **common))
     return endpoints

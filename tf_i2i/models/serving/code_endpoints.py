@@ -25,7 +25,8 @@ import keras
 import tensorflow as tf
 
 from tf_i2i.models.serving.endpoint import Endpoint
-from tf_i2i.models.serving.tensors import assert_min_side, image_spec
+from tf_i2i.models.serving.checks import assert_min_side
+from tf_i2i.models.serving.tensors import image_spec
 
 SUFFIXES = {"a2b": "", "b2a": "_b2a"}  # direction -> endpoint name suffix
 
@@ -77,7 +78,7 @@ def direction_endpoints(direction: CodeDirection, code_endpoint: str, suffix: st
                  uint8=True),
         Endpoint(guided, lambda images, references: d.translate(images, guided_code(references)), (image, style),
                  d.size_multiple, d.networks, image_inputs=("image", "style"), uint8=True, info=limit),
-        Endpoint(code, d.checked_code(code), (style,), 1, d.code_networks,
+        Endpoint(code, d.checked_code(code), (style,), 1, d.code_networks, image_inputs=("style",),
                  info={"output": f"z float32 [B, {d.code_dim}]: the {what} of the reference, an input of "
                                  f"serve{suffix}", **limit}),
     ]

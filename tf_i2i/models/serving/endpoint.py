@@ -15,7 +15,8 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-from tf_i2i.models.serving import tensors
+from tf_i2i.models.serving import checks, tensors
+from tf_i2i.models.serving.checks import IdRange
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,9 +28,11 @@ class Endpoint:
     [-1, 1] (SPADE's style_code returns a code [B, z_dim] instead). `size_multiple` applies to the
     first input's H and W; `size`, when set, is the one H x W the first input must have (a generator
     with a fixed output size, SPADE's) and is recorded in export_info.json. `image_inputs` name the inputs
-    that are images in [-1, 1]: with `uint8`, an endpoint `<name>_uint8` takes those as uint8
-    [0, 255] and returns a uint8 image. `networks` are the Keras objects whose variables `fn`
-    reads (the archive must track them); `info` is extra JSON for export_info.json.
+    that are images in [-1, 1] (what check_range holds them to): with `uint8`, an endpoint
+    `<name>_uint8` takes those as uint8 [0, 255] and returns a uint8 image. `ids` name the int
+    inputs that hold class ids and the ids each accepts (checked always: another id would give a
+    silently wrong image). `networks` are the Keras objects whose variables `fn` reads (the archive
+    must track them); `info` is extra JSON for export_info.json.
     """
 
     name: str
@@ -41,6 +44,7 @@ class Endpoint:
     uint8: bool = False
     size: tuple[int, int] | None = None
     info: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    ids: Mapping[str, IdRange] = dataclasses.field(default_factory=dict)
 
     @property
     def uint8_name(self) -> str:
@@ -50,19 +54,27 @@ class Endpoint:
     def input_names(self) -> tuple[str, ...]:
         return tuple(spec.name for spec in self.inputs)
 
-    def checked_fn(self) -> Callable[..., tf.Tensor]:
-        """`fn` behind the serving-time size check of the first input."""
+    def checked_fn(self, check_range: bool = False) -> Callable[..., tf.Tensor]:
+        """`fn` behind the serving-time input checks (tf_i2i.models.serving.checks): shapes, the
+        first input's size rule, class ids and, with `check_range`, NaN/inf and image values
+        outside [-1, 1]."""
         def serve(*args: tf.Tensor) -> tf.Tensor:
-            first = self.inputs[0].name
-            check = (tensors.assert_multiple(args[0], self.size_multiple, self.name, first) if self.size is None
-                     else tensors.assert_size(args[0], self.size, self.name, first))
-            with tf.control_dependencies([check]):
-                return tf.cast(self.fn(*args), tf.float32)
+            args = [checks.checked_shape(x, spec, self.name) for x, spec in zip(args, self.inputs)]
+            args[0] = checks.checked_size(args[0], self.size_multiple, self.size, self.name, self.inputs[0].name)
+            return tf.cast(self.fn(*(self._checked_values(x, spec.name, check_range)
+                                     for x, spec in zip(args, self.inputs))), tf.float32)
         return serve
 
-    def uint8_fn(self) -> Callable[..., tf.Tensor]:
+    def _checked_values(self, tensor: tf.Tensor, name: str, check_range: bool) -> tf.Tensor:
+        if name in self.ids:
+            return checks.checked_ids(tensor, self.ids[name], self.name, name)
+        if check_range and tensor.dtype.is_floating:
+            return checks.checked_values(tensor, name in self.image_inputs, self.name, name)
+        return tensor
+
+    def uint8_fn(self, check_range: bool = False) -> Callable[..., tf.Tensor]:
         """The `<name>_uint8` function: image inputs uint8 -> [-1, 1], the output back to uint8."""
-        serve = self.checked_fn()
+        serve = dataclasses.replace(self, name=self.uint8_name).checked_fn(check_range)  # errors name it
 
         def serve_uint8(*args: tf.Tensor) -> tf.Tensor:
             floats = [tensors.to_float(x) if spec.name in self.image_inputs else x
@@ -82,7 +94,11 @@ def image_endpoint(name: str, generator: keras.Model, channels: int) -> Endpoint
                     image_inputs=("image",), uint8=True)
 
 
-def fixed_size(specs: tuple[tf.TensorSpec, ...], height: int, width: int) -> list[tf.TensorSpec]:
-    """`specs` with the H and W of every NHWC spec fixed (batch and other ranks stay as they are)."""
-    return [tf.TensorSpec([s.shape[0], height, width, s.shape[3]], s.dtype, s.name) if s.shape.rank == 4 else s
-            for s in specs]
+def fixed_size(specs: tuple[tf.TensorSpec, ...], height: int, width: int,
+               batch: int | None = None) -> list[tf.TensorSpec]:
+    """`specs` with the H and W of every NHWC spec fixed, and every batch dimension `batch` (None:
+    dynamic); other dimensions stay as they are."""
+    def fixed(s: tf.TensorSpec) -> list[int | None]:
+        dims = s.shape.as_list()
+        return [batch, height, width, dims[3]] if len(dims) == 4 else [batch] + dims[1:]
+    return [tf.TensorSpec(fixed(s), s.dtype, s.name) for s in specs]

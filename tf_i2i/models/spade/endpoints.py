@@ -10,16 +10,17 @@
                can keep, mix (tf_i2i.models.codes.interpolate_styles) and pass to serve.
 
 H x W is the generator's one output size (crop_size wide, crop_size / aspect_ratio high): a label
-map of another size fails at serving time. TFLite files fix the style photo's size to H x W too.
+map of another size fails at serving time, as do label ids outside [0, label_nc) other than the
+dontcare id. TFLite files fix the style photo's size to H x W too.
 """
 
 from __future__ import annotations
 
 import tensorflow as tf
 
+from tf_i2i.models.serving.checks import IdRange
 from tf_i2i.models.serving.endpoint import Endpoint
 from tf_i2i.models.serving.float32 import float32_network
-from tf_i2i.models.semantic_input import label_ids_info
 from tf_i2i.models.serving.tensors import image_spec, label_specs
 
 CODE_ENDPOINT = "style_code"
@@ -35,8 +36,8 @@ def spade_endpoints(model) -> list[Endpoint]:
     cfg = model.cfg
     generator = float32_network(model.generator, label_channels(cfg))
     specs = label_specs(cfg.use_instance)
-    common = dict(size_multiple=generator.size_multiple, size=generator.output_size,
-                  info=label_ids_info(cfg.label_nc, cfg.dontcare_label))
+    ids = {"label": IdRange(cfg.label_nc, cfg.dontcare_label)}
+    common = dict(size_multiple=generator.size_multiple, size=generator.output_size, ids=ids)
 
     def generate(labels: tuple[tf.Tensor, ...], z: tf.Tensor | None) -> tf.Tensor:
         label_input = tf.cast(model.label_input({s.name: x for s, x in zip(specs, labels)}), tf.float32)
@@ -57,7 +58,7 @@ def spade_endpoints(model) -> list[Endpoint]:
         Endpoint("serve", lambda *args: generate(args[:-1], args[-1]), specs + (z_spec,), networks=(generator,),
                  uint8=True, **common),
         Endpoint("serve_style", lambda *args: generate(args[:-1], style_code(args[-1])), specs + (style_spec,),
-                 networks=(generator, encoder), **common),
-        Endpoint(CODE_ENDPOINT, style_code, (style_spec,), encoder.size_multiple, (encoder,),
+                 networks=(generator, encoder), image_inputs=("style",), **common),
+        Endpoint(CODE_ENDPOINT, style_code, (style_spec,), encoder.size_multiple, (encoder,), image_inputs=("style",),
                  info={"output": "z float32 [B, z_dim]: the style code (the encoder's mean), an input of serve"}),
     ]
