@@ -96,7 +96,7 @@ class CompositeBase(keras.Model):
         self.flow_head = None if no_flow else head_block(2, "none", "flow_head")
         self.weight_head = None if no_flow else head_block(1, "sigmoid", "weight_head")
         self.fg_head = head_block(output_nc, "tanh", "fg_head") if use_fg_model else None
-        self.warp = FlowWarp(align_corners, name="warp", dtype="float32")
+        self.warp = None if no_flow else FlowWarp(align_corners, name="warp", dtype="float32")
 
     @property
     def flow_multiplier(self) -> float:
