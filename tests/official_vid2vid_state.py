@@ -35,6 +35,13 @@ class Vid2VidState(TorchState):
             w = width // 2 ** i
             self.conv_bn(f"{prefix}.{start + 3 * i}", f"{prefix}.{start + 3 * i + 1}", w, w // 2, 3, transposed=True)
 
+    def final_convs(self, ngf: int, output_nc: int, no_flow: bool) -> None:
+        """model_final_img (pad, conv7, tanh) and, with flow, model_final_flow / model_final_w."""
+        self.conv2d("model_final_img.1", ngf, output_nc, 7)
+        if not no_flow:
+            self.conv2d("model_final_flow.1", ngf, 2, 7)
+            self.conv2d("model_final_w.1", ngf, 1, 7)
+
 
 def composite_generator_state(input_nc: int, prev_nc: int, ngf: int, n_down: int, n_blocks: int,
                               fg: bool, no_flow: bool, rng, output_nc: int = 3) -> dict[str, np.ndarray]:
@@ -55,10 +62,7 @@ def composite_generator_state(input_nc: int, prev_nc: int, ngf: int, n_down: int
         for j in range(n_blocks // 2):
             b.resnet_block(f"model_res_{branch}.{j}", width)
         b.up_sequential(f"model_up_{branch}", width, n_down)
-    b.conv2d("model_final_img.1", ngf, output_nc, 7)
-    if not no_flow:
-        b.conv2d("model_final_flow.1", ngf, 2, 7)
-        b.conv2d("model_final_w.1", ngf, 1, 7)
+    b.final_convs(ngf, output_nc, no_flow)
     return b.sd
 
 
@@ -80,10 +84,7 @@ def composite_local_state(input_nc: int, prev_nc: int, ngf: int, n_down: int, n_
         for j in range(n_blocks_local):
             b.resnet_block(f"model_up_{branch}.{j}", 2 * ngf)
         b.up_sequential(f"model_up_{branch}", 2 * ngf, 1, start=n_blocks_local)
-    b.conv2d("model_final_img.1", ngf, output_nc, 7)
-    if not no_flow:
-        b.conv2d("model_final_flow.1", ngf, 2, 7)
-        b.conv2d("model_final_w.1", ngf, 1, 7)
+    b.final_convs(ngf, output_nc, no_flow)
     return b.sd
 
 

@@ -9,8 +9,7 @@ import keras
 import tensorflow as tf
 
 from tf_i2i.layers import AvgPoolExcludePad, InstanceAveragePool
-from tf_i2i.nets.hd_blocks import down_block, head_block, stem_block, up_block
-from tf_i2i.nets.resnet_block import ResnetBlock
+from tf_i2i.nets.hd_blocks import down_block, down_blocks, head_block, resnet_blocks, stem_block, up_block, up_blocks
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
@@ -30,11 +29,10 @@ class GlobalGenerator(keras.Model):
         self.norm_kind, self.padding_type, self.include_head = norm, padding_type, include_head
         dtype = self.dtype_policy
         self.stem = stem_block(ngf, norm, dtype)
-        self.down = [down_block(ngf * 2 ** (i + 1), norm, f"down{i}", dtype) for i in range(n_downsampling)]
+        self.down = down_blocks(ngf, n_downsampling, norm, dtype)
         width = ngf * 2 ** n_downsampling
-        self.blocks = [ResnetBlock(width, pad_mode=padding_type, norm=norm, name=f"block{i}", dtype=dtype)
-                       for i in range(n_blocks)]
-        self.up = [up_block(width // 2 ** (i + 1), norm, f"up{i}", dtype) for i in range(n_downsampling)]
+        self.blocks = resnet_blocks(width, n_blocks, norm, padding_type, dtype)
+        self.up = up_blocks(width, n_downsampling, norm, dtype)
         self.head = head_block(output_nc) if include_head else None
 
     @property
@@ -74,8 +72,7 @@ class EnhancerLevel(keras.layers.Layer):
         dtype = self.dtype_policy
         self.stem = stem_block(filters, norm, dtype)
         self.down = down_block(filters * 2, norm, "down", dtype)
-        self.blocks = [ResnetBlock(filters * 2, pad_mode=padding_type, norm=norm, name=f"block{i}", dtype=dtype)
-                       for i in range(n_blocks)]
+        self.blocks = resnet_blocks(filters * 2, n_blocks, norm, padding_type, dtype)
         self.up = up_block(filters, norm, "up", dtype)
         self.head = head_block(output_nc) if include_head else None
 

@@ -15,8 +15,7 @@ import keras
 import tensorflow as tf
 
 from tf_i2i.layers import FlowWarp
-from tf_i2i.nets.hd_blocks import down_block, head_block, stem_block, up_block
-from tf_i2i.nets.resnet_block import ResnetBlock
+from tf_i2i.nets.hd_blocks import down_blocks, head_block, resnet_blocks, stem_block, up_blocks
 
 # The seven results of the official forward, in its order; absent branches are absent keys.
 OUTPUTS = ("img_final", "flow", "weight", "img_raw", "img_feat", "flow_feat", "img_fg_feat")
@@ -34,10 +33,8 @@ class DownEncoder(keras.layers.Layer):
         self.norm_kind, self.padding_type = norm, padding_type
         dtype = self.dtype_policy
         self.stem = stem_block(ngf, norm, dtype)
-        self.down = [down_block(ngf * 2 ** (i + 1), norm, f"down{i}", dtype) for i in range(n_downsampling)]
-        width = ngf * 2 ** n_downsampling
-        self.blocks = [ResnetBlock(width, pad_mode=padding_type, norm=norm, name=f"block{i}", dtype=dtype)
-                       for i in range(n_blocks)]
+        self.down = down_blocks(ngf, n_downsampling, norm, dtype)
+        self.blocks = resnet_blocks(ngf * 2 ** n_downsampling, n_blocks, norm, padding_type, dtype)
 
     def call(self, x, training=None):
         x = self.stem(x, training=training)
@@ -60,9 +57,8 @@ class UpDecoder(keras.layers.Layer):
         self.width, self.n_blocks, self.n_upsampling = width, n_blocks, n_upsampling
         self.norm_kind, self.padding_type = norm, padding_type
         dtype = self.dtype_policy
-        self.blocks = [ResnetBlock(width, pad_mode=padding_type, norm=norm, name=f"block{i}", dtype=dtype)
-                       for i in range(n_blocks)]
-        self.up = [up_block(width // 2 ** (i + 1), norm, f"up{i}", dtype) for i in range(n_upsampling)]
+        self.blocks = resnet_blocks(width, n_blocks, norm, padding_type, dtype)
+        self.up = up_blocks(width, n_upsampling, norm, dtype)
 
     def call(self, x, training=None):
         for layer in self.blocks + self.up:
