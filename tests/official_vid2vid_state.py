@@ -1,5 +1,5 @@
 """Random state_dicts with the official keys and shapes of NVIDIA/vid2vid's CompositeGenerator,
-CompositeLocalGenerator and MultiscaleDiscriminator (norm 'batch'), written from the official module
+CompositeLocalGenerator and MultiscaleDiscriminator (norm 'batch' or 'instance'), written from the official module
 lists in models/networks.py (not from our converter), for the conversion tests."""
 
 from __future__ import annotations
@@ -10,11 +10,17 @@ from tests.official_pix2pix_state import TorchState
 
 
 class Vid2VidState(TorchState):
-    """TorchState plus the module groups vid2vid's networks are made of."""
+    """TorchState plus the module groups vid2vid's networks are made of. get_norm_layer's 'batch' is
+    BatchNorm2d(affine=True); 'instance' is InstanceNorm2d(affine=False, track_running_stats=True),
+    whose state is the running stats alone."""
+
+    def __init__(self, rng, norm: str = "batch"):
+        super().__init__(rng)
+        self.affine = norm == "batch"
 
     def conv_bn(self, conv: str, bn: str, cin: int, cout: int, k: int, transposed: bool = False) -> None:
         self.conv2d(conv, cin, cout, k, transposed=transposed)
-        self.batch_norm(bn, cout)
+        self.batch_norm(bn, cout, affine=self.affine)
 
     def resnet_block(self, prefix: str, dim: int) -> None:
         """ResnetBlock(reflect): conv_block = [pad, conv, norm, relu, pad, conv, norm]."""
@@ -44,10 +50,11 @@ class Vid2VidState(TorchState):
 
 
 def composite_generator_state(input_nc: int, prev_nc: int, ngf: int, n_down: int, n_blocks: int,
-                              fg: bool, no_flow: bool, rng, output_nc: int = 3) -> dict[str, np.ndarray]:
+                              fg: bool, no_flow: bool, rng, output_nc: int = 3,
+                              norm: str = "batch") -> dict[str, np.ndarray]:
     """CompositeGenerator(opt, input_nc, output_nc, prev_output_nc, ngf, n_down, n_blocks, fg, no_flow,
-    BatchNorm2d).state_dict()."""
-    b = Vid2VidState(rng)
+    get_norm_layer(norm)).state_dict()."""
+    b = Vid2VidState(rng, norm)
     width, n_first = ngf * 2 ** n_down, n_blocks - n_blocks // 2
     if fg:
         indv = ngf // 2 if n_down > 2 else ngf
@@ -89,11 +96,11 @@ def composite_local_state(input_nc: int, prev_nc: int, ngf: int, n_down: int, n_
 
 
 def multiscale_discriminator_state(input_nc: int, ndf: int, n_layers: int, num_d: int, interm: bool,
-                                   rng) -> dict[str, np.ndarray]:
+                                   rng, norm: str = "batch") -> dict[str, np.ndarray]:
     """vid2vid's MultiscaleDiscriminator(input_nc, ndf, n_layers, BatchNorm2d, num_D, getIntermFeat):
     NLayerDiscriminator i with min(64, ndf * 2**(num_D-1-i)) filters, as `scale<i>_layer<j>.0/.1`
     with getIntermFeat, else one Sequential `layer<i>` (conv, lrelu, [conv, norm, lrelu]*, conv)."""
-    b = Vid2VidState(rng)
+    b = Vid2VidState(rng, norm)
     for i in range(num_d):
         nf = min(64, ndf * 2 ** (num_d - 1 - i))
         widths = [(input_nc, nf)]
@@ -104,8 +111,8 @@ def multiscale_discriminator_state(input_nc: int, ndf: int, n_layers: int, num_d
         for j, (cin, cout) in enumerate(widths):
             normed = 0 < j < len(widths) - 1
             conv = f"scale{i}_layer{j}.0" if interm else f"layer{i}.{0 if j == 0 else 3 * j - 1}"
-            norm = f"scale{i}_layer{j}.1" if interm else f"layer{i}.{3 * j}"
+            norm_key = f"scale{i}_layer{j}.1" if interm else f"layer{i}.{3 * j}"
             b.conv2d(conv, cin, cout, 4)
             if normed:
-                b.batch_norm(norm, cout)
+                b.batch_norm(norm_key, cout, affine=b.affine)
     return b.sd

@@ -30,13 +30,14 @@ def _states(opts: dict, n_scales: int = 1) -> dict[str, StateDict]:
     c = (opts["label_nc"] + opts["use_instance"]) * opts["n_frames_G"]
     prev = 3 * (opts["n_frames_G"] - 1)
     fg, no_flow = opts.get("fg", False), opts.get("no_flow", False)
+    norm = opts["norm"]
     sds = {"netG0": composite_generator_state(c, prev, opts["ngf"], opts["n_downsample_G"], opts["n_blocks"],
-                                              fg, no_flow, RNG)}
+                                              fg, no_flow, RNG, norm=norm)}
     for s in range(1, n_scales):
         sds[f"netG{s}"] = composite_local_state(c, prev, opts["ngf"] // 2 ** s, opts["n_downsample_G"],
                                                 opts.get("n_blocks_local", 3), fg, no_flow, RNG)
     interm = not opts.get("no_ganFeat", False)
-    d_args = (opts["ndf"], opts["n_layers_D"], opts["num_D"], interm, RNG)
+    d_args = (opts["ndf"], opts["n_layers_D"], opts["num_D"], interm, RNG, norm)
     sds["netD"] = multiscale_discriminator_state(opts["label_nc"] + opts["use_instance"] + 3, *d_args)
     for s in range(opts["n_scales_temporal"]):
         sds[f"netD_T{s}"] = multiscale_discriminator_state(5 * opts["n_frames_D"] - 2, *d_args)
@@ -55,6 +56,7 @@ def _inputs(opts: dict, h: int = H, w: int = W) -> tuple[np.ndarray, np.ndarray,
     {},
     dict(fg=True, fg_labels="1,3", n_downsample_G=3, n_blocks=1, ngf=8, no_ganFeat=True, n_scales_temporal=1),
     dict(no_flow=True, n_frames_G=4, num_D=3, ndf=40, n_scales_temporal=1),
+    dict(norm="instance", n_scales_temporal=1),  # InstanceNorm2d with running stats: buffers only
 ])
 def test_other_official_options_load_every_key_and_run(variant):
     opts = {**OTHER, **variant}

@@ -25,7 +25,9 @@ OFFICIAL_DEFAULTS = dict(
     input_nc=3, output_nc=3, use_instance=False, n_frames_G=3, n_scales_spatial=1, fg=False, fg_labels="26",
     no_flow=False, openpose_only=False, ndf=64, n_layers_D=3, num_D=2, no_ganFeat=False, n_frames_D=3,
     n_scales_temporal=2)
-SUPPORTED = {"netG": ("composite",), "norm": ("batch",)}
+SUPPORTED = {"netG": ("composite",), "norm": ("batch", "instance")}
+# get_norm_layer: 'instance' is InstanceNorm2d(affine=False, track_running_stats=True).
+OUR_NORM = {"batch": "batch", "instance": "instance_tracked"}
 SCALE_NDF_MAX = 64  # vid2vid's MultiscaleDiscriminator: scale k starts at min(64, ndf * 2**k) filters
 
 SD = StateDict | StateDictView
@@ -87,7 +89,7 @@ def build_generator_from_official(opts: Mapping[str, Any], scale: int = 0, align
         raise ConversionError(f"netG{scale} does not exist with n_scales_spatial={n_scales}")
     option(opts, "netG")
     common = dict(output_nc=option(opts, "output_nc"), n_downsampling=option(opts, "n_downsample_G"),
-                  norm=option(opts, "norm"), use_fg_model=option(opts, "fg"), no_flow=no_flow(opts),
+                  norm=OUR_NORM[option(opts, "norm")], use_fg_model=option(opts, "fg"), no_flow=no_flow(opts),
                   align_corners=align_corners, name=name)
     ngf = option(opts, "ngf") // 2 ** scale
     if scale == 0:
@@ -114,7 +116,7 @@ def _built_generator(gen: CompositeBase, opts: Mapping[str, Any]) -> CompositeBa
 
 def _discriminator(opts: Mapping[str, Any], channels: int, name: str | None) -> MultiscaleDiscriminator:
     n_layers = option(opts, "n_layers_D")
-    disc = MultiscaleDiscriminator(ndf=option(opts, "ndf"), n_layers=n_layers, norm=option(opts, "norm"),
+    disc = MultiscaleDiscriminator(ndf=option(opts, "ndf"), n_layers=n_layers, norm=OUR_NORM[option(opts, "norm")],
                                    num_D=option(opts, "num_D"), get_interm_feat=not option(opts, "no_ganFeat"),
                                    scale_ndf_max=SCALE_NDF_MAX, name=name)
     disc(np.zeros((1, 4 * 2 ** n_layers, 4 * 2 ** n_layers, channels), np.float32), training=False)
