@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import tools.fixtures
-from tools.fixtures import cyclegan_pix2pix, drit, mdmm, munit, pix2pixhd, spade
+from tools.fixtures import cyclegan_pix2pix, drit, mdmm, munit, pix2pixhd, spade, vid2vid
 from tools.fixtures.check import adapters, run
 from tools.fixtures.fixture import Fixture
 
@@ -33,7 +33,7 @@ def extra_adapter(tmp_path, monkeypatch):
 def test_every_shared_family_has_its_adapter():
     assert adapters() == {"cyclegan_pix2pix": cyclegan_pix2pix.check, "pix2pixHD": pix2pixhd.check,
                           "SPADE": spade.check, "munit": munit.check, "unit": munit.check,
-                          "drit": drit.check, "mdmm": mdmm.check}
+                          "drit": drit.check, "mdmm": mdmm.check, "vid2vid": vid2vid.check}
 
 
 def test_a_new_adapter_module_is_found_and_used(extra_adapter, tmp_path):

@@ -8,7 +8,7 @@ import keras
 import numpy as np
 
 from tf_i2i.convert.state_dict import ConversionError, StateDict, StateDictView, shape_error
-from tf_i2i.layers import ConvBlock, InstanceNorm, LayerNorm, SpectralNorm, TorchLayerNorm
+from tf_i2i.layers import ConvBlock, InstanceNorm, LayerNorm, SpectralNorm, TorchLayerNorm, TrackedInstanceNorm
 from tf_i2i.layers.activations import PReLU
 
 
@@ -115,12 +115,17 @@ def load_activation(act: keras.layers.Layer | None, sd: StateDictView) -> None:
 
 
 def load_norm(norm: keras.layers.Layer, sd: StateDictView) -> None:
-    """Loads BatchNorm2d (weight, bias, running stats), affine InstanceNorm2d, MUNIT or DRIT LayerNorm."""
+    """Loads BatchNorm2d (weight, bias, running stats), affine or running-stat InstanceNorm2d, MUNIT or
+    DRIT LayerNorm."""
     if isinstance(norm, keras.layers.BatchNormalization):
         if norm.scale:  # affine=False (SPADE's parameter-free norm) has running stats only
             _assign(norm.gamma, sd, "weight")
         if norm.center:
             _assign(norm.beta, sd, "bias")
+        _assign(norm.moving_mean, sd, "running_mean")
+        _assign(norm.moving_variance, sd, "running_var")
+        sd.skip("num_batches_tracked")
+    elif isinstance(norm, TrackedInstanceNorm):  # InstanceNorm2d(track_running_stats=True): buffers only
         _assign(norm.moving_mean, sd, "running_mean")
         _assign(norm.moving_variance, sd, "running_var")
         sd.skip("num_batches_tracked")

@@ -76,6 +76,42 @@ class InstanceNorm(_AffineNorm):
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
+class TrackedInstanceNorm(keras.layers.Layer):
+    """torch.nn.InstanceNorm2d(affine=False, track_running_stats=True), vid2vid's 'instance' norm:
+    training normalises each sample over H and W (biased variance) and moves the running stats
+    toward the batch mean of the per-sample means and unbiased variances (momentum 0.1, as torch);
+    inference normalises with the running stats, like a batch norm without affine."""
+
+    def __init__(self, epsilon: float = 1e-5, momentum: float = 0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon, self.momentum = epsilon, momentum
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        self.moving_mean = self.add_weight(shape=(channels,), initializer="zeros", trainable=False,
+                                           name="moving_mean")
+        self.moving_variance = self.add_weight(shape=(channels,), initializer="ones", trainable=False,
+                                               name="moving_variance")
+
+    def call(self, x, training=None):
+        x32 = tf.cast(x, tf.float32)
+        if training:
+            mean, var = tf.nn.moments(x32, axes=[1, 2], keepdims=True)
+            n = tf.cast(tf.shape(x32)[1] * tf.shape(x32)[2], tf.float32)
+            unbiased = var * n / tf.maximum(n - 1.0, 1.0)
+            m = self.momentum
+            self.moving_mean.assign((1 - m) * self.moving_mean + m * tf.reduce_mean(mean, axis=[0, 1, 2]))
+            self.moving_variance.assign((1 - m) * self.moving_variance + m * tf.reduce_mean(unbiased, axis=[0, 1, 2]))
+        else:
+            mean, var = self.moving_mean, self.moving_variance
+        y = (x32 - mean) * tf.math.rsqrt(var + self.epsilon)
+        return tf.cast(y, self.compute_dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "epsilon": self.epsilon, "momentum": self.momentum}
+
+
+@keras.saving.register_keras_serializable(package="tf_i2i")
 class LayerNorm(_AffineNorm):
     """Per-sample normalisation over H, W and C with a per-channel affine, as MUNIT/UNIT's LayerNorm.
 
@@ -165,7 +201,7 @@ def batch_norm(synchronized: bool = False, name: str | None = None, dtype=None,
     )
 
 
-NORMS = ("none", "batch", "sync_batch", "instance", "instance_affine", "layer", "layer_torch")
+NORMS = ("none", "batch", "sync_batch", "instance", "instance_affine", "instance_tracked", "layer", "layer_torch")
 
 
 def make_norm(kind: str, name: str | None = None, dtype=None) -> keras.layers.Layer | None:
@@ -176,6 +212,8 @@ def make_norm(kind: str, name: str | None = None, dtype=None) -> keras.layers.La
         return batch_norm(synchronized=kind == "sync_batch", name=name, dtype=dtype)
     if kind in ("instance", "instance_affine"):
         return InstanceNorm(affine=kind == "instance_affine", name=name, dtype=dtype)
+    if kind == "instance_tracked":
+        return TrackedInstanceNorm(name=name, dtype=dtype)
     if kind == "layer":
         return LayerNorm(name=name, dtype=dtype)
     if kind == "layer_torch":

@@ -47,6 +47,8 @@ class MultiscaleDiscriminator(PyramidDiscriminator):
     list of every block's output, the last being the patch prediction; with get_interm_feat=False
     only the prediction. `use_sigmoid` ends each prediction with a sigmoid. SPADE's variant:
     use_bias=False (normed middle convs only), spectral_norm_ends=False, n_layers = n_layers_D - 1.
+    vid2vid's variant widens the coarser scales: with `scale_ndf_max` set, scale i starts at
+    min(scale_ndf_max, ndf * 2**i) filters instead of ndf.
 
     architecture='munit' is MUNIT/UNIT's MsImageDis instead: each scale a StridedPatchDiscriminator
     (n_layers k4s2 blocks, 1x1 logits) with the official `munit_norm`, `activ` and `pad_type`
@@ -57,7 +59,7 @@ class MultiscaleDiscriminator(PyramidDiscriminator):
                  num_D: int = 3, get_interm_feat: bool = True, spectral_norm: bool = False,
                  use_bias: bool = True, max_filters: int = 512, spectral_norm_ends: bool = True,
                  architecture: str = "pix2pixhd", munit_norm: str = "none", activ: str = "lrelu",
-                 pad_type: str = "reflect", **kwargs):
+                 pad_type: str = "reflect", scale_ndf_max: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if architecture not in ARCHITECTURES:
             raise ValueError(f"unknown discriminator architecture {architecture!r}; expected one of {ARCHITECTURES}")
@@ -65,14 +67,20 @@ class MultiscaleDiscriminator(PyramidDiscriminator):
         self.ndf, self.n_layers, self.norm_kind, self.use_sigmoid = ndf, n_layers, norm, use_sigmoid
         self.num_D, self.get_interm_feat, self.spectral_norm = num_D, get_interm_feat, spectral_norm
         self.use_bias, self.max_filters, self.spectral_norm_ends = use_bias, max_filters, spectral_norm_ends
-        self.scales = [self._scale(f"scale{i}") for i in range(num_D)]
+        self.scale_ndf_max = scale_ndf_max
+        self.scales = [self._scale(i) for i in range(num_D)]
         self.downsample = AvgPoolExcludePad(3, 2, 1, name="downsample", dtype=self.dtype_policy)
 
-    def _scale(self, name: str) -> keras.Model:
+    def scale_ndf(self, i: int) -> int:
+        """Filters of the first conv of scale i (0 = full resolution)."""
+        return self.ndf if self.scale_ndf_max is None else min(self.scale_ndf_max, self.ndf * 2 ** i)
+
+    def _scale(self, i: int) -> keras.Model:
+        name = f"scale{i}"
         if self.architecture == "munit":
             return StridedPatchDiscriminator(self.ndf, self.n_layers, self.munit_norm, self.activ, self.pad_type,
                                              name=name, dtype=self.dtype_policy)
-        return NLayerDiscriminator(self.ndf, self.n_layers, self.norm_kind, spectral_norm=self.spectral_norm,
+        return NLayerDiscriminator(self.scale_ndf(i), self.n_layers, self.norm_kind, spectral_norm=self.spectral_norm,
                                    padding=2, use_bias=self.use_bias, max_filters=self.max_filters,
                                    spectral_norm_ends=self.spectral_norm_ends, use_sigmoid=self.use_sigmoid,
                                    name=name, dtype=self.dtype_policy)
@@ -83,7 +91,8 @@ class MultiscaleDiscriminator(PyramidDiscriminator):
                 "get_interm_feat": self.get_interm_feat, "spectral_norm": self.spectral_norm,
                 "use_bias": self.use_bias, "max_filters": self.max_filters,
                 "spectral_norm_ends": self.spectral_norm_ends, "architecture": self.architecture,
-                "munit_norm": self.munit_norm, "activ": self.activ, "pad_type": self.pad_type, "name": self.name}
+                "munit_norm": self.munit_norm, "activ": self.activ, "pad_type": self.pad_type,
+                "scale_ndf_max": self.scale_ndf_max, "name": self.name}
 
 
 def ms_image_discriminator(dim: int = 64, n_layer: int = 4, norm: str = "none", activ: str = "lrelu",

@@ -8,30 +8,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from tf_i2i.layers import AvgPoolExcludePad, ConvBlock, InstanceAveragePool
-from tf_i2i.nets.resnet_block import ResnetBlock
-
-
-def _stem(filters: int, norm: str, dtype) -> ConvBlock:
-    """Reflect-pad 3, 7x7 conv, norm, ReLU: the first layer of every pix2pixHD generator/encoder."""
-    return ConvBlock(filters, 7, padding=3, pad_mode="reflect", norm=norm, activation="relu",
-                     name="stem", dtype=dtype)
-
-
-def _down(filters: int, norm: str, name: str, dtype) -> ConvBlock:
-    return ConvBlock(filters, 3, strides=2, padding=1, norm=norm, activation="relu", name=name, dtype=dtype)
-
-
-def _up(filters: int, norm: str, name: str, dtype) -> ConvBlock:
-    """3x3 stride-2 transposed conv (padding 1, output_padding 1): exactly doubles H and W."""
-    return ConvBlock(filters, 3, strides=2, padding=1, output_padding=1, transpose=True, norm=norm,
-                     activation="relu", name=name, dtype=dtype)
-
-
-def _head(output_nc: int) -> ConvBlock:
-    """Reflect-pad 3, 7x7 conv, tanh, in float32 (the image leaves the network here)."""
-    return ConvBlock(output_nc, 7, padding=3, pad_mode="reflect", activation="tanh", name="head",
-                     dtype="float32")
+from tf_i2i.layers import AvgPoolExcludePad, InstanceAveragePool
+from tf_i2i.nets.hd_blocks import down_block, down_blocks, head_block, resnet_blocks, stem_block, up_block, up_blocks
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
@@ -50,13 +28,12 @@ class GlobalGenerator(keras.Model):
         self.output_nc, self.ngf, self.n_downsampling, self.n_blocks = output_nc, ngf, n_downsampling, n_blocks
         self.norm_kind, self.padding_type, self.include_head = norm, padding_type, include_head
         dtype = self.dtype_policy
-        self.stem = _stem(ngf, norm, dtype)
-        self.down = [_down(ngf * 2 ** (i + 1), norm, f"down{i}", dtype) for i in range(n_downsampling)]
+        self.stem = stem_block(ngf, norm, dtype)
+        self.down = down_blocks(ngf, n_downsampling, norm, dtype)
         width = ngf * 2 ** n_downsampling
-        self.blocks = [ResnetBlock(width, pad_mode=padding_type, norm=norm, name=f"block{i}", dtype=dtype)
-                       for i in range(n_blocks)]
-        self.up = [_up(width // 2 ** (i + 1), norm, f"up{i}", dtype) for i in range(n_downsampling)]
-        self.head = _head(output_nc) if include_head else None
+        self.blocks = resnet_blocks(width, n_blocks, norm, padding_type, dtype)
+        self.up = up_blocks(width, n_downsampling, norm, dtype)
+        self.head = head_block(output_nc) if include_head else None
 
     @property
     def size_multiple(self) -> int:
@@ -93,12 +70,11 @@ class EnhancerLevel(keras.layers.Layer):
         self.filters, self.output_nc, self.n_blocks = filters, output_nc, n_blocks
         self.norm_kind, self.padding_type, self.include_head = norm, padding_type, include_head
         dtype = self.dtype_policy
-        self.stem = _stem(filters, norm, dtype)
-        self.down = _down(filters * 2, norm, "down", dtype)
-        self.blocks = [ResnetBlock(filters * 2, pad_mode=padding_type, norm=norm, name=f"block{i}", dtype=dtype)
-                       for i in range(n_blocks)]
-        self.up = _up(filters, norm, "up", dtype)
-        self.head = _head(output_nc) if include_head else None
+        self.stem = stem_block(filters, norm, dtype)
+        self.down = down_block(filters * 2, norm, "down", dtype)
+        self.blocks = resnet_blocks(filters * 2, n_blocks, norm, padding_type, dtype)
+        self.up = up_block(filters, norm, "up", dtype)
+        self.head = head_block(output_nc) if include_head else None
 
     def downsample(self, x, training=None):
         return self.down(self.stem(x, training=training), training=training)
