@@ -361,6 +361,7 @@ def test_required_files_options_and_existing_checkpoints(tmp_path):
         converter.run({"checkpoint": tmp_path / "gen.pt"}, {"ngf": 4, "concat": 0}, tmp_path / "run")
     assert not (tmp_path / "run").exists()
     (tmp_path / "run" / "checkpoints").mkdir(parents=True)
+    (tmp_path / "g.pth").write_bytes(b"not read: the existing checkpoints are refused first")
     with pytest.raises(ConversionError, match="checkpoints exists"):
         get_spec("pix2pix").load_converter().run({"checkpoint": tmp_path / "g.pth"}, {}, tmp_path / "run")
     with pytest.raises(ConversionError, match="num_downs=5 sets a U-Net's depth, but netG='resnet_9blocks'"):

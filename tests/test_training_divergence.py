@@ -70,6 +70,24 @@ def test_skip_step_drops_an_update_with_a_nan_loss_whole_and_keeps_the_step_cloc
         "a weight or moment moved: the update was not dropped whole"
 
 
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("check_gradients", [False, True])
+def test_a_finite_loss_with_an_infinite_gradient_counts_only_under_check_gradient_norm(check_gradients):
+    weight = tf.Variable([0.0, 1.0])
+    optimizer = FusedAdam(0.1)
+    optimizer.build([weight])
+
+    @tf.function
+    def update():
+        with guarding(UpdateGuard(check_gradients=check_gradients)) as guard:
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(tf.sqrt(weight))  # finite (1.0); d/dw sqrt(w) at w = 0 is inf
+            GANModel.apply(optimizer, tape, loss, [weight])
+        return guard.nonfinite_updates()
+
+    assert float(update()) == (1 if check_gradients else 0)
+
+
 @pytest.mark.timeout(120)
 def test_skip_step_stops_after_max_nonfinite_steps_in_a_row_without_checkpoints(tmp_path, nan_l1):
     config = tiny_config("pix2pix", train__num_steps=6, train__checkpoint_every=1, train__on_nonfinite="skip_step",

@@ -6,3 +6,8 @@ from __future__ import annotations
 
 class UserError(ValueError):
     """Bad user input; the message names the file, flag or field and the problem."""
+
+
+class ConfigError(UserError):
+    """A config value (or an official option) that no network or loop can work with; the message
+    names the field or option and what it accepts."""

@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
+
 GAN_MODES = ("vanilla", "lsgan", "hinge")
 # How feature matching weights each discriminator layer (see feature_matching_loss).
 FEATURE_WEIGHTINGS = ("pix2pixhd", "spade")
@@ -48,7 +50,7 @@ def gan_loss(logits: tf.Tensor, target_is_real: bool, mode: str = "lsgan",
             return -_per_example_mean(logits)
         margin = 1.0 - logits if target_is_real else 1.0 + logits
         return _per_example_mean(tf.nn.relu(margin))
-    raise ValueError(f"unknown gan mode {mode!r}; expected one of {GAN_MODES}")
+    raise ConfigError(f"unknown gan mode {mode!r}; expected one of {GAN_MODES}")
 
 
 def l1_loss(a: tf.Tensor, b: tf.Tensor) -> tf.Tensor:
@@ -81,7 +83,7 @@ def feature_matching_loss(fake_features: Sequence[Sequence[tf.Tensor]], real_fea
     "pix2pixhd" also weights each layer 4/(n_layers_D + 1); SPADE's code ("spade") does not.
     """
     if weighting not in FEATURE_WEIGHTINGS:
-        raise ValueError(f"unknown feature matching weighting {weighting!r}; expected one of {FEATURE_WEIGHTINGS}")
+        raise ConfigError(f"unknown feature matching weighting {weighting!r}; expected one of {FEATURE_WEIGHTINGS}")
     if len(fake_features) != len(real_features):
         raise ValueError(f"{len(fake_features)} fake scales but {len(real_features)} real scales")
     terms = []

@@ -67,9 +67,12 @@ def default_data_config() -> ml_collections.ConfigDict:
 
 
 def with_defaults(cfg: ml_collections.ConfigDict) -> ml_collections.ConfigDict:
-    """``cfg`` over the defaults, so a run folder's config.json written before a field existed still builds."""
-    full = default_data_config()
-    full.update(cfg)
+    """``cfg`` with the default of every field it lacks, so a run folder's config.json written before
+    a field existed still builds (cfg's own values keep their types: bench gives image_size as (h, w))."""
+    full = ml_collections.ConfigDict(cfg.to_dict())
+    for key, value in default_data_config().items():
+        if key not in full:
+            full[key] = value
     return full
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
+
 ACTIVATIONS = ("none", "relu", "lrelu", "prelu", "selu", "tanh", "sigmoid")
 
 
@@ -22,7 +24,7 @@ class LeakyReLU(keras.layers.Layer):
     def __init__(self, negative_slope: float = 0.2, **kwargs):
         super().__init__(**kwargs)
         if negative_slope <= 0:
-            raise ValueError(f"negative_slope must be > 0 (the gradient reads the output's sign), got {negative_slope}")
+            raise ConfigError(f"negative_slope must be > 0 (the gradient reads the output's sign), got {negative_slope}")
         self.negative_slope = negative_slope
 
     def call(self, x):
@@ -69,4 +71,4 @@ def make_activation(kind: str, name: str | None = None, dtype=None) -> keras.lay
         return PReLU(name=name, dtype=dtype)
     if kind in ("relu", "selu", "tanh", "sigmoid"):
         return keras.layers.Activation(kind, name=name, dtype=dtype)
-    raise ValueError(f"unknown activation {kind!r}; expected one of {ACTIVATIONS}")
+    raise ConfigError(f"unknown activation {kind!r}; expected one of {ACTIVATIONS}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.layers.activations import make_activation
 from tf_i2i.layers.conv2d import Conv2D
 from tf_i2i.layers.normalization import make_norm
@@ -41,9 +42,9 @@ class ConvBlock(keras.layers.Layer):
         self.transpose = transpose
         self.output_padding = output_padding
         if transpose and pad_mode != "zero":
-            raise ValueError("a transposed conv only supports pad_mode='zero' (torch has no other)")
+            raise ConfigError("a transposed conv only supports pad_mode='zero' (torch has no other)")
         if transpose and not 0 <= output_padding <= padding:
-            raise ValueError(f"output_padding {output_padding} must be in [0, padding={padding}]")
+            raise ConfigError(f"output_padding {output_padding} must be in [0, padding={padding}]")
         sub = {"dtype": self.dtype_policy}
         self.pad = None if transpose or padding == 0 else Pad2D(padding, pad_mode, name="pad", **sub)
         conv_cls = keras.layers.Conv2DTranspose if transpose else Conv2D

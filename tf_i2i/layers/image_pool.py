@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
+
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
 class ImagePool(keras.layers.Layer):
@@ -24,7 +26,7 @@ class ImagePool(keras.layers.Layer):
         if self.pool_size == 0:
             return
         if any(d is None for d in input_shape[1:]):
-            raise ValueError(
+            raise ConfigError(
                 f"ImagePool needs a static image shape, got {tuple(input_shape)}: crop the training "
                 "images to a fixed size (data.preprocess other than 'none')")
         local = dict(trainable=False, synchronization="on_read", aggregation="only_first_replica")

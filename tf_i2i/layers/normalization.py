@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
+
 
 class _AffineNorm(keras.layers.Layer):
     """Normalise in float32 (even under a mixed policy, so bfloat16 does not lose the mean), then an
@@ -218,4 +220,4 @@ def make_norm(kind: str, name: str | None = None, dtype=None) -> keras.layers.La
         return LayerNorm(name=name, dtype=dtype)
     if kind == "layer_torch":
         return TorchLayerNorm(name=name, dtype=dtype)
-    raise ValueError(f"unknown norm {kind!r}; expected one of {NORMS}")
+    raise ConfigError(f"unknown norm {kind!r}; expected one of {NORMS}")

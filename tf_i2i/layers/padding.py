@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
+
 PAD_MODES = ("zero", "reflect", "replicate")
 
 
@@ -25,7 +27,7 @@ class Pad2D(keras.layers.Layer):
     def __init__(self, padding: int = 1, mode: str = "zero", **kwargs):
         super().__init__(**kwargs)
         if mode not in PAD_MODES:
-            raise ValueError(f"unknown padding mode {mode!r}; expected one of {PAD_MODES}")
+            raise ConfigError(f"unknown padding mode {mode!r}; expected one of {PAD_MODES}")
         self.padding = int(padding)
         self.mode = mode
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
+
 RESIZE_METHODS = ("nearest", "bilinear", "bilinear_align_corners")
 
 
@@ -28,7 +30,7 @@ def resize_images(x: tf.Tensor, size: tf.Tensor, method: str = "nearest") -> tf.
     elif method == "bilinear_align_corners":
         y = tf.compat.v1.image.resize_bilinear(x, size, align_corners=True)
     else:
-        raise ValueError(f"unknown resize method {method!r}; expected one of {RESIZE_METHODS}")
+        raise ConfigError(f"unknown resize method {method!r}; expected one of {RESIZE_METHODS}")
     return tf.cast(y, dtype)
 
 
@@ -43,7 +45,7 @@ class Resize(keras.layers.Layer):
     def __init__(self, scale: float = 2.0, method: str = "nearest", **kwargs):
         super().__init__(**kwargs)
         if method not in RESIZE_METHODS:
-            raise ValueError(f"unknown resize method {method!r}; expected one of {RESIZE_METHODS}")
+            raise ConfigError(f"unknown resize method {method!r}; expected one of {RESIZE_METHODS}")
         self.scale = float(scale)
         self.method = method
 

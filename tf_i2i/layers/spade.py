@@ -7,6 +7,7 @@ import re
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.layers.conv_block import ConvBlock
 from tf_i2i.layers.normalization import InstanceNorm, batch_norm
 from tf_i2i.layers.resize import resize_images
@@ -20,7 +21,7 @@ def parse_spade_norm(norm_G: str) -> dict:
     options: spectral_norm (on the block's convs), norm (parameter-free) and kernel_size."""
     match = re.fullmatch(r"(spectral)?spade(\D+)(\d)x\d", norm_G)
     if match is None or match.group(2) not in PARAM_FREE_NORMS:
-        raise ValueError(f"unknown SPADE norm {norm_G!r}; expected [spectral]spade<norm><k>x<k> with <norm> "
+        raise ConfigError(f"unknown SPADE norm {norm_G!r}; expected [spectral]spade<norm><k>x<k> with <norm> "
                          f"one of {sorted(PARAM_FREE_NORMS)}")
     return {"spectral_norm": bool(match.group(1)), "norm": PARAM_FREE_NORMS[match.group(2)],
             "kernel_size": int(match.group(3))}
@@ -38,7 +39,7 @@ class SPADE(keras.layers.Layer):
     def __init__(self, norm: str = "sync_batch", kernel_size: int = 3, hidden: int = 128, **kwargs):
         super().__init__(**kwargs)
         if norm not in PARAM_FREE_NORMS.values():
-            raise ValueError(f"unknown SPADE norm {norm!r}; expected one of {sorted(PARAM_FREE_NORMS.values())}")
+            raise ConfigError(f"unknown SPADE norm {norm!r}; expected one of {sorted(PARAM_FREE_NORMS.values())}")
         self.norm_kind, self.kernel_size, self.hidden = norm, kernel_size, hidden
         dtype = self.dtype_policy
         self.norm = (InstanceNorm(name="param_free_norm", dtype=dtype) if norm == "instance" else

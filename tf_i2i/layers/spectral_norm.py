@@ -21,6 +21,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from tf_i2i.errors import ConfigError
+
 
 INITIAL_POWER_ITERATIONS = 20
 VARIANTS = ("torch", "munit")
@@ -61,9 +63,9 @@ class SpectralNorm(keras.layers.Wrapper):
         if isinstance(layer, keras.layers.Conv2D) and layer.data_format != "channels_last":
             raise ValueError("SpectralNorm supports channels_last convs only")
         if power_iterations < 1:
-            raise ValueError(f"power_iterations must be >= 1, got {power_iterations}")
+            raise ConfigError(f"power_iterations must be >= 1, got {power_iterations}")
         if variant not in VARIANTS:
-            raise ValueError(f"unknown spectral-norm variant {variant!r}; expected one of {VARIANTS}")
+            raise ConfigError(f"unknown spectral-norm variant {variant!r}; expected one of {VARIANTS}")
         super().__init__(layer, autocast=False, **kwargs)
         self.power_iterations = power_iterations
         self.eps = eps

@@ -8,6 +8,7 @@ import ml_collections
 import tensorflow as tf
 
 from tf_i2i import losses
+from tf_i2i.errors import ConfigError
 from tf_i2i.models.base import GANModel
 from tf_i2i.models.serving.sizes import build_side
 from tf_i2i.nets import ms_image_discriminator
@@ -32,7 +33,7 @@ class TwoDomainModel(GANModel):
         self.cfg = cfg
         d = cfg.discriminator
         if d.gan_type not in GAN_TYPES:
-            raise ValueError(f"unknown discriminator.gan_type {d.gan_type!r}; expected one of {sorted(GAN_TYPES)}")
+            raise ConfigError(f"unknown discriminator.gan_type {d.gan_type!r}; expected one of {sorted(GAN_TYPES)}")
         self.gan_mode = GAN_TYPES[d.gan_type]
 
         def dis(name: str) -> keras.Model:

@@ -10,6 +10,7 @@ import re
 
 import keras
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.nets.patchgan import NLayerDiscriminator, PixelDiscriminator
 from tf_i2i.nets.resnet_generator import ResnetGenerator
 from tf_i2i.nets.unet import UnetGenerator
@@ -33,7 +34,7 @@ def define_generator(netG: str, output_nc: int = 3, ngf: int = 64, norm: str = "
         unet_downs = int(unet.group(1))
     if unet_downs is not None:
         return UnetGenerator(num_downs=unet_downs, **kw)
-    raise ValueError(f"unknown netG {netG!r}; expected one of {GENERATORS}")
+    raise ConfigError(f"unknown netG {netG!r}; expected one of {GENERATORS}")
 
 
 def define_discriminator(netD: str, ndf: int = 64, n_layers_D: int = 3, norm: str = "batch",
@@ -45,4 +46,4 @@ def define_discriminator(netD: str, ndf: int = 64, n_layers_D: int = 3, norm: st
         return NLayerDiscriminator(ndf, n_layers_D, norm, spectral_norm=spectral_norm, name=name)
     if netD == "pixel":
         return PixelDiscriminator(ndf, norm, name=name)
-    raise ValueError(f"unknown netD {netD!r}; expected one of {DISCRIMINATORS}")
+    raise ConfigError(f"unknown netD {netD!r}; expected one of {DISCRIMINATORS}")

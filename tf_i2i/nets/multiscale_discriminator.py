@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.layers import AvgPoolExcludePad
 from tf_i2i.nets.patchgan import NLayerDiscriminator, StridedPatchDiscriminator
 
@@ -62,7 +63,7 @@ class MultiscaleDiscriminator(PyramidDiscriminator):
                  pad_type: str = "reflect", scale_ndf_max: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if architecture not in ARCHITECTURES:
-            raise ValueError(f"unknown discriminator architecture {architecture!r}; expected one of {ARCHITECTURES}")
+            raise ConfigError(f"unknown discriminator architecture {architecture!r}; expected one of {ARCHITECTURES}")
         self.architecture, self.munit_norm, self.activ, self.pad_type = architecture, munit_norm, activ, pad_type
         self.ndf, self.n_layers, self.norm_kind, self.use_sigmoid = ndf, n_layers, norm, use_sigmoid
         self.num_D, self.get_interm_feat, self.spectral_norm = num_D, get_interm_feat, spectral_norm

@@ -6,6 +6,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.layers import AdaIN, ConvBlock, Resize, make_activation
 from tf_i2i.nets.munit_options import conv_block_options
 from tf_i2i.nets.resnet_block import ResnetBlock
@@ -122,7 +123,7 @@ class StyleMLP(keras.Model):
     def __init__(self, output_dim: int, dim: int = 256, n_blk: int = 3, activ: str = "relu", **kwargs):
         super().__init__(**kwargs)
         if n_blk < 2:
-            raise ValueError(f"the style MLP needs n_blk >= 2, got {n_blk}")
+            raise ConfigError(f"the style MLP needs n_blk >= 2, got {n_blk}")
         self.output_dim, self.dim, self.n_blk, self.activ = output_dim, dim, n_blk, activ
         conv_block_options("none", activ, "zero")  # validates activ
         sub = {"dtype": self.dtype_policy}

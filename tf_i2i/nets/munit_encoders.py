@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.layers import ConvBlock
 from tf_i2i.nets.munit_options import conv_block_options
 from tf_i2i.nets.resnet_block import ResnetBlock
@@ -22,7 +23,7 @@ class ContentEncoder(keras.Model):
         self.norm_kind, self.activ, self.pad_type = norm, activ, pad_type
         opts = conv_block_options(norm, activ, pad_type)
         if opts["spectral_norm"]:
-            raise ValueError("a content encoder's residual blocks have no spectral-norm option; use in/bn/ln/none")
+            raise ConfigError("a content encoder's residual blocks have no spectral-norm option; use in/bn/ln/none")
         sub = {"dtype": self.dtype_policy}
         self.convs = [ConvBlock(dim, 7, padding=3, name="conv0", **opts, **sub)]
         self.convs += [ConvBlock(dim * 2 ** (i + 1), 4, strides=2, padding=1, name=f"down{i}", **opts, **sub)
@@ -60,7 +61,7 @@ class StyleEncoder(keras.Model):
                  activ: str = "relu", pad_type: str = "reflect", **kwargs):
         super().__init__(**kwargs)
         if n_downsample < 2:
-            raise ValueError(f"a style encoder downsamples at least twice, got n_downsample={n_downsample}")
+            raise ConfigError(f"a style encoder downsamples at least twice, got n_downsample={n_downsample}")
         self.n_downsample, self.dim, self.style_dim = n_downsample, dim, style_dim
         self.norm_kind, self.activ, self.pad_type = norm, activ, pad_type
         opts = conv_block_options(norm, activ, pad_type)

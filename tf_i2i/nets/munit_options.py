@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.layers.activations import ACTIVATIONS
 from tf_i2i.layers.padding import PAD_MODES
 
@@ -15,11 +16,11 @@ MUNIT_ACTIVATIONS = ("relu", "lrelu", "prelu", "selu", "tanh", "none")
 def conv_block_options(norm: str, activ: str, pad_type: str) -> dict:
     """ConvBlock keyword arguments of an official Conv2dBlock(norm, activation, pad_type)."""
     if norm not in MUNIT_NORMS:
-        raise ValueError(f"unknown MUNIT norm {norm!r}; expected one of {sorted(MUNIT_NORMS)} (or 'adain' in a decoder)")
+        raise ConfigError(f"unknown MUNIT norm {norm!r}; expected one of {sorted(MUNIT_NORMS)} (or 'adain' in a decoder)")
     if activ not in MUNIT_ACTIVATIONS or activ not in ACTIVATIONS:
-        raise ValueError(f"unknown MUNIT activation {activ!r}; expected one of {MUNIT_ACTIVATIONS}")
+        raise ConfigError(f"unknown MUNIT activation {activ!r}; expected one of {MUNIT_ACTIVATIONS}")
     if pad_type not in PAD_MODES:
-        raise ValueError(f"unknown pad_type {pad_type!r}; expected one of {PAD_MODES}")
+        raise ConfigError(f"unknown pad_type {pad_type!r}; expected one of {PAD_MODES}")
     kind, spectral = MUNIT_NORMS[norm]
     return {"norm": kind, "spectral_norm": spectral, "spectral_norm_variant": "munit", "activation": activ,
             "pad_mode": pad_type}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.layers import ConvBlock, make_norm
 
 
@@ -22,7 +23,7 @@ class UnetGenerator(keras.Model):
                  use_dropout: bool = True, **kwargs):
         super().__init__(**kwargs)
         if num_downs < 5:
-            raise ValueError(f"UnetGenerator needs num_downs >= 5 (the official structure), got {num_downs}")
+            raise ConfigError(f"UnetGenerator needs num_downs >= 5 (the official structure), got {num_downs}")
         self.output_nc, self.num_downs, self.ngf = output_nc, num_downs, ngf
         self.norm_kind, self.use_dropout = norm, use_dropout
         bias = norm.startswith("instance")

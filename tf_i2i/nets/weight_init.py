@@ -11,6 +11,7 @@ import math
 
 import keras
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.layers.spectral_norm import SpectralNorm
 
 INITS = ("gaussian", "conv_gaussian", "kaiming", "xavier", "orthogonal", "default")
@@ -29,7 +30,7 @@ def initializer(kind: str) -> keras.initializers.Initializer | None:
         return keras.initializers.Orthogonal(gain=math.sqrt(2.0))
     if kind == "default":
         return None
-    raise ValueError(f"unknown init {kind!r}; expected one of {INITS}")
+    raise ConfigError(f"unknown init {kind!r}; expected one of {INITS}")
 
 
 def init_weights(network: keras.layers.Layer, kind: str) -> int:

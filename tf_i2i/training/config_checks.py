@@ -11,7 +11,7 @@ import ml_collections
 
 from tf_i2i.data.augment import fixed_size
 from tf_i2i.data.config import CROPPING
-from tf_i2i.errors import UserError
+from tf_i2i.errors import ConfigError
 from tf_i2i.registry import build_model
 from tf_i2i.training.schedules import SCHEDULES
 from tf_i2i.training.strategy import STRATEGIES
@@ -20,10 +20,6 @@ from tf_i2i.training.strategy import STRATEGIES
 POSITIVE_COUNTS = ("batch_size", "log_every", "sample_every", "checkpoint_every", "keep_checkpoints",
                    "max_nonfinite_steps")
 ON_NONFINITE = ("stop", "skip_step")
-
-
-class ConfigError(UserError):
-    """A config field whose value cannot work; the message names the field."""
 
 
 def _require(ok: bool, message: str) -> None:

@@ -6,6 +6,7 @@ import keras
 import ml_collections
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.training.fused_adam import FusedAdam
 
 
@@ -57,7 +58,7 @@ def make_schedule(optim: ml_collections.ConfigDict, base_lr: float):
         return LinearDecay(base_lr, optim.constant_steps, optim.decay_steps)
     if optim.schedule == "step":
         return StepDecay(base_lr, optim.step_size, optim.gamma)
-    raise ValueError(f"unknown optim.schedule {optim.schedule!r}; expected one of {SCHEDULES}")
+    raise ConfigError(f"unknown optim.schedule {optim.schedule!r}; expected one of {SCHEDULES}")
 
 
 def make_optimizers(optim: ml_collections.ConfigDict, skip_nonfinite: bool = False

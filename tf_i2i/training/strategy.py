@@ -7,6 +7,8 @@ import os
 
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
+
 STRATEGIES = ("auto", "default", "mirrored", "multi_worker")
 
 
@@ -14,7 +16,7 @@ def make_strategy(kind: str = "auto") -> tf.distribute.Strategy:
     """'auto': MultiWorkerMirrored when TF_CONFIG names several workers, Mirrored over >1 GPU,
     otherwise the default (single-device) strategy."""
     if kind not in STRATEGIES:
-        raise ValueError(f"unknown strategy {kind!r}; expected one of {STRATEGIES}")
+        raise ConfigError(f"unknown strategy {kind!r}; expected one of {STRATEGIES}")
     if kind == "auto":
         if _tf_config_workers() > 1:
             kind = "multi_worker"

@@ -20,12 +20,14 @@ import os
 import tensorflow as tf
 from absl import logging
 
+from tf_i2i.errors import ConfigError
+
 
 def thread_counts(parallel_ops: int, cores: int | None = None) -> tuple[int, int]:
     """(intra-op, inter-op) threads for `parallel_ops` ops at once: the cores shared among them.
     0 keeps TensorFlow's defaults, (0, 0)."""
     if parallel_ops < 0:
-        raise ValueError(f"train.parallel_ops must be >= 0, got {parallel_ops}")
+        raise ConfigError(f"train.parallel_ops must be >= 0, got {parallel_ops}")
     if parallel_ops == 0:
         return 0, 0
     cores = cores or os.cpu_count() or 1

@@ -15,6 +15,7 @@ import keras
 import ml_collections
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.models.base import GANModel
 from tf_i2i.models.size_limits import SizeLimits
 from tf_i2i.nets.weight_init import init_weights
@@ -79,7 +80,7 @@ class DisentangledGAN(GANModel):
         """The batch as d_iter chunks of an even size (official 'encoded' and 'random' halves)."""
         n = next(iter(batch.values())).shape[0]
         if n is None or n % self.d_iter or (n // self.d_iter) % 2:
-            raise ValueError(f"{type(self).__name__} needs a per-replica batch of d_iter * an even chunk size "
+            raise ConfigError(f"{type(self).__name__} needs a per-replica batch of d_iter * an even chunk size "
                              f"(d_iter={self.d_iter}), got {n}: set train.batch_size to a multiple of "
                              f"2 * d_iter * replicas")
         parts = {k: tf.split(v, self.d_iter) for k, v in batch.items()}

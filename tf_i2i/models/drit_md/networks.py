@@ -17,6 +17,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.layers import ConvBlock
 from tf_i2i.nets.drit_blocks import (AttributeEncoder, AttributeEncoderVAE, ConcatDecoder, ContentDiscriminator,
                                      ContentEncoder, LeakyReLUConv, MisINSDecoder, build_stack, concat_code,
@@ -130,7 +131,7 @@ def domain_kernel_size(image_size: int) -> int:
     stride-2 layers of an image_size crop, rounded down (1 for crops of 64..127 px)."""
     k = int(image_size / 2 ** DIS_LAYERS)
     if k < 1:
-        raise ValueError(f"image_size={image_size} gives MD_Dis a classification kernel of {k}; it needs "
+        raise ConfigError(f"image_size={image_size} gives MD_Dis a classification kernel of {k}; it needs "
                          f"image_size >= {2 ** DIS_LAYERS}")
     return k
 

@@ -15,6 +15,7 @@ import tensorflow as tf
 from absl import logging
 
 from tf_i2i import losses
+from tf_i2i.errors import ConfigError
 from tf_i2i.models.pix2pixhd.networks import FeatureEncoder, GlobalGenerator, LocalEnhancer
 from tf_i2i.models.pix2pixhd.pretrained import load_global_stage
 from tf_i2i.models.semantic_input import shown_labels
@@ -36,11 +37,11 @@ class Pix2PixHD(SemanticSynthesisModel):
 
     def __init__(self, cfg: ml_collections.ConfigDict, **kwargs):
         if cfg.stage not in STAGES:
-            raise ValueError(f"model.stage must be one of {STAGES}, got {cfg.stage!r}")
+            raise ConfigError(f"model.stage must be one of {STAGES}, got {cfg.stage!r}")
         super().__init__(cfg, **kwargs)
         g, d, e = cfg.generator, cfg.discriminator, cfg.encoder
         if e.instance_feat and e.feat_num > 0 and not cfg.use_instance:
-            raise ValueError("model.encoder.instance_feat pools features over instances: it needs "
+            raise ConfigError("model.encoder.instance_feat pools features over instances: it needs "
                              "data.use_instance=True (instance maps), or set instance_feat=False")
         if cfg.stage == "global":
             self.generator = GlobalGenerator(cfg.output_nc, g.ngf, g.n_downsample_global, g.n_blocks_global,

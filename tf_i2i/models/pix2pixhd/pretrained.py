@@ -15,6 +15,7 @@ import numpy as np
 import tensorflow as tf
 from tensorflow.core.protobuf import trackable_object_graph_pb2
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.nets.weights import weights_by_path
 
 
@@ -50,12 +51,12 @@ def load_global_stage(model, workdir: str | Path) -> list[str]:
     """
     path = tf.train.latest_checkpoint(str(Path(workdir) / "checkpoints"))
     if path is None:
-        raise ValueError(f"load_pretrain={workdir}: no checkpoint in {Path(workdir) / 'checkpoints'}")
+        raise ConfigError(f"load_pretrain={workdir}: no checkpoint in {Path(workdir) / 'checkpoints'}")
     reader = tf.train.load_checkpoint(path)
     g1 = weights_by_path(model.generator.global_net)  # paths below 'global', as the global run's G
     saved = _saved_weights(reader, "generator")
     if not _fits(g1, saved):
-        raise ValueError(
+        raise ConfigError(
             f"load_pretrain={workdir}: its generator does not fit this run's G1 ({len(saved)} saved weights, "
             f"{len(g1)} needed; the local stage's ngf must be half the global stage's)")
     _assign(g1, saved)

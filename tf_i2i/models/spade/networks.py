@@ -9,6 +9,7 @@ import re
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.layers import ConvBlock, LeakyReLU
 from tf_i2i.layers.resize import resize_images
 from tf_i2i.nets.multiscale_discriminator import MultiscaleDiscriminator
@@ -23,7 +24,7 @@ def parse_norm(norm_type: str) -> dict:
     spectral_norm and our norm kind. The conv before a norm has no bias (the official code drops it)."""
     match = re.fullmatch(r"(spectral)?(\w*)", norm_type)
     if match is None or match.group(2) not in NONSPADE_NORMS:
-        raise ValueError(f"unknown norm {norm_type!r}; expected [spectral]<norm>, <norm> one of "
+        raise ConfigError(f"unknown norm {norm_type!r}; expected [spectral]<norm>, <norm> one of "
                          f"{sorted(k for k in NONSPADE_NORMS if k)}")
     return {"spectral_norm": bool(match.group(1)), "norm": NONSPADE_NORMS[match.group(2)]}
 
@@ -31,11 +32,11 @@ def parse_norm(norm_type: str) -> dict:
 def latent_size(crop_size: int, aspect_ratio: float, num_upsampling_layers: str) -> tuple[int, int]:
     """(sh, sw): the generator's starting grid; the output is that times 2**upsamplings."""
     if num_upsampling_layers not in UPSAMPLINGS:
-        raise ValueError(f"unknown num_upsampling_layers {num_upsampling_layers!r}; expected {sorted(UPSAMPLINGS)}")
+        raise ConfigError(f"unknown num_upsampling_layers {num_upsampling_layers!r}; expected {sorted(UPSAMPLINGS)}")
     sw = crop_size // 2 ** UPSAMPLINGS[num_upsampling_layers]
     sh = round(sw / aspect_ratio)  # Python's round, as the official code
     if sh < 1 or sw < 1:
-        raise ValueError(f"crop_size {crop_size}, aspect_ratio {aspect_ratio} and {num_upsampling_layers!r} "
+        raise ConfigError(f"crop_size {crop_size}, aspect_ratio {aspect_ratio} and {num_upsampling_layers!r} "
                          f"upsampling give an empty latent grid ({sh}x{sw})")
     return sh, sw
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.errors import ConfigError
 from tf_i2i.nets import ContentEncoder, Decoder
 
 
@@ -27,7 +28,7 @@ class VAEGenerator(keras.Model):
         self.input_dim, self.dim, self.n_downsample, self.n_res = input_dim, dim, n_downsample, n_res
         self.activ, self.pad_type, self.n_shared = activ, pad_type, n_shared
         if not 0 <= n_shared <= n_res:
-            raise ValueError(f"n_shared={n_shared} must be in [0, n_res={n_res}]")
+            raise ConfigError(f"n_shared={n_shared} must be in [0, n_res={n_res}]")
         sub = {"dtype": self.dtype_policy}
         self.enc = ContentEncoder(n_downsample, n_res, dim, "in", activ, pad_type, name="enc", **sub)
         self.dec = Decoder(n_downsample, n_res, self.enc.output_dim, input_dim, "in", activ, pad_type,

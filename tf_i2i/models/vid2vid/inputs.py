@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import tensorflow as tf
 
 from tf_i2i.data.labels import one_hot_labels
+from tf_i2i.errors import ConfigError
 from tf_i2i.layers import InstanceBoundary
 
 
@@ -49,6 +50,6 @@ def foreground_mask(encoded_frame: tf.Tensor, fg_labels: Sequence[int]) -> tf.Te
     """[B, H, W, C] encoded labels of the current frame -> [B, H, W, 1]: 1 where a foreground class
     (`fg_labels`, channel indices) is present, the clamped sum of their one-hot channels."""
     if not fg_labels:
-        raise ValueError("the foreground mask needs at least one foreground label (fg_labels)")
+        raise ConfigError("the foreground mask needs at least one foreground label (fg_labels)")
     picked = tf.gather(tf.cast(encoded_frame, tf.float32), list(fg_labels), axis=-1)
     return tf.clip_by_value(tf.reduce_sum(picked, axis=-1, keepdims=True), 0.0, 1.0)
