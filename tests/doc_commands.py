@@ -36,7 +36,8 @@ Sizes and lengths:
     folder); every key of TRAIN_TINY[model] replaces the documented value in place (a documented
     width keeps its ratio to the config's default: ngf=32 where the config has 64 becomes 2 where
     the tiny one is 4), or is appended:
-    narrow networks, 32 px crops (DRIT 216, MDMM 64), 2 steps, 8 synthetic images, no VGG download
+    narrow networks, 32 px crops (DRIT 216 with d_iter 1 and batch 2, MDMM 64), 2 steps, 8 synthetic
+    images, no VGG download
     (`vgg_weights=random`); `export.tflite=` (empty) and `export.height/width` at the crop size;
     `export.at_end=False` unless a later command of the page reads the run's export.
   - convert: the width options of the official networks (--ngf, --dim, --mlp_dim, pix2pixHD's
@@ -44,7 +45,7 @@ Sizes and lengths:
     files written (tests/doc_checkpoints.py) fit them; an option file the command names (opt.txt,
     the MUNIT/UNIT YAML) is written with tiny official options instead.
   - export: --height/--width become the run's crop size.
-  - bench: --size/--height/--width/--batch become tiny (BENCH_SIZE; --height/--width keep their
+  - bench: --size/--height/--width/--batch become tiny (BENCH_SIZE, BENCH_BATCH; --height/--width keep their
     ratio), `--steps=1 --warmup=0 --conv_repeats=0 --data_batches=2 --matmul=256` replace or join the
     documented ones, and the model's TRAIN_TINY `model.*` widths are appended as --config.* flags
     (with `--config=configs/<model>/default.py`, the file bench loads without --config, when none
@@ -115,13 +116,15 @@ def _drit_sizes(crop: int) -> dict:
 TRAIN_TINY: dict[str, dict] = {
     **{m: {**tiny_overrides(m), **_STEPS, **_SMALL}
        for m in ("pix2pix", "cyclegan", "pix2pixhd", "spade", "munit", "unit")},
-    "drit": _drit_sizes(216),  # the content discriminator's smallest input
+    # the content discriminator's smallest input; one discriminator pass per step (d_iter 1, batch 2)
+    "drit": {**_drit_sizes(216), "model.d_iter": 1, "train.batch_size": 2},
     "drit_md": _drit_sizes(64),  # MD_Dis's smallest
 }
 TRAIN_TINY["spade"]["data.aspect_ratio"] = 1.0
 TRAIN_TINY["pix2pixhd"]["model.loss.vgg_weights"] = "random"  # the Cityscapes config's VGG loss: no download
 BENCH_SIZE = {"drit": 216, "drit_md": 64, "spade": 64}  # others 32 (SPADE: its "more" upsampling of Cityscapes)
 BENCH_FIXED = {"steps": "1", "warmup": "0", "conv_repeats": "0", "data_batches": "2", "matmul": "256"}
+BENCH_BATCH = {"drit": 2}  # DRIT's batch is 2 * d_iter (TRAIN_TINY's d_iter 1); others 1 where documented
 
 
 # --- reading the pages -------------------------------------------------------------------------
@@ -474,7 +477,7 @@ class Page:
     def _bench(self, cmd: DocCommand):
         model = cmd.flag("model")
         size = BENCH_SIZE.get(model, 32)
-        fixed = {"size": size, "batch": 1, **BENCH_FIXED}
+        fixed = {"size": size, "batch": BENCH_BATCH.get(model, 1), **BENCH_FIXED}
         if cmd.flag("height"):
             ratio = int(cmd.flag("width")) / int(cmd.flag("height"))
             fixed.update(height=size, width=round(size * ratio))
@@ -483,7 +486,7 @@ class Page:
         for arg in cmd.args:
             name = arg.split("=", 1)[0].lstrip("-")
             args.append(f"--{name}={fixed.pop(name)}" if name in fixed else arg)
-        if not cmd.flag("batch"):
+        if not cmd.flag("batch") and model not in BENCH_BATCH:
             fixed.pop("batch")
         args += [f"--{k}={v}" for k, v in fixed.items()]
         if cmd.flag("config") is None:

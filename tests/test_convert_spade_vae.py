@@ -14,7 +14,7 @@ from tf_i2i.convert.state_dict import ConversionError
 from tf_i2i.export.workdir import load_trained_model
 from tf_i2i.registry import get_spec
 
-NGF, LABELS, CROP = 4, 3, 256  # the official ConvEncoder fits crop_size >= 256 only
+NGF, LABELS, CROP = 2, 3, 256  # the official ConvEncoder fits crop_size >= 256 only
 OPTIONS = dict(label_nc=LABELS, contain_dontcare_label=False, no_instance=True, ngf=NGF, crop_size=CROP,
                load_size=CROP, preprocess_mode="fixed", aspect_ratio=1.0, use_vae=True)
 
