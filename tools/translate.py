@@ -14,7 +14,8 @@ generator's channel count.
 A bad input (unreadable, corrupt, label ids out of range, ...) is reported with its path and reason
 and skipped; the others are written, a summary line counts the failures and the exit code is 2
 (--fail_fast stops at the first instead). Label ids >= the model's class count (not its dontcare
-id) are such an error, or with --out_of_range_labels=ignore unlabeled pixels (docs/translating.md).
+id) are such an error, or with --out_of_range_labels=ignore the dontcare id where the model has one
+(docs/translating.md).
 
 Sizes follow the official test scripts (tf_i2i/export/preprocess.py): each input is resized by the
 run's data.preprocess with data.load_size/crop_size (scale_width 1024: a 2048x1024 map becomes
@@ -102,8 +103,8 @@ _FAIL_FAST = flags.DEFINE_bool("fail_fast", False, "Stop at the first input that
                                "if any failed.")
 _OUT_OF_RANGE_LABELS = flags.DEFINE_enum(
     "out_of_range_labels", ERROR, OUT_OF_RANGE_LABELS, "Label-map models: a label id >= the model's class count "
-    f"(not its dontcare id) is an error for that file ({ERROR}), or {IGNORE}: treated as unlabeled (the dontcare "
-    "class when the model has one, else no class) with a warning.")
+    f"(not its dontcare id) is an error for that file ({ERROR}), or {IGNORE}: mapped to the model's dontcare id "
+    "(unlabeled) with a warning; a model without a dontcare id refuses the file either way.")
 flags.mark_flags_as_required(["input", "output"])
 flags.mark_flags_as_mutual_exclusive(["workdir", "saved_model"], required=True)
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import ml_collections
 from absl import logging
+
+from tf_i2i import atomic
 
 CACHE_NAME = ".tf_i2i_checked.json"
 CACHE_VERSION = 1  # bump when the checks change, so old passes are not trusted
@@ -78,19 +79,11 @@ class CheckCache:
         self._dirty = True
 
     def save(self) -> None:
-        """Write the cache if it gained entries: a temp file beside it, then an atomic rename."""
+        """Write the cache if it gained entries, whole or not at all (tf_i2i.atomic)."""
         if not self._dirty:
             return
-        text = json.dumps({"version": CACHE_VERSION, "entries": self._entries})
         try:
-            fd, temp = tempfile.mkstemp(dir=self._root, prefix=f"{CACHE_NAME}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w") as f:
-                    f.write(text)
-                os.replace(temp, self.path)
-            except BaseException:
-                os.unlink(temp)
-                raise
+            atomic.write_text(self.path, json.dumps({"version": CACHE_VERSION, "entries": self._entries}))
         except OSError as err:
             logging.warning("cannot write the validation cache %s (%s); the files will be checked again next run",
                             self.path, err.strerror or err)
