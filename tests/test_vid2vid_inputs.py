@@ -1,11 +1,14 @@
 """vid2vid's input builders: frames stacked along channels oldest first, label encoding, the
 foreground mask, and the temporal discriminators' frame groups and inputs (official
-get_skipped_frames and compute_loss_D_T), checked on frames whose values are their time index."""
+get_skipped_frames and compute_loss_D_T) from a fixed-size history buffer, checked on frames whose values are their time index."""
 
 import numpy as np
+import pytest
+import tensorflow as tf
 
-from tf_i2i.models.vid2vid import (encode_label_frames, foreground_mask, skipped_frames, stack_frames,
-                                   temporal_discriminator_input)
+from tf_i2i.models.vid2vid import (encode_label_frames, foreground_mask, stack_frames, temporal_discriminator_input,
+                                   temporal_groups)
+from tf_i2i.models.vid2vid.temporal import append_frames, history_length, newest
 
 
 def _timeline(n: int, channels: int = 1) -> np.ndarray:
@@ -25,16 +28,30 @@ def test_temporal_input_is_frames_then_flows_over_20():
     np.testing.assert_allclose(x[0, 1, 1], [0, 1, 2, 10, 11, 12, 20, 21, 22, 5, 5.05, 5.5, 5.55])
 
 
-def test_skipped_frames_group_k_frames_k_power_s_apart_ending_at_the_new_frames():
-    frames = _timeline(18)
-    history, groups = skipped_frames(frames[:, :14], frames[:, 14:], n_scales=3, n_frames_d=3)
-    times = [None if g is None else (np.asarray(g)[:, :, 0, 0, 0] / 10).astype(int).tolist() for g in groups]
-    assert times[0] == [[15, 16, 17], [12, 13, 14]]  # groups step back K = 3 frames
-    assert times[1] == [[11, 14, 17], [8, 11, 14]]  # frames 3 apart
-    assert times[2] is None  # 9 apart needs 19 frames
-    assert history.shape[1] == 18  # K**(scales-1) * (K-1) frames are kept for the next chunk
-    history, _ = skipped_frames(history, _timeline(2) + 180, n_scales=2, n_frames_d=3)  # frames 18, 19
-    np.testing.assert_array_equal(np.asarray(history)[0, :, 0, 0, 0], [140, 150, 160, 170, 180, 190])
+def _times(groups) -> list[list[int]]:
+    return (np.asarray(groups)[:, :, 0, 0, 0] / 10).astype(int).tolist()
+
+
+def test_temporal_groups_are_k_frames_k_power_s_apart_ending_at_the_new_frames():
+    frames = _timeline(18)  # a buffer of 14 history frames + 4 new ones, all of the sequence
+    groups, inside = temporal_groups(frames, tf.constant(18), n_new=4, scale=0, n_frames_d=3)
+    assert _times(groups) == [[15, 16, 17], [12, 13, 14]]  # groups step back K = 3 frames
+    groups, inside = temporal_groups(frames, tf.constant(18), n_new=4, scale=1, n_frames_d=3)
+    assert _times(groups) == [[11, 14, 17], [8, 11, 14]]  # frames 3 apart
+    assert np.asarray(inside).tolist() == [True, True]
+    _, inside = temporal_groups(frames, tf.constant(7), n_new=4, scale=1, n_frames_d=3)
+    assert np.asarray(inside).tolist() == [True, False]  # 7 frames of the sequence: the 2nd group starts before it
+
+
+def test_history_keeps_the_newest_frames_and_counts_those_of_the_sequence():
+    history = _timeline(6)
+    frames, filled = append_frames(history, _timeline(2) + 60, tf.constant(0))  # a sequence starts
+    assert int(filled) == 2
+    kept, filled = newest(frames, filled, history_length(2, 3))
+    np.testing.assert_array_equal(np.asarray(kept)[0, :, 0, 0, 0], [20, 30, 40, 50, 60, 70])
+    assert int(filled) == 2
+    with pytest.raises(ValueError, match="cannot hold a group of scale 2"):
+        temporal_groups(kept, filled, n_new=1, scale=2, n_frames_d=3)
 
 
 def test_label_encoding_one_hot_plus_instance_edges_and_images_as_they_are():

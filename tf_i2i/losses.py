@@ -58,6 +58,13 @@ def l1_loss(a: tf.Tensor, b: tf.Tensor) -> tf.Tensor:
     return _per_example_mean(tf.abs(tf.cast(a, tf.float32) - tf.cast(b, tf.float32)))
 
 
+def masked_l1_loss(a: tf.Tensor, b: tf.Tensor, mask: tf.Tensor) -> tf.Tensor:
+    """l1_loss of a * mask and b * mask, the mask broadcast over channels (vid2vid's MaskedL1Loss:
+    masked pixels count in the mean as zeros)."""
+    mask = tf.cast(mask, tf.float32)
+    return l1_loss(tf.cast(a, tf.float32) * mask, tf.cast(b, tf.float32) * mask)
+
+
 def _logits(scale: Sequence[tf.Tensor] | tf.Tensor) -> tf.Tensor:
     return scale[-1] if isinstance(scale, (list, tuple)) else scale
 

@@ -54,3 +54,13 @@ def checked_gradients(loss: tf.Tensor, grads: list[tf.Tensor]) -> list[tf.Tensor
     if not guard.drop:
         return grads
     return [None if g is None else tf.where(finite, g, tf.constant(float("nan"), g.dtype)) for g in grads]
+
+
+def skippable_gradients(optimizer, loss: tf.Tensor, grads: list[tf.Tensor], apply: tf.Tensor) -> list[tf.Tensor]:
+    """checked_gradients, and when `apply` is False gradients that leave the weights as they are:
+    NaN for an optimizer that skips non-finite updates whole (FusedAdam(skip_nonfinite=True)), zeros
+    otherwise. For updates that happen on some steps only (vid2vid's temporal discriminators wait for
+    enough frames), since a tf.cond around apply_gradients is not allowed under a distribution strategy."""
+    grads = checked_gradients(loss, grads)
+    drop = tf.constant(float("nan")) if getattr(optimizer, "skip_nonfinite", False) else tf.constant(0.0)
+    return [None if g is None else tf.where(apply, g, tf.cast(drop, g.dtype)) for g in grads]

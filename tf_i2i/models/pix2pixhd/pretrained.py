@@ -11,61 +11,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import tensorflow as tf
-from tensorflow.core.protobuf import trackable_object_graph_pb2
-
 from tf_i2i.errors import ConfigError
+from tf_i2i.models.saved_networks import (assign_weights, latest_checkpoint_reader, saved_network_weights,
+                                          weights_fit)
 from tf_i2i.nets.weights import weights_by_path
-
-
-def _saved_weights(reader: tf.train.CheckpointReader, network: str) -> dict[str, np.ndarray]:
-    """{weight path: value} saved under network_weights/<network> (found through the object graph:
-    a variable reachable by several paths is stored once, under a key of another path)."""
-    graph = trackable_object_graph_pb2.TrackableObjectGraph()
-    graph.ParseFromString(reader.get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"))
-    node = graph.nodes[0]
-    for name in ("network_weights", network):
-        children = {child.local_name: child.node_id for child in node.children}
-        if name not in children:
-            return {}
-        node = graph.nodes[children[name]]
-    return {child.local_name: reader.get_tensor(graph.nodes[child.node_id].attributes[0].checkpoint_key)
-            for child in node.children}
-
-
-def _fits(variables: dict, saved: dict[str, np.ndarray]) -> bool:
-    return all(path in saved and tuple(v.shape) == saved[path].shape for path, v in variables.items())
-
-
-def _assign(variables: dict, saved: dict[str, np.ndarray]) -> None:
-    for path, variable in variables.items():
-        variable.assign(saved[path])
 
 
 def load_global_stage(model, workdir: str | Path) -> list[str]:
     """Copies G1 (and E, and D when it fits) from the newest checkpoint of a global-stage run folder.
 
-    Raises ValueError naming the run when there is no checkpoint or G1 does not fit (e.g. the
+    Raises ConfigError naming the run when there is no checkpoint or G1 does not fit (e.g. the
     local stage's ngf is not half the global stage's, as the official recipe has it).
     """
-    path = tf.train.latest_checkpoint(str(Path(workdir) / "checkpoints"))
-    if path is None:
-        raise ConfigError(f"load_pretrain={workdir}: no checkpoint in {Path(workdir) / 'checkpoints'}")
-    reader = tf.train.load_checkpoint(path)
+    reader = latest_checkpoint_reader(workdir)
     g1 = weights_by_path(model.generator.global_net)  # paths below 'global', as the global run's G
-    saved = _saved_weights(reader, "generator")
-    if not _fits(g1, saved):
+    saved = saved_network_weights(reader, "generator")
+    if not weights_fit(g1, saved):
         raise ConfigError(
             f"load_pretrain={workdir}: its generator does not fit this run's G1 ({len(saved)} saved weights, "
             f"{len(g1)} needed; the local stage's ngf must be half the global stage's)")
-    _assign(g1, saved)
+    assign_weights(g1, saved)
     loaded = ["G1"]
     for network, name in ((model.encoder, "encoder"), (model.discriminator, "discriminator")):
         if network is None:
             continue
-        weights, saved = weights_by_path(network), _saved_weights(reader, name)
-        if _fits(weights, saved) and len(saved) == len(weights):
-            _assign(weights, saved)
+        weights = weights_by_path(network)
+        saved = saved_network_weights(reader, name)
+        if weights_fit(weights, saved, exactly=True):
+            assign_weights(weights, saved)
             loaded.append(name)
     return loaded

@@ -4,7 +4,7 @@ The image and temporal discriminators are the shared MultiscaleDiscriminator (tf
 
 from tf_i2i.models.vid2vid.inputs import encode_label_frames, foreground_mask, stack_frames
 from tf_i2i.models.vid2vid.networks import OUTPUTS, CompositeGenerator, CompositeLocalGenerator
-from tf_i2i.models.vid2vid.temporal import skipped_frames, temporal_discriminator_input
+from tf_i2i.models.vid2vid.temporal import temporal_discriminator_input, temporal_groups
 
 __all__ = ["OUTPUTS", "CompositeGenerator", "CompositeLocalGenerator", "encode_label_frames", "foreground_mask",
-           "skipped_frames", "stack_frames", "temporal_discriminator_input"]
+           "stack_frames", "temporal_discriminator_input", "temporal_groups"]
