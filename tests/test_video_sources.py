@@ -78,6 +78,14 @@ def test_missing_sequence_partner(tmp_path):
     fails(video_cfg(tmp_path), "missing partner: sequence 's2'", str(tmp_path / "train_B"))
 
 
+def test_frames_directly_in_a_part_folder_are_no_sequence(tmp_path):
+    write_sequence(tmp_path, "s1", 3)
+    for frame in (tmp_path / "train_A" / "s1").iterdir():
+        frame.rename(tmp_path / "train_A" / frame.name)
+    (tmp_path / "train_A" / "s1").rmdir()
+    fails(video_cfg(tmp_path), f"no sequences in {tmp_path / 'train_A'}: expected one folder of frames per sequence")
+
+
 def test_frames_of_different_sizes_within_a_sequence(tmp_path):
     write_sequence(tmp_path, "s1", 3)
     for part, mode in (("A", "L"), ("B", "RGB")):
@@ -255,6 +263,9 @@ def test_dis_flows_come_from_the_flow_cache_keyed_by_frame_content(tmp_path, fak
     folder_sequences(cfg, "train").flows(0, np.array([[1, 0]]))
     new_keys = fake_flows.calls[-1][2]
     assert new_keys[0] == keys[0] and new_keys[1] != keys[1]  # a changed frame changes its key
+    cfg.use_image = False  # no real frames read: nothing to compute flow from
+    with pytest.raises(DatasetError, match="data.use_image=False does not read; set data.video.flow='none'"):
+        folder_sequences(cfg, "train").flows(0, np.array([[1, 0]]))
 
 
 def test_user_flow_files(tmp_path, fake_flows):
