@@ -129,7 +129,8 @@ def test_frame_changed_after_validation(tmp_path):
 def _frames(n: int, size: tuple[int, int] = (16, 16)) -> np.ndarray:
     """Smooth moving gradients (MPEG-friendly) [n, H, W, 3]."""
     y, x = np.mgrid[: size[0], : size[1]]
-    return np.stack([np.stack([(x * 8 + 20 * t) % 256, y * 8, np.full_like(x, 128)], -1) for t in range(n)]).astype(np.uint8)
+    frames = [np.stack([(x * 8 + 20 * t) % 256, y * 8, np.full_like(x, 128)], -1) for t in range(n)]
+    return np.stack(frames).astype(np.uint8)
 
 
 def test_video_file_in_place_of_a_frame_folder(tmp_path):
@@ -229,7 +230,8 @@ class _FakeFlows:
                 outer.calls.append(("FlowCache", Path(root), preset))
 
             def flows(self, sequence, frame_keys, frame, pairs):
-                outer.calls.append(("dis", sequence, list(frame_keys), [frame(i) for i in range(len(frame_keys))], pairs))
+                frames = [frame(i) for i in range(len(frame_keys))]
+                outer.calls.append(("dis", sequence, list(frame_keys), frames, pairs))
                 return np.ones((len(pairs), *frame(0).shape[:2], 2), np.float32)
 
         class UserFlows:

@@ -21,7 +21,9 @@ def check_edges_config(cfg: ml_collections.ConfigDict) -> None:
     """Settings the edges mode cannot work with, as a DatasetError naming the field."""
     mode = cfg.video.edges
     if mode not in EDGE_MODES:
-        raise DatasetError(f"data.video.edges must be one of {EDGE_MODES} ('' = label frames from <split>_A), got {mode!r}")
+        raise DatasetError(
+            f"data.video.edges must be one of {EDGE_MODES} ('' = input frames from <split>_A), got {mode!r}"
+        )
     if not mode:
         return
     if cfg.num_classes != 0:

@@ -73,7 +73,9 @@ def find_sequences(folder: Path) -> dict[str, Path]:
             relative = source.relative_to(folder)
             name = (relative.with_suffix("") if is_video(source) else relative).as_posix()
             if name in found:
-                raise DatasetError(f"ambiguous sequence: {found[name]} and {source} are both sequence {name!r}; keep one")
+                raise DatasetError(
+                    f"ambiguous sequence: {found[name]} and {source} are both sequence {name!r}; keep one"
+                )
             found[name] = source
     if not found:
         raise DatasetError(

@@ -66,7 +66,8 @@ def _bgr_frames(path: Path, max_frames: int | None = None) -> Iterator[np.ndarra
     if not count:
         raise DatasetError(f"empty video: {path} has no frame that decodes")
     if max_frames is None and count < announced:
-        logging.warning("video %s: %d of the %d frames its header announces decode; using those", path, count, announced)
+        logging.warning("video %s: %d of the %d frames its header announces decode; using those",
+                        path, count, announced)
 
 
 def read_video(path: str | Path, max_frames: int | None = None) -> np.ndarray:
@@ -83,6 +84,8 @@ def write_video(path: str | Path, frames: np.ndarray, fps: float) -> Path:
     path, frames = Path(path), np.asarray(frames)
     if frames.dtype != np.uint8 or frames.ndim != 4 or frames.shape[-1] != 3 or not len(frames):
         raise ValueError(f"write_video takes uint8 frames [T >= 1, H, W, 3], got {frames.dtype} {frames.shape}")
+    if not fps > 0:
+        raise ValueError(f"write_video needs a positive frame rate, got fps={fps}")
     if not is_video(path):
         raise DatasetError(f"cannot write video {path}: the name must end with one of {', '.join(VIDEO_EXTENSIONS)}")
     _, height, width, _ = frames.shape
