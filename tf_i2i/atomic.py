@@ -64,8 +64,9 @@ def replacing(path: str | Path) -> Iterator[Path]:
     """Yields a temporary path beside `path` to write the file at; on success it is renamed over
     `path`, on an exception removed (and `path` left as it was)."""
     path = Path(path)
-    _remove_leftovers(path, _TEMP)
-    temp = _sibling(path, _TEMP)
+    suffix = _TEMP + path.suffix  # the final extension last: writers that pick the format by it (OpenCV) need it
+    _remove_leftovers(path, suffix)
+    temp = _sibling(path, suffix)
     try:
         yield temp
         os.replace(temp, path)

@@ -40,6 +40,18 @@ def read_checked(path: tf.Tensor, expected_hash: tf.Tensor) -> tf.Tensor:
         return tf.identity(data)
 
 
+def read_checked_now(path: str, expected_hash: int) -> tf.Tensor:
+    """read_checked run eagerly, for loaders outside the tf.data graph (video sequences): the
+    same check, raised as a DatasetError naming the file."""
+    try:
+        data = tf.io.read_file(path)
+    except (tf.errors.NotFoundError, tf.errors.PermissionDeniedError) as err:
+        raise DatasetError(f"cannot read a data file during training: {path}; {err.message}") from err
+    if int(content_hash(data)) != expected_hash:
+        raise DatasetError(f"{CHANGED}: {path} {RERUN}")
+    return data
+
+
 @contextlib.contextmanager
 def data_read_errors() -> Iterator[None]:
     """Turn a training-time failure of read_checked (a file changed or removed after validation)

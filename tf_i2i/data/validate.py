@@ -186,10 +186,24 @@ def _check_sample(sample: dict[str, str], cfg: ml_collections.ConfigDict,
     return passed, problems, hits
 
 
+def raise_problems(problems: list[str]) -> None:
+    """One DatasetError for all ``problems`` found (if any): the first, then how many more."""
+    if problems:
+        extra = len(problems) - 1
+        more = f"\n({extra} more problem{'s' if extra > 1 else ''}, e.g. {problems[1]})" if extra else ""
+        raise DatasetError(problems[0] + more)
+
+
 def validate_files(files: FileSet, root: Path, cfg: ml_collections.ConfigDict, name: str) -> dict[str, list[int]]:
     """Check every file of ``files`` (a data set under ``root``, where the cache lives); raise one
     DatasetError describing the first problem found, else return each part's content hashes in
     the order of its paths."""
+    checked = check_files(files, root, cfg, name)
+    return {part: [c.content_hash for c in passes] for part, passes in checked.items()}
+
+
+def check_files(files: FileSet, root: Path, cfg: ml_collections.ConfigDict, name: str) -> dict[str, list[Checked]]:
+    """validate_files, returning each file's pass (size and content hash) in the order of its part's paths."""
     if files.joint:
         parts = list(files.parts)
         samples = [dict(zip(parts, paths)) for paths in zip(*files.parts.values())]
@@ -197,7 +211,7 @@ def validate_files(files: FileSet, root: Path, cfg: ml_collections.ConfigDict, n
         samples = [{part: path} for part, paths in files.parts.items() for path in paths]
     cache = CheckCache(root, cfg)
     problems: list[str] = []
-    hashes: dict[str, dict[str, int]] = {part: {} for part in files.parts}
+    passes: dict[str, dict[str, Checked]] = {part: {} for part in files.parts}
     show, cached = len(samples) >= PROGRESS_MIN_FILES, 0
     last = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(16, 4 * (os.cpu_count() or 1))) as pool:
@@ -206,7 +220,7 @@ def validate_files(files: FileSet, root: Path, cfg: ml_collections.ConfigDict, n
             problems += found
             cached += hits
             for part, checked in passed.items():
-                hashes[part][sample[part]] = checked.content_hash
+                passes[part][sample[part]] = checked
             if show and (time.monotonic() - last > 1.0 or done == len(samples)):
                 last = time.monotonic()
                 print(
@@ -216,8 +230,5 @@ def validate_files(files: FileSet, root: Path, cfg: ml_collections.ConfigDict, n
                     flush=True,
                 )
     cache.save()
-    if problems:
-        extra = len(problems) - 1
-        more = f"\n({extra} more problem{'s' if extra > 1 else ''}, e.g. {problems[1]})" if extra else ""
-        raise DatasetError(problems[0] + more)
-    return {part: [hashes[part][path] for path in paths] for part, paths in files.parts.items()}
+    raise_problems(problems)
+    return {part: [passes[part][path] for path in paths] for part, paths in files.parts.items()}
