@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import types
 
+import ml_collections
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -196,6 +197,14 @@ def test_a_sequence_too_short_for_one_chunk_is_named(patterns):
         build_dataset(video_cfg(), batch_size=1)
 
 
+def test_a_config_without_newer_video_fields_gets_their_defaults(patterns):
+    """A run's config.json written before a data.video field existed still builds."""
+    patterns((12, 9))
+    cfg = video_cfg().to_dict()
+    del cfg["video"]["max_t_step"], cfg["video"]["synthetic"]
+    assert build_dataset(ml_collections.ConfigDict(cfg), batch_size=1).element_spec["image"].shape[1] == 4
+
+
 @pytest.mark.parametrize(
     "field, value, words",
     [
@@ -235,7 +244,8 @@ def fake_renderer_and_teacher(monkeypatch):
         calls.append(preset)
         return np.full((*frame_i.shape[:2], 2), 0.5, np.float32)
 
-    monkeypatch.setitem(sys.modules, "tf_i2i.data.synthetic_video", types.SimpleNamespace(render_sequence=render_sequence))
+    renderer = types.SimpleNamespace(render_sequence=render_sequence)
+    monkeypatch.setitem(sys.modules, "tf_i2i.data.synthetic_video", renderer)
     monkeypatch.setitem(sys.modules, "tf_i2i.data.video.flow_teacher", types.SimpleNamespace(dis_flow=dis_flow))
     forget_synthetic_video()
     yield calls

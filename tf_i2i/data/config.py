@@ -194,7 +194,8 @@ def _check_video(cfg: ml_collections.ConfigDict) -> None:
     _require(v.max_t_step >= 1, f"data.video.max_t_step must be >= 1, got {v.max_t_step}")
     _require(v.niter_step >= 0, f"data.video.niter_step must be >= 0 (0 = the length never grows), got {v.niter_step}")
     _require(v.flow in VIDEO_FLOWS, f"data.video.flow must be one of {VIDEO_FLOWS}, got {v.flow!r}")
-    _require(v.flow_preset in FLOW_PRESETS, f"data.video.flow_preset must be one of {FLOW_PRESETS}, got {v.flow_preset!r}")
+    _require(v.flow_preset in FLOW_PRESETS,
+             f"data.video.flow_preset must be one of {FLOW_PRESETS}, got {v.flow_preset!r}")
     _require(v.edges in EDGES, f"data.video.edges must be one of {EDGES}, got {v.edges!r}")
     if v.edges:
         _require(cfg.num_classes == 0, "data.video.edges makes the label input an edge picture; "

@@ -60,6 +60,16 @@ def _read_flows(sequences: SequenceSet, sequence: int, pairs: dict[str, np.ndarr
     return np.split(flows, np.cumsum([len(p) for p in pairs.values()])[:-1])
 
 
+def _make_sequences(cfg: ml_collections.ConfigDict, split: str) -> SequenceSet:
+    if cfg.source == "synthetic":
+        from tf_i2i.data.video.synthetic_sequences import synthetic_sequences
+
+        return synthetic_sequences(cfg, split)
+    from tf_i2i.data.video.folder_sequences import folder_sequences
+
+    return folder_sequences(cfg, split)
+
+
 def _check_lengths(sequences: SequenceSet, video: ml_collections.ConfigDict) -> None:
     """Every sequence must hold one chunk: n_frames_G - 1 previous frames and max_frames_per_step new ones."""
     if not sequences.names:
@@ -73,14 +83,46 @@ def _check_lengths(sequences: SequenceSet, video: ml_collections.ConfigDict) -> 
             )
 
 
-def _make_sequences(cfg: ml_collections.ConfigDict, split: str) -> SequenceSet:
-    if cfg.source == "synthetic":
-        from tf_i2i.data.video.synthetic_sequences import synthetic_sequences
+def _read_sequence(sequences: SequenceSet, cfg: ml_collections.ConfigDict, sequence: int,
+                   frames: np.ndarray) -> list[np.ndarray]:
+    """The parts of the sampled ``frames`` (requested_parts order), then the flows of each flow key."""
+    data = sequences.load(sequence, frames)
+    arrays = [np.asarray(data[p], PART_DTYPES[p].as_numpy_dtype) for p in requested_parts(cfg)]
+    size = data["image"].shape[1:3]  # every part has the frame size (augment checks)
+    return arrays + _read_flows(sequences, sequence, flow_pairs(frames, cfg.video), size, cfg.video.flow != "none")
 
-        return synthetic_sequences(cfg, split)
-    from tf_i2i.data.video.folder_sequences import folder_sequences
 
-    return folder_sequences(cfg, split)
+def _to_tensors(arrays: list[tf.Tensor], sequences: SequenceSet,
+                cfg: ml_collections.ConfigDict) -> dict[str, tf.Tensor]:
+    """_read_sequence's arrays -> the element's parts (label_parts) and flows, before augmentation."""
+    parts = requested_parts(cfg)
+    raw = {}
+    for name, array in zip(parts, arrays):
+        array.set_shape([None, None, None] if name in MAPS else [None, None, None, sequences.channels[name]])
+        raw[name] = array[..., None] if name in MAPS else array
+    element = label_parts(raw, cfg)
+    for name, array in zip(flow_keys(cfg.video), arrays[len(parts):]):
+        element[name] = tf.ensure_shape(array, [None, None, None, 2])
+    return element
+
+
+def _chunks(group: dict[str, tf.Tensor], video: ml_collections.ConfigDict) -> tf.data.Dataset:
+    """The chunks of a batch of whole sequences ([B, T, ...]; flow [B, T - 1, ...]; flow_t{s} [B, T - n_prev, ...]):
+    chunk c starts at sampled frame c * n_new in every key and spans n_prev + n_new frames (flows one fewer,
+    flow_t{s} the n_new new frames only)."""
+    n_new, n_prev = video.max_frames_per_step, video.n_frames_G - 1
+    span = {"flow": n_prev + n_new - 1, **dict.fromkeys(flow_keys(video)[1:], n_new)}
+    count = (tf.shape(group["image"], out_type=tf.int64)[1] - n_prev) // n_new
+
+    def chunk(c: tf.Tensor) -> dict[str, tf.Tensor]:
+        out = {}
+        for name, t in group.items():
+            length = span.get(name, n_prev + n_new)
+            out[name] = tf.ensure_shape(t[:, c * n_new : c * n_new + length], t.shape[:1] + [length] + t.shape[2:])
+        out["chunk"] = tf.fill(tf.shape(out["image"])[:1], tf.cast(c, tf.int32))
+        return out
+
+    return tf.data.Dataset.range(count).map(chunk)
 
 
 def video_dataset(
@@ -102,10 +144,10 @@ def video_dataset(
     _check_lengths(sequences, video)
     lengths = np.array(sequences.lengths)
     longest = int(lengths.max())
-    parts, flows = requested_parts(cfg), flow_keys(video)
     n_new, n_prev = video.max_frames_per_step, video.n_frames_G - 1
 
     def plan(state, group):
+        """Sampled frames [B, T] of a group from the step it starts at; the state moves on by its chunks."""
         def run(group, step, number):
             n_frames = scheduled_frames(int(step), video.n_frames_total, video.niter_step, longest, video.n_frames_G)
             rng = np.random.default_rng([seed, int(number)])
@@ -117,41 +159,12 @@ def video_dataset(
         chunks = tf.cast(tf.shape(frames)[1] - n_prev, tf.int64) // n_new
         return (step + chunks, number + 1), (group, frames)
 
-    def read(sequence, frames):
-        data = sequences.load(int(sequence), frames)
-        arrays = [np.asarray(data[p], PART_DTYPES[p].as_numpy_dtype) for p in parts]
-        size = arrays[-1].shape[1:3]  # the image's (every part has the frame size; augment checks)
-        return arrays + _read_flows(sequences, int(sequence), flow_pairs(frames, video), size, video.flow != "none")
-
     def load(index, sequence, frames):
-        dtypes = [PART_DTYPES[p] for p in parts] + [tf.float32] * len(flows)
-        arrays = tf.numpy_function(read, [sequence, frames], dtypes, stateful=False)
-        raw = {}
-        for name, array in zip(parts, arrays):
-            array.set_shape([None, None, None] if name in MAPS else [None, None, None, sequences.channels[name]])
-            raw[name] = array[..., None] if name in MAPS else array
-        element = label_parts(raw, cfg)
-        for name, array in zip(flows, arrays[len(parts):]):
-            element[name] = tf.ensure_shape(array, [None, None, None, 2])
+        dtypes = [PART_DTYPES[p] for p in requested_parts(cfg)] + [tf.float32] * len(flow_keys(video))
+        arrays = tf.numpy_function(lambda s, f: _read_sequence(sequences, cfg, int(s), f), [sequence, frames],
+                                   dtypes, stateful=False)
         key = tf.random.experimental.stateless_fold_in(tf.constant([seed, AUGMENT_SALT], tf.int64), index)
-        return augment(element, cfg, key, flows=flows)
-
-    # Frames of each key in a chunk, from the chunk's first new frame's offset in the sequence's stack.
-    span = {**dict.fromkeys(parts, n_prev + n_new), "flow": n_prev + n_new - 1, **dict.fromkeys(flows[1:], n_new)}
-
-    def cut(group):
-        """The chunks of a batch of whole sequences ([B, T, ...]; flow_t{s} [B, T - n_prev, ...])."""
-        count = (tf.shape(group["image"], out_type=tf.int64)[1] - n_prev) // n_new
-
-        def chunk(c):
-            out = {
-                name: tf.ensure_shape(t[:, c * n_new : c * n_new + span[name]], t.shape[:1] + [span[name]] + t.shape[2:])
-                for name, t in group.items()
-            }
-            out["chunk"] = tf.fill(tf.shape(out["image"])[:1], tf.cast(c, tf.int32))
-            return out
-
-        return tf.data.Dataset.range(count).map(chunk)
+        return augment(_to_tensors(arrays, sequences, cfg), cfg, key, flows=flow_keys(video))
 
     groups = epoch_indices(len(lengths), seed, shuffle, repeat).batch(batch_size, drop_remainder=drop_remainder)
     plans = groups.scan((tf.constant(first_step, tf.int64), tf.constant(0, tf.int64)), plan)
@@ -159,7 +172,8 @@ def video_dataset(
     # Rows of a group must stay together: they are batched back into their group below.
     ds = rows.map(lambda index, row: load(index, *row), num_parallel_calls=cfg.num_parallel_calls,
                   deterministic=True)
-    ds = ds.batch(batch_size, drop_remainder=drop_remainder).flat_map(cut).prefetch(tf.data.AUTOTUNE)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder).flat_map(lambda group: _chunks(group, video))
+    ds = ds.prefetch(tf.data.AUTOTUNE)
     options = tf.data.Options()
     options.deterministic = deterministic
     return ds.with_options(options)
