@@ -1,9 +1,12 @@
 """One random resize/crop/flip applied identically to every part of a sample.
 
-Integer parts (label and instance maps) are resized with nearest neighbour so ids stay ids;
-float parts (images) bilinearly with antialiasing (like PIL's resize, which filters when it
-shrinks; this matters when a 2048 px photo is shrunk to 286). Randomness is stateless and
-comes from the per-element seed, so a (seed, element index) pair always gives the same result.
+Parts are [H, W, C] pictures or [T, H, W, C] stacks of them (every frame of a video sequence gets
+the same transform). Integer parts (label and instance maps) are resized with nearest neighbour so
+ids stay ids; float parts (images) bilinearly with antialiasing (like PIL's resize, which filters
+when it shrinks; this matters when a 2048 px photo is shrunk to 286). Flow parts ([..., 2] (x, y)
+displacements in pixels) are resized bilinearly with their vectors scaled by the size ratios, and a
+flip negates x. Randomness is stateless and comes from the per-element seed, so a (seed, element
+index) pair always gives the same result.
 
 Preprocess modes (load_size L, crop_size C):
   resize_and_crop       resize to L x L, random C x C crop
@@ -18,6 +21,8 @@ Preprocess modes (load_size L, crop_size C):
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 import ml_collections
 import tensorflow as tf
@@ -48,26 +53,42 @@ def _target_size(height: tf.Tensor, width: tf.Tensor, cfg: ml_collections.Config
     return None
 
 
-def _resize(part: tf.Tensor, size: tf.Tensor) -> tf.Tensor:
+def _resize(part: tf.Tensor, size: tf.Tensor, old_size: tf.Tensor, is_flow: bool) -> tf.Tensor:
     if part.dtype.is_integer:
         return tf.image.resize(part, size, method="nearest")
+    resized = tf.image.resize(part, size, method="bilinear", antialias=True)
+    if is_flow:  # displacements in pixels grow with the picture: x by the width ratio, y by the height ratio
+        return resized * tf.reverse(tf.cast(size, tf.float32) / tf.cast(old_size, tf.float32), axis=[0])
     # Float parts are images in [-1, 1]; the antialiasing filter can round a hair past the ends.
-    return tf.clip_by_value(tf.image.resize(part, size, method="bilinear", antialias=True), -1.0, 1.0)
+    return tf.clip_by_value(resized, -1.0, 1.0)
 
 
-def augment(parts: dict[str, tf.Tensor], cfg: ml_collections.ConfigDict, seed: tf.Tensor) -> dict[str, tf.Tensor]:
-    """Resize, crop and flip all ``parts`` ([H, W, C] tensors of one sample) the same way."""
+def _flip(part: tf.Tensor, is_flow: bool) -> tf.Tensor:
+    flipped = tf.reverse(part, axis=[-2])
+    return flipped * tf.constant([-1.0, 1.0]) if is_flow else flipped  # mirrored flow points the other way in x
+
+
+def augment(
+    parts: dict[str, tf.Tensor], cfg: ml_collections.ConfigDict, seed: tf.Tensor, flows: Collection[str] = ()
+) -> dict[str, tf.Tensor]:
+    """Resize, crop and flip all ``parts`` ([H, W, C] or [T, H, W, C] tensors of one sample) the same way.
+
+    ``flows`` names the parts that hold optical flows (float32 [..., 2], x then y, in pixels).
+    """
     first = next(iter(parts.values()))
     shape = tf.shape(first)
     checks = [
-        tf.debugging.assert_equal(tf.shape(p)[:2], shape[:2], message=f"parts of one sample differ in size ({name})")
+        tf.debugging.assert_equal(
+            tf.shape(p)[-3:-1], shape[-3:-1], message=f"parts of one sample differ in size ({name})"
+        )
         for name, p in parts.items()
     ]
     with tf.control_dependencies(checks):
-        height, width = tf.identity(shape[0]), tf.identity(shape[1])
+        height, width = tf.identity(shape[-3]), tf.identity(shape[-2])
     size = _target_size(height, width, cfg)
     if size is not None:
-        parts = {name: _resize(p, size) for name, p in parts.items()}
+        old_size = tf.stack([height, width])
+        parts = {name: _resize(p, size, old_size, name in flows) for name, p in parts.items()}
         height, width = size[0], size[1]
     top_seed, left_seed, flip_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 3))
     if cfg.preprocess in CROPPING:
@@ -78,11 +99,14 @@ def augment(parts: dict[str, tf.Tensor], cfg: ml_collections.ConfigDict, seed: t
         with tf.control_dependencies([small]):
             top = tf.random.stateless_uniform([], top_seed, minval=0, maxval=height - c + 1, dtype=tf.int32)
             left = tf.random.stateless_uniform([], left_seed, minval=0, maxval=width - c + 1, dtype=tf.int32)
-        parts = {name: p[top : top + c, left : left + c] for name, p in parts.items()}
+        parts = {name: p[..., top : top + c, left : left + c, :] for name, p in parts.items()}
     if cfg.flip:
         flip = tf.random.stateless_uniform([], flip_seed) < 0.5
-        parts = {name: tf.cond(flip, lambda p=p: tf.reverse(p, axis=[1]), lambda p=p: p) for name, p in parts.items()}
+        parts = {
+            name: tf.cond(flip, lambda p=p, name=name: _flip(p, name in flows), lambda p=p: p)
+            for name, p in parts.items()
+        }
     if cfg.preprocess in CROPPING or cfg.preprocess in ("resize", "fixed"):
         h, w = fixed_size(cfg) if cfg.preprocess == "fixed" else (cfg.crop_size, cfg.crop_size)
-        parts = {name: tf.ensure_shape(p, [h, w, p.shape[-1]]) for name, p in parts.items()}
+        parts = {name: tf.ensure_shape(p, p.shape[:-3] + [h, w, p.shape[-1]]) for name, p in parts.items()}
     return parts

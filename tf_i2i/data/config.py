@@ -14,13 +14,18 @@ import tensorflow as tf
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.synthetic_street import NUM_CLASSES as SYNTHETIC_NUM_CLASSES
 
-LAYOUTS = ("aligned", "paired_folders", "unpaired", "domains", "labels", "ade20k", "cityscapes")
+LAYOUTS = ("aligned", "paired_folders", "unpaired", "domains", "labels", "ade20k", "cityscapes", "video")
 # Folder suffixes of the domains layout (MDMM): domain d reads {split}A, {split}B, ... in this order.
 DOMAIN_LETTERS = string.ascii_uppercase
 # Layouts whose elements are label (+ instance) maps and photos; the last two are the official
 # ADE20K and Cityscapes release trees, read from folders only (see files_release.py).
 LABEL_LAYOUTS = ("labels", "ade20k", "cityscapes")
 RELEASE_LAYOUTS = ("ade20k", "cityscapes")
+# Layouts whose label input may be class ids or RGB pictures (num_classes 0); video is vid2vid's sequences.
+LABEL_INPUT_LAYOUTS = (*LABEL_LAYOUTS, "video")
+VIDEO_FLOWS = ("dis", "files", "none")
+FLOW_PRESETS = ("ultrafast", "fast", "medium")
+EDGES = ("", "canny")
 PREPROCESS = ("resize_and_crop", "crop", "scale_width_and_crop", "scale_width", "scale_shorter_side_and_crop",
               "resize", "fixed", "none")
 DIRECTIONS = ("AtoB", "BtoA")
@@ -61,24 +66,54 @@ def default_data_config() -> ml_collections.ConfigDict:
             "image_key": "image",
         }
     )
+    cfg.video = default_video_config()
     cfg.num_parallel_calls = tf.data.AUTOTUNE
     cfg.shuffle_buffer = 1000  # TFDS examples only; file lists are always shuffled in full
     return cfg
+
+
+def default_video_config() -> ml_collections.ConfigDict:
+    """The ``data.video`` section of layout "video" (vid2vid; names as the official options)."""
+    return ml_collections.ConfigDict(
+        {
+            "n_frames_G": 3,  # frames the generator sees (the current one and n_frames_G - 1 previous)
+            "n_frames_D": 3,  # frames of the temporal discriminators; flow_t{s} skips n_frames_D**s frames
+            "n_scales_temporal": 2,  # temporal discriminators: "flow_t{s}" for s = 1 .. n_scales_temporal - 1
+            "n_frames_total": 30,  # frames generated per sequence at the start of training
+            "max_frames_per_step": 1,  # new frames per chunk (official max_frames_per_gpu)
+            "max_t_step": 1,  # sampled frames are t_step in [1, max_t_step] original frames apart
+            "niter_step": 0,  # train steps after which the sequence length doubles; 0 = never
+            "flow": "dis",  # reference flow: "dis" (OpenCV DIS, cached), "files" (<split>_flow/), "none" (zeros)
+            "flow_preset": "medium",  # DIS preset: ultrafast | fast | medium
+            "edges": "",  # "canny": the label input is the Canny edge map of each frame (num_classes 0)
+            "canny_low": 100,  # Canny hysteresis thresholds (0-255)
+            "canny_high": 200,
+            "synthetic": {"num_sequences": 8, "n_frames": 30, "image_size": (128, 256)},
+        }
+    )
 
 
 def with_defaults(cfg: ml_collections.ConfigDict) -> ml_collections.ConfigDict:
     """``cfg`` with the default of every field it lacks, so a run folder's config.json written before
     a field existed still builds (cfg's own values keep their types: bench gives image_size as (h, w))."""
     full = ml_collections.ConfigDict(cfg.to_dict())
-    for key, value in default_data_config().items():
-        if key not in full:
-            full[key] = value
+    _fill(full, default_data_config())
     return full
 
 
+def _fill(cfg: ml_collections.ConfigDict, defaults: ml_collections.ConfigDict) -> None:
+    """Add the fields of ``defaults`` that ``cfg`` lacks, descending into sections ``cfg`` has."""
+    for key, value in defaults.items():
+        if key not in cfg:
+            cfg[key] = value
+        elif isinstance(value, ml_collections.ConfigDict) and isinstance(cfg[key], ml_collections.ConfigDict):
+            _fill(cfg[key], value)
+
+
 def rgb_labels(cfg: ml_collections.ConfigDict) -> bool:
-    """labels layout with num_classes 0: the input is an RGB picture, not class ids (pix2pixHD label_nc 0)."""
-    return cfg.layout == "labels" and cfg.num_classes == 0
+    """labels or video layout with num_classes 0: the input is an RGB picture, not class ids (pix2pixHD and
+    vid2vid label_nc 0)."""
+    return cfg.layout in ("labels", "video") and cfg.num_classes == 0
 
 
 def _require(ok: bool, message: str) -> None:
@@ -128,11 +163,42 @@ def check_data_config(cfg: ml_collections.ConfigDict) -> None:
             "set data.dontcare_label=255",
         )
         _require(not cfg.use_instance, "data.layout 'ade20k' has no instance maps; set data.use_instance=False")
-    if cfg.layout in LABEL_LAYOUTS:
+    if cfg.layout in LABEL_INPUT_LAYOUTS:
         _require(cfg.num_classes >= 0, f"data.num_classes must be >= 0 (0 = RGB label pictures), got {cfg.num_classes}")
         _require(cfg.dontcare_label >= -1, f"data.dontcare_label must be -1 (none) or an id, got {cfg.dontcare_label}")
         _require(
             cfg.num_classes > 0 or cfg.dontcare_label == -1,
             "data.dontcare_label needs class ids; it cannot be used with num_classes 0 (RGB label pictures)",
         )
+    if cfg.layout == "video":
+        _check_video(cfg)
     _require(cfg.shuffle_buffer > 0, f"data.shuffle_buffer must be positive, got {cfg.shuffle_buffer}")
+
+
+def _check_video(cfg: ml_collections.ConfigDict) -> None:
+    v = cfg.video
+    _require(not cfg.source.startswith("tfds:"),
+             f"data.layout 'video' reads sequence folders, video files or the synthetic video; "
+             f"data.source {cfg.source!r} is a TFDS source")
+    _require(cfg.use_image, "data.layout 'video' trains on the frames; data.use_image must be True")
+    _require(v.n_frames_G >= 2, f"data.video.n_frames_G must be >= 2 (the current frame and a previous one), "
+                                f"got {v.n_frames_G}")
+    _require(v.n_frames_D >= 2, f"data.video.n_frames_D must be >= 2, got {v.n_frames_D}")
+    _require(v.n_scales_temporal >= 1, f"data.video.n_scales_temporal must be >= 1, got {v.n_scales_temporal}")
+    _require(v.max_frames_per_step >= 1, f"data.video.max_frames_per_step must be >= 1, got {v.max_frames_per_step}")
+    _require(
+        v.n_frames_total >= v.max_frames_per_step,
+        f"data.video.n_frames_total ({v.n_frames_total}) must be >= data.video.max_frames_per_step "
+        f"({v.max_frames_per_step}): every step generates max_frames_per_step frames",
+    )
+    _require(v.max_t_step >= 1, f"data.video.max_t_step must be >= 1, got {v.max_t_step}")
+    _require(v.niter_step >= 0, f"data.video.niter_step must be >= 0 (0 = the length never grows), got {v.niter_step}")
+    _require(v.flow in VIDEO_FLOWS, f"data.video.flow must be one of {VIDEO_FLOWS}, got {v.flow!r}")
+    _require(v.flow_preset in FLOW_PRESETS,
+             f"data.video.flow_preset must be one of {FLOW_PRESETS}, got {v.flow_preset!r}")
+    _require(v.edges in EDGES, f"data.video.edges must be one of {EDGES}, got {v.edges!r}")
+    if v.edges:
+        _require(cfg.num_classes == 0, "data.video.edges makes the label input an edge picture; "
+                                       f"set data.num_classes=0 (got {cfg.num_classes})")
+        _require(0 <= v.canny_low <= v.canny_high <= 255,
+                 f"data.video.canny_low <= canny_high must lie in 0..255, got {v.canny_low}, {v.canny_high}")

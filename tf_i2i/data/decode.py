@@ -54,7 +54,8 @@ def to_float(image: tf.Tensor) -> tf.Tensor:
 
 
 def match_channels(image: tf.Tensor, channels: int) -> tf.Tensor:
-    """Convert to 1 or 3 channels: grey -> RGB by copying, RGB -> grey by ITU-R 601 luma, alpha dropped.
+    """Convert [..., C] pictures to 1 or 3 channels: grey -> RGB by copying, RGB -> grey by ITU-R 601 luma,
+    alpha dropped.
 
     Inputs with 2 channels never get here: validation rejects them (an opaque alpha is the only
     alpha that is dropped, see validate.py).
@@ -68,4 +69,4 @@ def match_channels(image: tf.Tensor, channels: int) -> tf.Tensor:
         out = from_rgb() if known >= 3 else from_grey()
     else:
         out = tf.cond(tf.shape(image)[-1] >= 3, from_rgb, from_grey)
-    return tf.ensure_shape(out, [None, None, channels])
+    return tf.ensure_shape(out, out.shape[:-1].concatenate([channels]))

@@ -6,10 +6,10 @@ import ml_collections
 import tensorflow as tf
 
 from tf_i2i.data.augment import augment
-from tf_i2i.data.config import LABEL_LAYOUTS, check_data_config, rgb_labels, with_defaults
+from tf_i2i.data.config import LABEL_LAYOUTS, check_data_config, with_defaults
 from tf_i2i.data.decode import match_channels, to_float
 from tf_i2i.data.errors import DatasetError
-from tf_i2i.data.labels import remap_dontcare
+from tf_i2i.data.label_parts import label_parts
 from tf_i2i.data.source import Source
 
 
@@ -37,15 +37,7 @@ def make_element(
 ) -> dict[str, tf.Tensor]:
     """Raw decoded parts -> the element dict models see (see build_dataset)."""
     if cfg.layout in LABEL_LAYOUTS:
-        if rgb_labels(cfg):
-            parts = {"label_image": match_channels(to_float(raw["label_image"]), cfg.a_channels)}
-        else:
-            parts = {"label": remap_dontcare(raw["label"], cfg.num_classes, cfg.dontcare_label)}
-        if cfg.use_instance:
-            parts["instance"] = raw["instance"]
-        if cfg.use_image:
-            parts["image"] = match_channels(to_float(raw["image"]), cfg.b_channels)
-        return augment(parts, cfg, _seed(seed, 0, index))
+        return augment(label_parts(raw, cfg), cfg, _seed(seed, 0, index))
     if cfg.layout == "domains":  # the model turns the domain id into MDMM's one-hot code c_org
         image = match_channels(to_float(raw["image"]), cfg.a_channels)
         return {"image": augment({"image": image}, cfg, _seed(seed, 0, index))["image"],
@@ -71,6 +63,7 @@ def build_dataset(
     shuffle: bool = True,
     repeat: bool = True,
     drop_remainder: bool = True,
+    first_step: int = 0,
 ) -> tf.data.Dataset:
     """Batches of training elements from the ``data`` config ``cfg`` (start from default_data_config()).
 
@@ -81,7 +74,10 @@ def build_dataset(
     [H, W, 1] class ids (dontcare already mapped to num_classes), or with num_classes 0 (RGB label
     pictures, pix2pixHD label_nc 0) ``"label_image"`` float32 [H, W, a_channels] in [-1, 1]
     instead; ``"instance"`` int32 [H, W, 1] ids as stored (if use_instance); ``"image"`` float32
-    [H, W, b_channels] in [-1, 1] (if use_image). Folder data sets are fully validated first: a bad file raises
+    [H, W, b_channels] in [-1, 1] (if use_image). For video (vid2vid) each batch is one training step's
+    chunk of B sequences (see tf_i2i.data.video.pipeline.video_dataset and docs/datasets.md); ``first_step``
+    is the train step the stream starts at, so a resumed run continues the sequence-length schedule (other
+    layouts ignore it). Folder data sets are fully validated first: a bad file raises
     DatasetError here, not in the middle of training; a file changed after that stops the
     pipeline naming it (see checked_read.data_read_errors). With ``deterministic=True`` the same seed
     gives the same batches.
@@ -90,6 +86,11 @@ def build_dataset(
     check_data_config(cfg)
     if batch_size < 1:
         raise DatasetError(f"batch_size must be positive, got {batch_size}")
+    if cfg.layout == "video":
+        from tf_i2i.data.video.pipeline import video_dataset
+
+        return video_dataset(cfg, split=split, batch_size=batch_size, seed=seed, deterministic=deterministic,
+                             shuffle=shuffle, repeat=repeat, drop_remainder=drop_remainder, first_step=first_step)
     source = _make_source(cfg, split)
     ds = source.records(seed, shuffle, repeat).enumerate()
     ds = ds.map(
