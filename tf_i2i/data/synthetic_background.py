@@ -68,7 +68,8 @@ def facades(c: Canvas, st: Street, rng: np.random.Generator, side: int) -> None:
     lit = window & (hash01(np.floor(z / 3.0), np.floor(into / 3.2), seg + 100 * side) < 0.35)
     brightness = 0.6 + 0.4 * hash01(np.floor(into / 3.2), np.floor(z / 3.0) + 7)
     shade = (1.0 if side == -st.sun else 0.72) * np.where(z > heights - 0.6, 0.75, 1.0) * np.where(into < 0.4, 0.7, 1.0)
-    shape = Shape((slice(0, c.height), slice(int(cols[0]), int(cols[-1]) + 1)), (z >= 0) & (z < heights), ys, xs[cols])
+    box = (slice(0, c.height), slice(int(cols[0]), int(cols[-1]) + 1))
+    shape = Shape(box, (z >= 0) & (z < heights), ys, xs[None, cols])
     colour = np.where(window[..., None], WINDOW_GLASS, colours)
     c.paint(
         shape, colour, BUILDING, shade=shade, emission=np.where(lit[..., None], brightness[..., None] * WARM_LIGHT, 0)

@@ -113,15 +113,20 @@ class Canvas:
         shade = np.asarray(shade, np.float32)
         _put(self.albedo[box], mask, np.asarray(colour, np.float32) * (shade[..., None] if shade.ndim else shade))
         _put(self.emission[box], mask, emission)
-        if self.depth is not None:
-            _put(self.depth[box], mask, np.broadcast_to(self._surface_depth(shape), mask.shape))
-            self.speed[box][mask] = self._surface_speed
+        self._move(shape)
         return int(np.count_nonzero(mask))
 
     def darken(self, shape: Shape | None, factor: float) -> None:
-        """Multiply the colour under ``shape`` (cast shadows); ids stay."""
+        """Multiply the colour under ``shape`` (cast shadows); ids stay, the shadow moves with its caster."""
         if shape is not None:
             self.albedo[shape.box][shape.mask] *= factor
+            self._move(shape)
+
+    def _move(self, shape: Shape) -> None:
+        """The motion layers under ``shape`` take the current surface's (see on_surface)."""
+        if self.depth is not None:
+            _put(self.depth[shape.box], shape.mask, self._surface_depth(shape))
+            self.speed[shape.box][shape.mask] = self._surface_speed
 
 
 def _put(layer: np.ndarray, mask: np.ndarray, value) -> None:

@@ -66,6 +66,10 @@ class Street:
         """Distance from the camera in metres (focal length = image width)."""
         return 3.5 * self.width / (self.road * np.maximum(t, 1e-3))
 
+    def depth_at_distance(self, metres):
+        """Depth t of a point ``metres`` ahead of the camera (the inverse of ``distance``)."""
+        return 3.5 * self.width / (self.road * metres)
+
     def along(self, t):
         """Position along the street in metres of a point at depth t: fixed to the world as the camera moves."""
         return self.distance(t) + self.travelled
