@@ -24,7 +24,7 @@ def noise_lattice(rng: np.random.Generator) -> np.ndarray:
 
 
 def value_noise(u: np.ndarray, v: np.ndarray, lattice: np.ndarray, offset: int = 0) -> np.ndarray:
-    """Smooth noise in [-1, 1] with unit cells in (u, v), float32 of their broadcast shape; ``offset``
+    """Smooth noise in [-1, 1] with unit cells in (u, v), float32 [their broadcast shape]; ``offset``
     picks another part of the lattice (independent noise)."""
     iu, iv = np.floor(u), np.floor(v)
     fu, fv = (u - iu).astype(np.float32), (v - iv).astype(np.float32)
