@@ -28,7 +28,7 @@ def sky_and_ground(c: Canvas, st: Street, rng: np.random.Generator) -> None:
         st.horizon, st.height, (st.vanish_x, st.vanish_x), (bottom - 0.03 * st.road, bottom + 0.03 * st.road)
     )
     if line is not None:  # 4 m dashes every 9 m
-        dashes = (st.distance(st.depth_at_y(line.ys)) % 9.0) < 4.0
+        dashes = (st.along(st.depth_at_y(line.ys)) % 9.0) < 4.0
         c.paint(line._replace(mask=line.mask & dashes), (0.85, 0.85, 0.80), ROAD)
 
 
@@ -49,15 +49,14 @@ def far_buildings(c: Canvas, st: Street, rng: np.random.Generator) -> None:
 
 def facades(c: Canvas, st: Street, rng: np.random.Generator, side: int) -> None:
     """A row of buildings on the outer edge of one sidewalk: floors, windows (some lit at night), cornices."""
-    outer = 1.0 + st.walk / st.road
     xs = np.arange(c.width, dtype=np.float64) + 0.5
-    t_all = (xs - st.vanish_x) / (st.shift + side * outer * st.road)  # depth of the facade foot per column
+    t_all = st.facade_depth(xs, side)
     cols = np.nonzero(t_all > 0.03)[0]  # contiguous: t is linear in x
     if cols.size == 0:
         return
     t = t_all[cols][None, :]
     ys = np.arange(c.height, dtype=np.float64)[:, None] + 0.5
-    depth = st.distance(t)
+    depth = st.along(t)
     start = st.distance(2.0)
     bounds = start + np.cumsum(rng.uniform(8.0, 25.0, size=64))  # building boundaries along the street (m)
     seg = np.searchsorted(bounds, depth)
@@ -69,8 +68,26 @@ def facades(c: Canvas, st: Street, rng: np.random.Generator, side: int) -> None:
     lit = window & (hash01(np.floor(z / 3.0), np.floor(into / 3.2), seg + 100 * side) < 0.35)
     brightness = 0.6 + 0.4 * hash01(np.floor(into / 3.2), np.floor(z / 3.0) + 7)
     shade = (1.0 if side == -st.sun else 0.72) * np.where(z > heights - 0.6, 0.75, 1.0) * np.where(into < 0.4, 0.7, 1.0)
-    shape = Shape((slice(0, c.height), slice(int(cols[0]), int(cols[-1]) + 1)), (z >= 0) & (z < heights), ys, xs[cols])
+    box = (slice(0, c.height), slice(int(cols[0]), int(cols[-1]) + 1))
+    shape = Shape(box, (z >= 0) & (z < heights), ys, xs[None, cols])
     colour = np.where(window[..., None], WINDOW_GLASS, colours)
     c.paint(
         shape, colour, BUILDING, shade=shade, emission=np.where(lit[..., None], brightness[..., None] * WARM_LIGHT, 0)
     )
+
+
+def draw_background(c: Canvas, st: Street, rng: np.random.Generator) -> np.ndarray:
+    """All stuff behind the objects; returns which sides are parks (bool [2]: left, right), which have no facade.
+
+    Sky and the skyline are infinitely far, ground and facades lie on the street's planes (the
+    canvas's motion layers, when it has them, follow them).
+    """
+    c.on_surface(lambda shape: st.ground_depth(shape.ys))
+    sky_and_ground(c, st, rng)
+    far_buildings(c, st, rng)
+    parks = rng.random(2) < 0.3  # a side without buildings is a park: grass and more trees
+    for side, park in zip((-1, 1), parks):
+        if not park:
+            c.on_surface(lambda shape, side=side: st.facade_depth(shape.xs, side))
+            facades(c, st, rng, side)
+    return parks

@@ -6,6 +6,7 @@ scene of a few dozen objects renders in milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -23,16 +24,30 @@ class Shape(NamedTuple):
 
 
 class Canvas:
-    """Layers of one scene: class ids, instance ids, shaded surface colour and night-time emission."""
+    """Layers of one scene: class ids, instance ids, shaded surface colour and night-time emission.
 
-    def __init__(self, height: int, width: int):
+    With ``motion`` (video frames) two more layers say how each pixel's surface moves: its street
+    depth t (0 = infinitely far) and its speed along the street, taken from the surface set by
+    :meth:`on_surface` when a shape is painted.
+    """
+
+    def __init__(self, height: int, width: int, motion: bool = False):
         self.height, self.width = height, width
         self.label = np.zeros((height, width), np.uint8)
         self.instance = np.zeros((height, width), np.int32)
         self.albedo = np.zeros((height, width, 3), np.float32)
         self.emission = np.zeros((height, width, 3), np.float32)
+        self.depth = np.zeros((height, width), np.float32) if motion else None
+        self.speed = np.zeros((height, width), np.float32) if motion else None
+        self._surface_depth: Callable[[Shape], float | np.ndarray] = lambda shape: 0.0
+        self._surface_speed = 0.0
         self._ys = np.arange(height, dtype=np.float32)[:, None] + 0.5
         self._xs = np.arange(width, dtype=np.float32)[None, :] + 0.5
+
+    def on_surface(self, depth: Callable[[Shape], float | np.ndarray], speed: float = 0.0) -> None:
+        """Shapes painted from now on lie on a surface whose street depth t at a shape's pixels is
+        ``depth(shape)`` and which moves ``speed`` metres per frame along the street."""
+        self._surface_depth, self._surface_speed = depth, speed
 
     def _box(self, y0: float, y1: float, x0: float, x1: float):
         ya, yb = max(int(np.floor(y0)), 0), min(int(np.ceil(y1)), self.height)
@@ -98,12 +113,20 @@ class Canvas:
         shade = np.asarray(shade, np.float32)
         _put(self.albedo[box], mask, np.asarray(colour, np.float32) * (shade[..., None] if shade.ndim else shade))
         _put(self.emission[box], mask, emission)
+        self._move(shape)
         return int(np.count_nonzero(mask))
 
     def darken(self, shape: Shape | None, factor: float) -> None:
-        """Multiply the colour under ``shape`` (cast shadows); ids stay."""
+        """Multiply the colour under ``shape`` (cast shadows); ids stay, the shadow moves with its caster."""
         if shape is not None:
             self.albedo[shape.box][shape.mask] *= factor
+            self._move(shape)
+
+    def _move(self, shape: Shape) -> None:
+        """The motion layers under ``shape`` take the current surface's (see on_surface)."""
+        if self.depth is not None:
+            _put(self.depth[shape.box], shape.mask, self._surface_depth(shape))
+            self.speed[shape.box][shape.mask] = self._surface_speed
 
 
 def _put(layer: np.ndarray, mask: np.ndarray, value) -> None:

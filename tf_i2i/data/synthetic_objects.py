@@ -99,10 +99,33 @@ def _lamp(c: Canvas, st: Street, t: float, side: int, lights: list) -> None:
     lights.append((base - 6.8 * m, arm_end, 2.5 * m, np.array(LAMP) * 0.45))
 
 
+THING_CLASS = {"car": CAR, "person": PERSON}  # kinds with instance ids; trees and lamps are stuff
+
+
+def draw_thing(
+    c: Canvas, st: Street, rng: np.random.Generator, kind: str, t: float, side: int, lateral: float, inst: int,
+    lights: list,
+) -> int:
+    """Draw one object of ``kind`` at depth t on ``side`` (``lateral`` road half-widths out: people and trees).
+
+    Its look (colours, size) comes from ``rng``: the same RNG state draws the same object. Returns
+    the pixels covered with instance ``inst`` (cars and people), appends its night lights to ``lights``.
+    """
+    if kind == "car":
+        return _car(c, st, rng, t, side, inst, lights)
+    if kind == "person":
+        return _person(c, st, rng, t, st.edge(t, side, lateral), inst)
+    if kind == "tree":
+        _tree(c, st, rng, t, st.edge(t, side, lateral))
+    else:
+        _lamp(c, st, t, side, lights)
+    return 0
+
+
 def place_objects(c: Canvas, st: Street, rng: np.random.Generator, parks: np.ndarray) -> list:
     """Scatter cars, people, trees and lamps, draw them far to near, return the night lights."""
     outer = 1.0 + st.walk / st.road
-    items = [(rng.uniform(0.08, 1.25), "car", int(rng.choice((-1, 1)))) for _ in range(rng.integers(1, 6))]
+    items = [(rng.uniform(0.08, 1.25), "car", int(rng.choice((-1, 1))), 0.0) for _ in range(rng.integers(1, 6))]
     for _ in range(rng.integers(0, 6)):
         side = int(rng.choice((-1, 1)))
         items.append((rng.uniform(0.12, 1.0), "person", side, rng.uniform(1.1, outer - 0.05)))
@@ -112,16 +135,13 @@ def place_objects(c: Canvas, st: Street, rng: np.random.Generator, parks: np.nda
             (rng.uniform(0.06, 1.1), "tree", side, lateral())
             for _ in range(rng.integers(3, 8) if park else rng.integers(0, 3))
         ]
-        items += [(rng.uniform(0.1, 0.9), "lamp", side) for _ in range(rng.integers(0, 3))]
+        items += [(rng.uniform(0.1, 0.9), "lamp", side, 0.0) for _ in range(rng.integers(0, 3))]
     lights: list = []
-    counts = {CAR: 0, PERSON: 0}
-    for t, kind, side, *rest in sorted(items, key=lambda item: item[0]):
-        if kind == "car":
-            counts[CAR] += _car(c, st, rng, t, side, CAR * 1000 + counts[CAR], lights) > 0
-        elif kind == "person":
-            counts[PERSON] += _person(c, st, rng, t, st.edge(t, side, rest[0]), PERSON * 1000 + counts[PERSON]) > 0
-        elif kind == "tree":
-            _tree(c, st, rng, t, st.edge(t, side, rest[0]))
-        else:
-            _lamp(c, st, t, side, lights)
+    counts = {CAR: 0, PERSON: 0}  # instance k counts the things seen so far, per class
+    for t, kind, side, lateral in sorted(items, key=lambda item: item[0]):
+        cls = THING_CLASS.get(kind)
+        inst = 0 if cls is None else cls * 1000 + counts[cls]
+        covered = draw_thing(c, st, rng, kind, t, side, lateral, inst, lights)
+        if cls is not None:
+            counts[cls] += covered > 0
     return lights

@@ -38,11 +38,11 @@ def smooth_noise(rng: np.random.Generator, height: int, width: int, cell: float)
     return top * (1 - fy) + bottom * fy
 
 
-def _texture(scene: Scene, rng: np.random.Generator) -> np.ndarray:
-    h, w = scene.label.shape
+def _grain(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """Texture noise of a still, float32 [H, W] in about [-1, 1]: two scales of value noise plus per-pixel grain."""
     noise = 0.5 * smooth_noise(rng, h, w, max(h / 24, 1.5)) + 0.3 * smooth_noise(rng, h, w, max(h / 96, 1.0))
     noise += 0.2 * rng.standard_normal((h, w), dtype=np.float32)
-    return 1.0 + TEXTURE[scene.label] * noise
+    return noise
 
 
 def _outlines(scene: Scene) -> np.ndarray:
@@ -54,9 +54,16 @@ def _outlines(scene: Scene) -> np.ndarray:
     return np.minimum(edge, 1.0)
 
 
+def textured_surface(scene: Scene, grain: np.ndarray) -> np.ndarray:
+    """Albedo x per-class texture of ``grain`` (float32 [H, W] in about [-1, 1]) with darkened outlines:
+    what every look lights, float32 [H, W, 3]."""
+    texture = 1.0 + TEXTURE[scene.label] * grain
+    return scene.albedo * (texture * (1.0 - 0.25 * _outlines(scene)))[..., None]
+
+
 def _surface(scene: Scene, rng: np.random.Generator) -> np.ndarray:
-    """Albedo with texture and darkened outlines: what every look lights, float32 [H, W, 3]."""
-    return scene.albedo * (_texture(scene, rng) * (1.0 - 0.25 * _outlines(scene)))[..., None]
+    h, w = scene.label.shape
+    return textured_surface(scene, _grain(rng, h, w))
 
 
 def _soften(img: np.ndarray) -> np.ndarray:
@@ -73,18 +80,25 @@ def _vignette(h: int, w: int) -> np.ndarray:
     return (1.0 - 0.18 * (x * x + y * y))[..., None]
 
 
-def _to_uint8(img: np.ndarray) -> np.ndarray:
+def to_uint8(img: np.ndarray) -> np.ndarray:
     return (np.clip(img, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def day_light(scene: Scene, surface: np.ndarray, clouds: np.ndarray) -> np.ndarray:
+    """Daylight photo of a textured ``surface`` before sensor noise, float32 [H, W, 3]: ``clouds``
+    (float32 [H, W] value noise in [-1, 1]) whiten the sky; lens softness and vignetting."""
+    h, w = scene.label.shape
+    clouds = np.clip(clouds * 1.4 - 0.2, 0.0, 1.0)[..., None]
+    img = np.where((scene.label == SKY)[..., None], surface + (0.97 - surface) * 0.7 * clouds, surface)
+    return _soften(img * _vignette(h, w))
 
 
 def render_day(scene: Scene, rng: np.random.Generator) -> np.ndarray:
     """Daylight photo, uint8 [H, W, 3]."""
     h, w = scene.label.shape
-    img = _surface(scene, rng)
-    clouds = np.clip(smooth_noise(rng, h, w, max(h / 6, 2.0)) * 1.4 - 0.2, 0.0, 1.0)[..., None]
-    img = np.where((scene.label == SKY)[..., None], img + (0.97 - img) * 0.7 * clouds, img)
-    img = _soften(img * _vignette(h, w))
-    return _to_uint8(img + 0.012 * rng.standard_normal(img.shape, dtype=np.float32))
+    surface = _surface(scene, rng)
+    img = day_light(scene, surface, smooth_noise(rng, h, w, max(h / 6, 2.0)))
+    return to_uint8(img + 0.012 * rng.standard_normal(img.shape, dtype=np.float32))
 
 
 def _glow(scene: Scene) -> np.ndarray:
@@ -114,7 +128,7 @@ def render_night(scene: Scene, rng: np.random.Generator) -> np.ndarray:
     img = np.where(sky, scene.albedo**2 * np.array((0.06, 0.07, 0.16)) + stars + 0.25 * light, img)
     img = _soften(img * _vignette(h, w))
     img = img / (1.0 + 0.6 * img) * 1.6  # compress highlights instead of clipping them flat
-    return _to_uint8(img + 0.02 * rng.standard_normal(img.shape, dtype=np.float32))
+    return to_uint8(img + 0.02 * rng.standard_normal(img.shape, dtype=np.float32))
 
 
 def _near_horizon(scene: Scene) -> np.ndarray:
@@ -143,7 +157,7 @@ def render_dusk(scene: Scene, rng: np.random.Generator) -> np.ndarray:
     img = img + 0.5 * glare * SUNSET
     img = img + (DUSK_HAZE - img) * 0.45 * near_horizon**2
     img = _soften(img * _vignette(h, w))
-    return _to_uint8(img + 0.015 * rng.standard_normal(img.shape, dtype=np.float32))
+    return to_uint8(img + 0.015 * rng.standard_normal(img.shape, dtype=np.float32))
 
 
 def render_fog(scene: Scene, rng: np.random.Generator) -> np.ndarray:
@@ -156,4 +170,4 @@ def render_fog(scene: Scene, rng: np.random.Generator) -> np.ndarray:
     drift = 0.04 * smooth_noise(rng, h, w, max(h / 5, 2.0))[..., None]  # patchy fog
     img = surface * (1.0 - density) + (FOG + drift) * density
     img = _soften(img)
-    return _to_uint8(img + 0.01 * rng.standard_normal(img.shape, dtype=np.float32))
+    return to_uint8(img + 0.01 * rng.standard_normal(img.shape, dtype=np.float32))

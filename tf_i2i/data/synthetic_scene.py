@@ -10,7 +10,7 @@ import dataclasses
 
 import numpy as np
 
-from tf_i2i.data.synthetic_background import facades, far_buildings, sky_and_ground
+from tf_i2i.data.synthetic_background import draw_background
 from tf_i2i.data.synthetic_canvas import Canvas
 from tf_i2i.data.synthetic_objects import place_objects
 from tf_i2i.data.synthetic_street import CLASS_NAMES, NUM_CLASSES, PALETTE, THING_CLASSES, make_street
@@ -31,11 +31,6 @@ def make_scene(rng: np.random.Generator, height: int, width: int) -> Scene:
     """Compose one street scene; the same RNG state always gives the same scene."""
     c = Canvas(height, width)
     st = make_street(rng, height, width)
-    sky_and_ground(c, st, rng)
-    far_buildings(c, st, rng)
-    parks = rng.random(2) < 0.3  # a side without buildings is a park: grass and more trees
-    for side, park in zip((-1, 1), parks):
-        if not park:
-            facades(c, st, rng, side)
+    parks = draw_background(c, st, rng)
     lights = place_objects(c, st, rng, parks)
     return Scene(c.label, c.instance, c.albedo, c.emission, lights)

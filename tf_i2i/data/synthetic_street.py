@@ -47,6 +47,7 @@ class Street:
     road: float  # road half-width (one 3.5 m lane) in pixels at t = 1
     walk: float  # sidewalk width in pixels at t = 1
     sun: int  # -1: sun from the left, +1: from the right
+    travelled: float = 0.0  # metres the camera has moved along the street (video frames; 0 for stills)
 
     def y(self, t):
         return self.horizon + t * (self.height - self.horizon)
@@ -65,9 +66,26 @@ class Street:
         """Distance from the camera in metres (focal length = image width)."""
         return 3.5 * self.width / (self.road * np.maximum(t, 1e-3))
 
+    def depth_at_distance(self, metres):
+        """Depth t of a point ``metres`` ahead of the camera (the inverse of ``distance``)."""
+        return 3.5 * self.width / (self.road * metres)
+
+    def along(self, t):
+        """Position along the street in metres of a point at depth t: fixed to the world as the camera moves."""
+        return self.distance(t) + self.travelled
+
     def edge(self, t, side: int, lateral: float):
         """x of a point ``lateral`` road half-widths from the centre line on ``side`` (-1 left, +1 right)."""
         return self.centre(t) + side * lateral * t * self.road
+
+    def facade_depth(self, xs, side: int):
+        """Depth t of the foot of the facade row on ``side`` (outer edge of the sidewalk) seen in columns ``xs``."""
+        outer = 1.0 + self.walk / self.road
+        return (xs - self.vanish_x) / (self.shift + side * outer * self.road)
+
+    def ground_depth(self, ys):
+        """Depth t of the ground seen in rows ``ys``; 0 (infinitely far) at and above the horizon."""
+        return np.maximum(self.depth_at_y(ys), 0.0)
 
 
 def make_street(rng: np.random.Generator, height: int, width: int) -> Street:
