@@ -51,7 +51,7 @@ def _sequence_folders(argv: list[str]) -> list[Path]:
     if not _DATA_ROOT.value:
         raise app.UsageError("give --data_root or sequence folders")
     frames = Path(_DATA_ROOT.value) / f"{_SPLIT.value}_B"
-    folders = sorted(p for p in frames.glob("*") if p.is_dir() and not p.name.startswith(".")) if frames.is_dir() else []
+    folders = sorted(p for p in frames.glob("*") if p.is_dir() and not p.name.startswith("."))
     if not folders:
         raise DatasetError(f"no sequence folders in {frames} (expected {frames}/<sequence>/ folders of frames)")
     return folders
