@@ -30,6 +30,8 @@ Paths (values the harness maps to scratch files it creates):
     pages show alternatives: train or convert into runs/facades).
   - an output folder (translate's --output) is emptied first, so its files are exactly this command's.
   - tools/bench.py gets `--json=<scratch>/bench_<line>.json` to read its figures back.
+  - compute_flow's --data_root (two sequence folders <split>_B/seq01, seq02) or sequence folder
+    arguments get 4 random 32x48 frames each; bench_flow's --images becomes two random pictures.
 
 Sizes and lengths:
   - train: `--config.data.source=/data/<x>` becomes `synthetic` (the built-in data set: no data set
@@ -50,6 +52,7 @@ Sizes and lengths:
     documented ones, and the model's TRAIN_TINY `model.*` widths are appended as --config.* flags
     (with `--config=configs/<model>/default.py`, the file bench loads without --config, when none
     is given).
+  - bench_flow: `--size=32,48 --repeats=1` replace or join the documented ones.
 Everything else (the tool, the flags, their meaning) runs as written: a renamed flag, a removed tool
 or a broken mode fails.
 
@@ -79,7 +82,7 @@ from tests.tool_host import ToolHost
 
 DOCS = ("README.md", *sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").rglob("*.md")))
 TOOLS = ("train", "translate", "export", "convert", "encode_features", "bench", "check_fixture",
-         "performance_table")
+         "performance_table", "compute_flow", "bench_flow")
 TIMEOUT = 300  # seconds per command
 OWN_PROCESS = {"bench"}  # sets TensorFlow's threads, which a process fixes at its first op
 # The pages of each tests/test_doc_commands_<group>.py (a few files, so the xdist workers share them).
@@ -91,6 +94,7 @@ GROUPS = {
     "label_models": ("docs/models/pix2pixhd.md", "docs/models/spade.md"),
     "drit": ("docs/models/drit.md", "docs/models/drit_md.md"),
     "bench": ("docs/performance.md",),
+    "vid2vid": ("docs/models/vid2vid_flow.md",),
 }
 
 # Commands that cannot run as written, exactly as the pages give them.
@@ -125,6 +129,7 @@ TRAIN_TINY["pix2pixhd"]["model.loss.vgg_weights"] = "random"  # the Cityscapes c
 BENCH_SIZE = {"drit": 216, "drit_md": 64, "spade": 64}  # others 32 (SPADE: its "more" upsampling of Cityscapes)
 BENCH_FIXED = {"steps": "1", "warmup": "0", "conv_repeats": "0", "data_batches": "2", "matmul": "256"}
 BENCH_BATCH = {"drit": 2}  # DRIT's batch is 2 * d_iter (TRAIN_TINY's d_iter 1); others 1 where documented
+FLOW_FRAMES = 4  # per sequence folder compute_flow's commands get
 
 
 # --- reading the pages -------------------------------------------------------------------------
@@ -501,6 +506,40 @@ class Page:
             figures = json.loads(report.read_text())
             assert figures["model"] == model
         return args, check
+
+    # compute_flow
+    def _compute_flow(self, cmd: DocCommand):
+        positional = [a for a in cmd.args if not a.startswith("-")]
+        split = f"{cmd.flag('split') or 'train'}_B"
+        folders = ([self.path(a) for a in positional] if positional else
+                   [self.path(cmd.flag("data_root")) / split / name for name in ("seq01", "seq02")])
+        for k, folder in enumerate(folders):
+            for i in range(FLOW_FRAMES):
+                write_picture(folder / f"{i:03d}.png", (32, 48), 10 * k + i)
+        args = [self.mapped(a) if not a.startswith("-") else
+                f"{a.split('=', 1)[0]}={self.mapped(a.split('=', 1)[1])}" if "=" in a else a for a in cmd.args]
+        strides = [int(s) for s in (cmd.flag("strides") or "1,3").split(",")]
+
+        def check():
+            from tf_i2i.data.video.flow_cache import FlowCache, cache_location
+            for folder in folders:
+                root, sequence = cache_location(folder)
+                cached = FlowCache(root, cmd.flag("preset") or "medium").folder(sequence).glob("*.npy")
+                assert len(list(cached)) == sum(max(0, FLOW_FRAMES - s) for s in strides), folder
+        return args, check
+
+    # bench_flow
+    def _bench_flow(self, cmd: DocCommand):
+        pictures = self.cwd / "bench_flow_pictures"
+        for i in range(2):
+            write_picture(pictures / f"p{i}.png", (40, 60), i)
+        fixed = {"images": str(pictures / "*.png"), "size": "32,48", "repeats": "1"}
+        args = []
+        for arg in cmd.args:
+            name = arg.split("=", 1)[0].lstrip("-")
+            args.append(f"--{name}={fixed.pop(name)}" if name in fixed else arg)
+        args += [f"--{k}={v}" for k, v in fixed.items()]
+        return args, lambda: None
 
 
 class Pages:
