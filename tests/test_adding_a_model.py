@@ -39,6 +39,7 @@ def guide_paper(tmp_path, monkeypatch):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(body)
     shutil.copy(CONFIG_DIR / "base.py", tmp_path / "configs" / "base.py")
+    registry.specs()  # the real papers' spec modules first, so their config paths are the real ones
     monkeypatch.setattr(tf_i2i.models, "__path__", [*tf_i2i.models.__path__, str(tmp_path / "tf_i2i" / "models")])
     monkeypatch.setattr(spec_module, "CONFIG_DIR", tmp_path / "configs")
     registry.specs.cache_clear()

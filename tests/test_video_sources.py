@@ -4,8 +4,6 @@ folder_sequences loads, and the errors it raises before any step, naming the seq
 from __future__ import annotations
 
 import os
-import sys
-import types
 from pathlib import Path
 
 import cv2
@@ -218,67 +216,33 @@ def test_edges_of_the_carphone_clip(tmp_path):
     assert (edges[0] != edges[1]).any()
 
 
-class _FakeFlows:
-    """Stands in for engineer A's flow_cache module: records the calls, returns flows of the right shape."""
-
-    def __init__(self):
-        self.calls = []
-        outer = self
-
-        class FlowCache:
-            def __init__(self, root, preset):
-                outer.calls.append(("FlowCache", Path(root), preset))
-
-            def flows(self, sequence, frame_keys, frame, pairs):
-                frames = [frame(i) for i in range(len(frame_keys))]
-                outer.calls.append(("dis", sequence, list(frame_keys), frames, pairs))
-                return np.ones((len(pairs), *frame(0).shape[:2], 2), np.float32)
-
-        class UserFlows:
-            def __init__(self, folder):
-                self.folder = Path(folder)
-
-            def flows(self, pairs):
-                outer.calls.append(("files", self.folder, pairs))
-                return np.full((len(pairs), 6, 8, 2), 2.0, np.float32)
-
-        self.module = types.SimpleNamespace(FlowCache=FlowCache, UserFlows=UserFlows)
-
-
-@pytest.fixture
-def fake_flows(monkeypatch) -> _FakeFlows:
-    fake = _FakeFlows()
-    monkeypatch.setitem(sys.modules, "tf_i2i.data.video.flow_cache", fake.module)
-    return fake
-
-
-def test_dis_flows_come_from_the_flow_cache_keyed_by_frame_content(tmp_path, fake_flows):
-    written = write_sequence(tmp_path, "s1", 3)["B"]
+def test_dis_flows_come_from_the_flow_cache_keyed_by_the_frames(tmp_path):
+    write_sequence(tmp_path, "s1", 3)
     cfg = video_cfg(tmp_path, **{"video.flow": "dis", "video.flow_preset": "fast"})
     flows = folder_sequences(cfg, "train").flows(0, np.array([[1, 0], [2, 0]]))
-    assert flows.shape == (2, 6, 8, 2) and (flows == 1).all()
-    (_, root, preset), (_, sequence, keys, frames, pairs) = fake_flows.calls
-    assert (root, preset, sequence, pairs) == (tmp_path, "fast", "train/s1", [(1, 0), (2, 0)])
-    np.testing.assert_array_equal(np.stack(frames), written)
-    assert len(set(keys)) == 3
-    Image.fromarray(np.zeros((6, 8, 3), np.uint8)).save(tmp_path / "train_B" / "s1" / "00001.png")
-    folder_sequences(cfg, "train").flows(0, np.array([[1, 0]]))
-    new_keys = fake_flows.calls[-1][2]
-    assert new_keys[0] == keys[0] and new_keys[1] != keys[1]  # a changed frame changes its key
+    assert flows.shape == (2, 6, 8, 2) and np.isfinite(flows).all()
+    cached = tmp_path / ".tf_i2i_flow" / "train_B" / "s1" / "fast"  # where tools/compute_flow.py puts them
+    assert len(list(cached.glob("*.npy"))) == 2
+    frame = tmp_path / "train_B" / "s1" / "00001.png"
+    Image.fromarray(np.full((6, 8, 3), 200, np.uint8)).save(frame)
+    os.utime(frame, ns=(1, 1))  # a rewritten frame: another size/time key
+    again = folder_sequences(cfg, "train").flows(0, np.array([[1, 0], [2, 0]]))
+    np.testing.assert_array_equal(again[1], flows[1])  # frames 2 and 0 unchanged: read back
+    assert len(list(cached.glob("*.npy"))) == 2  # the stale pair's file replaced, not kept beside
     cfg.use_image = False  # no real frames read: nothing to compute flow from
     with pytest.raises(DatasetError, match="data.use_image=False does not read; set data.video.flow='none'"):
         folder_sequences(cfg, "train").flows(0, np.array([[1, 0]]))
 
 
-def test_user_flow_files(tmp_path, fake_flows):
+def test_user_flow_files(tmp_path):
     write_sequence(tmp_path, "s1", 3)
     folder = tmp_path / "train_flow" / "s1"
     folder.mkdir(parents=True)
-    for stem in ("00001", "00002"):
-        np.save(folder / f"{stem}.npy", np.zeros((6, 8, 2), np.float32))
+    for stem, value in (("00001", 1.0), ("00002", 2.0)):
+        np.save(folder / f"{stem}.npy", np.full((6, 8, 2), value, np.float32))
     cfg = video_cfg(tmp_path, **{"video.flow": "files"})
-    flows = folder_sequences(cfg, "train").flows(0, np.array([[2, 1]]))
-    assert (flows == 2).all() and fake_flows.calls == [("files", folder, [(2, 1)])]
+    flows = folder_sequences(cfg, "train").flows(0, np.array([[2, 1], [1, 0]]))
+    assert (flows[0] == 2).all() and (flows[1] == 1).all()  # each frame's own file
     (folder / "00002.npy").unlink()
     fails(cfg, "missing flow file: sequence 's1' frame 00002", str(folder))
     np.save(folder / "00000.npy", np.zeros((6, 8, 2), np.float32))

@@ -151,9 +151,10 @@ def _train_locked(config: ml_collections.ConfigDict, workdir: Path, strategy: tf
         save_config(config, workdir)
     ckpt_dir = TrainCheckpoint.directory_for(workdir)
     resume_step = TrainCheckpoint.step_of(tf.train.latest_checkpoint(str(ckpt_dir)))
-    # Seed the input order with the resume step so a restart does not replay the first batches.
+    # Seed the input order with the resume step so a restart does not replay the first batches; video
+    # streams also continue their sequence-length schedule from it.
     dataset = build_dataset(config.data, batch_size=t.batch_size, seed=t.seed + resume_step,
-                            deterministic=t.deterministic).with_options(_distribute_options())
+                            deterministic=t.deterministic, first_step=resume_step).with_options(_distribute_options())
     sample_batch = next(iter(dataset))
     keras.utils.set_random_seed(t.seed)  # the same initial weights and dropout seeds on every run
     model = build_trainer_state(config, strategy, sample_batch)

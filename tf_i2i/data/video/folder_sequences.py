@@ -142,8 +142,9 @@ class _FolderSequences:
 
         pair_list = [(int(i), int(j)) for i, j in pairs]
         if mode == "files":
-            return np.asarray(flow_cache.UserFlows(self._root / f"{self._split}_flow" / seq.name).flows(pair_list),
-                              np.float32)
+            names = [Path(p).name for p in seq.frames.get("image", seq.frames[seq.first_part])]
+            folder = self._root / f"{self._split}_flow" / seq.name
+            return np.asarray(flow_cache.UserFlows(folder, names).flows(pair_list), np.float32)
         if "image" not in seq.frames:
             raise DatasetError(
                 f"data.video.flow='dis' computes flow from the real frames ({self._split}_B), which "
@@ -152,7 +153,8 @@ class _FolderSequences:
         if self._flow_cache is None:
             self._flow_cache = flow_cache.FlowCache(self._root, self._cfg.video.flow_preset)
         keys = [str(h) for h in self._hashes[index]["image"]]
-        flows = self._flow_cache.flows(f"{self._split}/{seq.name}", keys, lambda i: self._real_frame(index, i),
+        # the sequence's name in the cache as tools/compute_flow.py names it (flow_cache.cache_location)
+        flows = self._flow_cache.flows(f"{self._split}_B/{seq.name}", keys, lambda i: self._real_frame(index, i),
                                        pair_list)
         return np.asarray(flows, np.float32)
 
