@@ -39,12 +39,19 @@ def tiny_edges_config() -> ml_collections.ConfigDict:
     return config
 
 
-def tiny_model(config: ml_collections.ConfigDict | None = None, seed: int = 0) -> Vid2Vid:
-    """The built generators of `config` (default tiny_run_config()), every weight moved off its
-    initial value (BatchNorm statistics too) so a restore that missed one would show."""
+def fresh_model(config: ml_collections.ConfigDict | None = None, seed: int = 0) -> Vid2Vid:
+    """The built generators of `config` (default tiny_run_config()) as initialised: small flows, so a
+    loop that feeds its frames back stays stable (moved weights make it amplify any difference)."""
     keras.utils.set_random_seed(seed)
     model = build_model(config or tiny_run_config())
     model.build_generators()
+    return model
+
+
+def tiny_model(config: ml_collections.ConfigDict | None = None, seed: int = 0) -> Vid2Vid:
+    """fresh_model with every weight moved off its initial value (BatchNorm statistics too), so a
+    restore that missed one would show."""
+    model = fresh_model(config, seed)
     for net in model.generator_networks():
         for variable in net.weights:
             variable.assign_add(tf.random.uniform(variable.shape, -0.1, 0.1))

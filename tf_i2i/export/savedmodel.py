@@ -56,7 +56,8 @@ def _output_info(outputs: tf.Tensor | dict[str, tf.Tensor]) -> dict:
     order, the order of a TFLite file's outputs."""
     if not isinstance(outputs, dict):
         return {}
-    return {"outputs": {name: {"dtype": t.dtype.name, "shape": t.shape.as_list()} for name, t in sorted(outputs.items())}}
+    return {"outputs": {name: {"dtype": t.dtype.name, "shape": t.shape.as_list()}
+                        for name, t in sorted(outputs.items())}}
 
 
 def _value_info(e: Endpoint) -> dict:

@@ -76,8 +76,9 @@ def read_video_input(translator: Translator, model: ServedModel, inputs: str | P
         raise ExportInputError(f"--edges={options.edges} makes edge maps: this model takes class ids "
                                f"('{translator.first}'), it was not trained on edges")
     if is_video(inputs) and (translator.first == "label" or translator.needs_instance):
-        raise ExportInputError(f"{inputs}: label ids and instance maps cannot come from a (lossy) video; give "
-                               "a folder of PNG label frames" + (" and --instance" if translator.needs_instance else ""))
+        also = " and --instance" if translator.needs_instance else ""
+        raise ExportInputError(f"{inputs}: label ids and instance maps cannot come from a (lossy) video; give a "
+                               f"folder of PNG label frames{also}")
     canny = _canny_thresholds(model) if options.edges else None
     failed: list[str] = []
 
@@ -138,7 +139,8 @@ def _canny_thresholds(model: ServedModel) -> tuple[float, float]:
     return canny
 
 
-def _picture_maps(translator: Translator, picture: tf.Tensor, canny: tuple[float, float] | None) -> dict[str, tf.Tensor]:
+def _picture_maps(translator: Translator, picture: tf.Tensor,
+                  canny: tuple[float, float] | None) -> dict[str, tf.Tensor]:
     """A label picture (uint8 [H, W, C]) as the endpoint's 'label_image' input, or with `canny`
     thresholds its Canny edge map."""
     if canny is not None:
@@ -165,7 +167,8 @@ def translate_video(translator: Translator, video: Video, options: TranslateOpti
     sequence = [video.maps[0]] * n_previous + list(video.maps) if mode == ZEROS else list(video.maps)
     height, width = (int(d) for d in sequence[0][translator.first].shape[1:3])
     channels = int(endpoint.spec(PREVIOUS).shape[-1])
-    start = tf.concat(first_frames, axis=0)[None] if first_frames else tf.zeros([1, n_previous, height, width, channels])
+    start = (tf.concat(first_frames, axis=0)[None] if first_frames
+             else tf.zeros([1, n_previous, height, width, channels]))
     previous = frame_pyramid(start, levels)
     outdir.mkdir(parents=True, exist_ok=True)
     written, frames = [], []

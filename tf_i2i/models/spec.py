@@ -34,7 +34,8 @@ class TranslateSpec:
     """How tools/translate.py uses a paper's exported endpoints.
 
     `inputs`: IMAGES, LABELS or VIDEO (the endpoint makes one frame from the last label frames and
-    the frames made before it: tf_i2i/export/video_translate.py loops it). `modes`: the MODES it supports. `directions`: the endpoint names
+    the frames made before it: tf_i2i/export/video_translate.py loops it). `modes`: the MODES it
+    supports. `directions`: the endpoint names
     --endpoint may choose ('serve' is A -> B, 'serve_b2a' B -> A). `code_endpoint`: the endpoint
     (plus the direction's suffix, '_b2a' for serve_b2a) that maps a reference picture 'style'
     (+ 'domain') to the code 'z' a direction takes, for --style and --interpolate.
