@@ -157,9 +157,10 @@ def translate_video(translator: Translator, video: Video, options: TranslateOpti
     n_previous = int(endpoint.spec(PREVIOUS).shape[1])
     levels = sum(1 for name in names if name == PREVIOUS or name.startswith(f"{PREVIOUS}_"))
     mode = options.first_frame or (ZEROS if FIRST in names else REAL)
-    if len(video) < n_previous + (mode != ZEROS):
-        raise ExportInputError(f"{video.where[0]}: {len(video)} frames are too few: --first_frame={mode} needs at "
-                               f"least {n_previous + 1} (n_frames_G)")
+    if mode != ZEROS and len(video) <= n_previous:
+        raise ExportInputError(f"{video.where[0]}: the video has {len(video)} frames; --first_frame={mode} takes the "
+                               f"first {n_previous} as given and generates the rest, so it needs at least "
+                               f"{n_previous + 1} (--first_frame=zeros generates every frame)")
     if mode == ZEROS and FIRST not in names:
         logging.warning("--first_frame=zeros is meant for runs trained with no_first_img: this model was not, so "
                         "its first frames warp zero frames")
