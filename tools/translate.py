@@ -52,6 +52,20 @@ id: the data folder {split}A is 0, {split}B 1, ...), which it requires.
   python tools/translate.py --saved_model=runs/drit/export --input=winter/ --output=out/ \
       --endpoint=serve_b2a --style=s1.png,s2.png --interpolate=5
   python tools/translate.py --workdir=runs/drit_md --input=day/ --output=out/ --domain=2 --style=dusk.png
+
+Video models (vid2vid) translate a whole video, one frame per label frame, each made from the last
+n_frames_G label frames and the frames made before it: --input is a folder of label frames (sorted
+by name; --instance a folder of their instance maps), a video of label pictures (label_nc 0), or
+with --edges=canny the real frames (a folder or a video) whose Canny edge maps (the run's
+thresholds) are the input. Writes OUTPUT/<stem>.png per frame (a video's: <name>_00000.png, ...)
+and OUTPUT/<name>.mp4 at --fps (default: the input video's, else 24). The first n_frames_G - 1
+frames come from --first_frame: real (--real_frames, or the input's own frames with --edges),
+single_g (--single_g_workdir: a pix2pixHD run folder or export translates those label frames) or
+zeros (frame 0 made from the labels alone; for runs trained with no_first_img, the default there).
+A bad frame is reported with its path and the video is refused before any frame is generated.
+
+  python tools/translate.py --workdir=runs/v2v --input=labels/seq0/ --real_frames=frames/seq0/ --output=out/
+  python tools/translate.py --saved_model=runs/v2v/export --input=clip.mp4 --edges=canny --output=out/
 """
 
 import os
@@ -66,10 +80,13 @@ from absl import app, flags, logging  # noqa: E402
 from tf_i2i import cli  # noqa: E402
 from tf_i2i.export.cluster_choice import RANDOM  # noqa: E402
 from tf_i2i.export.label_ids import ERROR, IGNORE, OUT_OF_RANGE_LABELS  # noqa: E402
-from tf_i2i.export.options import OUTPUT_SIZES, PREPROCESS_MODES, TranslateOptions  # noqa: E402
+from tf_i2i.data.video.edges import EDGE_MODES  # noqa: E402
+from tf_i2i.export.options import FIRST_FRAMES, OUTPUT_SIZES, PREPROCESS_MODES, TranslateOptions  # noqa: E402
 from tf_i2i.export.served import served_from_saved_model, served_from_workdir  # noqa: E402
 from tf_i2i.export.translate import find_samples, make_translator, translate_files  # noqa: E402
+from tf_i2i.export.video_translate import read_video_input, translate_video  # noqa: E402
 from tf_i2i.models.serving.errors import ExportInputError  # noqa: E402
+from tf_i2i.models.spec import VIDEO  # noqa: E402
 
 _INPUT = flags.DEFINE_string("input", None, "An image or label map, a folder of them, or (label-map models) a data "
                              "set root with test_label/ or val_label/.")
@@ -105,6 +122,15 @@ _OUT_OF_RANGE_LABELS = flags.DEFINE_enum(
     "out_of_range_labels", ERROR, OUT_OF_RANGE_LABELS, "Label-map models: a label id >= the model's class count "
     f"(not its dontcare id) is an error for that file ({ERROR}), or {IGNORE}: mapped to the model's dontcare id "
     "(unlabeled) with a warning; a model without a dontcare id refuses the file either way.")
+_EDGES = flags.DEFINE_enum("edges", "", EDGE_MODES, "Video models trained on edge maps: canny makes the input "
+                           "frames the Canny edges (the run's thresholds) of --input's real frames.")
+_FIRST_FRAME = flags.DEFINE_enum("first_frame", None, FIRST_FRAMES, "Video models: where the first n_frames_G - 1 "
+                                 "frames come from (default: zeros for a run trained with no_first_img, else real).")
+_REAL_FRAMES = flags.DEFINE_string("real_frames", None, "Video models, --first_frame=real: a folder of the real "
+                                   "frames (or a video); with --edges the input's own frames are used.")
+_SINGLE_G_WORKDIR = flags.DEFINE_string("single_g_workdir", None, "Video models, --first_frame=single_g: a pix2pixHD "
+                                        "run folder or export that makes the first frames from their label maps.")
+_FPS = flags.DEFINE_float("fps", None, "Video models: frame rate of the .mp4 (default: the input video's, else 24).")
 flags.mark_flags_as_required(["input", "output"])
 flags.mark_flags_as_mutual_exclusive(["workdir", "saved_model"], required=True)
 
@@ -142,7 +168,9 @@ def _options() -> TranslateOptions:
         endpoint=_ENDPOINT.value, instance=_INSTANCE.value, domain=_DOMAIN.value, variants=_VARIANTS.value,
         seed=_SEED.value, style=tuple(_STYLE.value), interpolate=_INTERPOLATE.value, clusters=_CLUSTERS.value,
         cluster=_CLUSTER.value, instance_cluster=tuple(_INSTANCE_CLUSTER.value), preprocess=_PREPROCESS.value,
-        output_size=_OUTPUT_SIZE.value, out_of_range_labels=_OUT_OF_RANGE_LABELS.value)
+        output_size=_OUTPUT_SIZE.value, out_of_range_labels=_OUT_OF_RANGE_LABELS.value, edges=_EDGES.value,
+        first_frame=_FIRST_FRAME.value, real_frames=_REAL_FRAMES.value, single_g_workdir=_SINGLE_G_WORKDIR.value,
+        fps=_FPS.value)
 
 
 def main(argv):
@@ -150,13 +178,21 @@ def main(argv):
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     logging.set_verbosity(logging.INFO)
     progress = _Progress()
+    on_failed = None if _FAIL_FAST.value else progress.skipped
     try:
         model = served_from_workdir(_WORKDIR.value) if _WORKDIR.value else served_from_saved_model(_SAVED_MODEL.value)
-        translator = make_translator(model, _options())
+        options = _options()
+        translator = make_translator(model, options)
+        if model.translate.inputs == VIDEO:
+            video = read_video_input(translator, model, _INPUT.value, _INSTANCE.value, options, on_failed)
+            progress.total = len(video) + 1  # the frames and the .mp4
+            written = translate_video(translator, video, options, _OUTPUT.value, on_done=progress)
+            progress.end_line()
+            logging.info("translated %d frames: wrote %d files to %s", len(video), len(written), _OUTPUT.value)
+            return
         samples = find_samples(translator, _INPUT.value, _INSTANCE.value)
         progress.total = len(samples) * len(translator.outputs)
-        written = translate_files(translator, samples, _OUTPUT.value, on_done=progress,
-                                  on_failed=None if _FAIL_FAST.value else progress.skipped)
+        written = translate_files(translator, samples, _OUTPUT.value, on_done=progress, on_failed=on_failed)
     finally:
         progress.end_line()
     summary = f"translated {len(samples) - len(progress.failed)} of {len(samples)} files"

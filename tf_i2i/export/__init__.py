@@ -76,7 +76,7 @@ def export_model(model: GANModel, outdir: str | Path, tflite: tuple[str, ...] = 
                 for quantization in tflite:
                     path = staging / tflite_name(e.name, quantization)
                     path.write_bytes(convert_endpoint(loaded, e.name, e.inputs, quantization, height, width,
-                                                      tflite_batch))
+                                                      tflite_batch, e.size_divisors))
                     names[path.stem] = path.name
                     files[path.name] = {"endpoint": e.name, "quantization": quantization,
                                         **_tflite_shapes(e, height, width, tflite_batch)}
@@ -101,4 +101,4 @@ def export_settings(export_cfg: ml_collections.ConfigDict, **overrides: object) 
 def _tflite_shapes(e: EndpointInfo, height: int, width: int, batch: int) -> dict:
     """'input_shapes': every input's shape by name (-1: a dynamic batch), one key for every endpoint."""
     return {"input_shapes": {s.name: [-1 if d is None else d for d in s.shape.as_list()]
-                             for s in fixed_size(e.inputs, height, width, batch or None)}}
+                             for s in fixed_size(e.inputs, height, width, batch or None, e.size_divisors)}}

@@ -6,7 +6,10 @@ endpoints); "preprocessing" the run's inference preprocessing (tf_i2i.export.pre
 when the exporter was not given the data config). "endpoints" describes each endpoint family (its
 uint8 variant, size rule, output channels, "input_channels" when it takes one image,
 "image_inputs" (inputs in "value_ranges") and "id_inputs" (inputs of class ids: num_classes and
-dontcare_label), and extras such as pix2pixHD's cluster table); "inputs" gives every signature's
+dontcare_label), "size_divisors" (inputs whose height and width are the first input's divided by
+that), "outputs" (named outputs, as vid2vid's frame, flow and mask: dtype and shape each, in the
+order of a TFLite file's outputs; absent for one image), and extras such as pix2pixHD's cluster
+table); "inputs" gives every signature's
 input names, dtypes and shapes (null: dynamic). "check_range" says whether the SavedModel rejects
 NaN/inf and image values outside the range (class ids are always checked); "tflite" gives each
 file's endpoint, quantization and fixed "input_shapes" (-1: a dynamic batch of at least 1).
@@ -45,6 +48,11 @@ class EndpointInfo:
     @property
     def uint8_name(self) -> str | None:
         return None if self.uint8_inputs is None else self.name + UINT8_SUFFIX
+
+    @property
+    def size_divisors(self) -> dict[str, int]:
+        """Inputs whose height and width are the first input's divided by the value (Endpoint.size_divisors)."""
+        return dict(self.extra.get("size_divisors", {}))
 
     @property
     def input_channels(self) -> int | None:

@@ -21,6 +21,8 @@ So, with load_size L and crop_size C:
   crop, none                     the input's own size
 The translator then rounds both sides to the generator's size multiple (pix2pixHD's
 __make_power_2 rounds the same way); a generator with one output size (SPADE) takes that size.
+A video run also records its Canny thresholds (data.video.canny_low/high), which edge maps of a
+video given to tools/translate.py --edges=canny are made with, as in training (data/video/edges.py).
 """
 
 from __future__ import annotations
@@ -41,18 +43,23 @@ class Preprocessing:
     load_size: int
     crop_size: int
     aspect_ratio: float
+    canny: tuple[float, float] | None = None  # (low, high) hysteresis thresholds of a video run
 
     @classmethod
     def of(cls, data: ml_collections.ConfigDict) -> Preprocessing:
         """The preprocessing of a run's `data` config."""
-        return cls(data.preprocess, int(data.load_size), int(data.crop_size), float(data.aspect_ratio))
+        video = data.get("video")
+        canny = None if video is None else (float(video.canny_low), float(video.canny_high))
+        return cls(data.preprocess, int(data.load_size), int(data.crop_size), float(data.aspect_ratio), canny)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_json(cls, entry: dict[str, Any]) -> Preprocessing:
-        return cls(entry["preprocess"], entry["load_size"], entry["crop_size"], entry["aspect_ratio"])
+        canny = entry.get("canny")
+        return cls(entry["preprocess"], entry["load_size"], entry["crop_size"], entry["aspect_ratio"],
+                   None if canny is None else tuple(canny))
 
     def size(self, height: int, width: int) -> tuple[int, int]:
         """(height, width) an input of this size is resized to, before rounding to a size multiple."""

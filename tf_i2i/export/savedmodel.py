@@ -36,15 +36,28 @@ def write_saved_model(endpoints: list[Endpoint], path: Path, check_range: bool =
         float_endpoint = archive.add_endpoint(e.name, e.checked_fn(check_range), input_signature=list(e.inputs))
         if e.uint8:
             archive.add_endpoint(e.uint8_name, e.uint8_fn(check_range), input_signature=list(e.uint8_inputs()))
-        infos.append(EndpointInfo(e.name, e.inputs, _output_channels(float_endpoint), e.size_multiple,
+        outputs = float_endpoint.get_concrete_function().structured_outputs
+        image = outputs["image"] if isinstance(outputs, dict) else outputs
+        infos.append(EndpointInfo(e.name, e.inputs, int(image.shape[-1]), e.size_multiple,
                                   e.uint8_inputs() if e.uint8 else None,
-                                  {**e.info, **({"size": list(e.size)} if e.size else {}), **_value_info(e)}))
+                                  {**e.info, **_size_info(e), **_value_info(e), **_output_info(outputs)}))
     archive.write_out(str(path), verbose=False)
     return infos
 
 
-def _output_channels(endpoint: tf.types.experimental.PolymorphicFunction) -> int:
-    return int(endpoint.get_concrete_function().structured_outputs.shape[-1])
+def _size_info(e: Endpoint) -> dict:
+    """'size' of a fixed-size generator; 'size_divisors' of the inputs sized after the first."""
+    return {**({"size": list(e.size)} if e.size else {}),
+            **({"size_divisors": dict(e.size_divisors)} if e.size_divisors else {})}
+
+
+def _output_info(outputs: tf.Tensor | dict[str, tf.Tensor]) -> dict:
+    """'outputs' of an endpoint with named outputs: name -> dtype and shape (None: dynamic), in key
+    order, the order of a TFLite file's outputs."""
+    if not isinstance(outputs, dict):
+        return {}
+    return {"outputs": {name: {"dtype": t.dtype.name, "shape": t.shape.as_list()}
+                        for name, t in sorted(outputs.items())}}
 
 
 def _value_info(e: Endpoint) -> dict:

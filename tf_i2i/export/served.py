@@ -29,7 +29,8 @@ from tf_i2i.registry import get_spec
 
 @dataclasses.dataclass(frozen=True)
 class ServedEndpoint:
-    """`fn(*inputs)` (float32, in `inputs` order) -> float32 image in [-1, 1] (or a code [B, z_dim]).
+    """`fn(*inputs)` (float32, in `inputs` order) -> float32 image in [-1, 1] (or a code [B, z_dim]),
+    or named outputs holding it as 'image' (vid2vid's frame, flow and mask).
 
     `size_multiple` applies to the first input's H and W; `size` is the one H x W a fixed-size
     generator (SPADE) takes; `info` is the endpoint's extra export_info.json entries; `ids` the class
@@ -51,7 +52,7 @@ class ServedEndpoint:
     def spec(self, name: str) -> tf.TensorSpec:
         return self.inputs[self.input_names.index(name)]
 
-    def __call__(self, inputs: Mapping[str, tf.Tensor], what: str) -> tf.Tensor:
+    def __call__(self, inputs: Mapping[str, tf.Tensor], what: str) -> tf.Tensor | dict[str, tf.Tensor]:
         """The endpoint on `inputs` by name; a failed serving-time check is an error naming `what`."""
         try:
             return self.fn(*(inputs[name] for name in self.input_names))

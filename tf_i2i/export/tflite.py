@@ -50,19 +50,22 @@ def tflite_name(endpoint: str, quantization: str) -> str:
 
 
 def convert_endpoint(loaded: Any, endpoint: str, inputs: int | tuple[tf.TensorSpec, ...],
-                     quantization: str, height: int, width: int, batch: int = 1) -> bytes:
+                     quantization: str, height: int, width: int, batch: int = 1,
+                     size_divisors: Mapping[str, int] | None = None) -> bytes:
     """The .tflite bytes of `loaded.<endpoint>` (a tf.saved_model.load result) at height x width
     and `batch` (0: a dynamic batch).
 
     `inputs` are the endpoint's input specs (Endpoint.inputs), or the channel count of an
-    image-to-image endpoint's one 'image' input. The endpoint is re-traced at a fixed size and
+    image-to-image endpoint's one 'image' input; inputs in `size_divisors` are fixed at height and
+    width divided by their divisor (Endpoint.size_divisors). The endpoint is re-traced at a fixed size and
     frozen directly: the default route would re-save the whole multi-endpoint SavedModel for every
     file, about 4x slower, same result.
     """
     check_quantizations((quantization,))
     if isinstance(inputs, int):
         inputs = (tensors.image_spec(inputs, tf.float32),)
-    fixed = tf.function(getattr(loaded, endpoint), input_signature=fixed_size(inputs, height, width, batch or None))
+    fixed = tf.function(getattr(loaded, endpoint),
+                        input_signature=fixed_size(inputs, height, width, batch or None, size_divisors))
     converter = tf.lite.TFLiteConverter.from_concrete_functions([fixed.get_concrete_function()], loaded)
     converter.experimental_lower_to_saved_model = False
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
@@ -73,8 +76,10 @@ def convert_endpoint(loaded: Any, endpoint: str, inputs: int | tuple[tf.TensorSp
     return converter.convert()
 
 
-def run_tflite(path: str | Path, inputs: np.ndarray | Mapping[str, np.ndarray]) -> np.ndarray:
-    """Runs a .tflite file with ai-edge-litert and returns its output.
+def run_tflite(path: str | Path,
+               inputs: np.ndarray | Mapping[str, np.ndarray]) -> np.ndarray | dict[str, np.ndarray]:
+    """Runs a .tflite file with ai-edge-litert and returns its output, or {name: output} for an
+    endpoint with named outputs (named by the export_info.json next to the file).
 
     `inputs` is the batch of a one-input file, or {signature input name: array}. Shapes, dtypes
     and the export_info.json next to the file (class ids always, NaN/inf and the image range with
@@ -84,7 +89,7 @@ def run_tflite(path: str | Path, inputs: np.ndarray | Mapping[str, np.ndarray]) 
 
     interpreter = Interpreter(model_path=str(path))
     details = {d["name"]: d for d in interpreter.get_input_details()}
-    (out,) = interpreter.get_output_details()
+    outputs = interpreter.get_output_details()
     if not isinstance(inputs, Mapping):
         if len(details) != 1:
             raise ExportInputError(f"{path} takes inputs {sorted(details)}: pass them by name")
@@ -92,7 +97,9 @@ def run_tflite(path: str | Path, inputs: np.ndarray | Mapping[str, np.ndarray]) 
     if set(inputs) != set(details):
         raise ExportInputError(f"{path} takes inputs {sorted(details)}, got {sorted(inputs)}")
     arrays = {name: _checked(path, details[name], value) for name, value in inputs.items()}
-    _check_values(path, arrays)
+    endpoint, check_range = _recorded_endpoint(path)
+    _check_values(path, arrays, endpoint, check_range)
+    names = _output_names(path, endpoint, len(outputs))
     for name, array in arrays.items():
         if tuple(array.shape) != tuple(details[name]["shape"]):
             interpreter.resize_tensor_input(details[name]["index"], array.shape, strict=True)
@@ -100,7 +107,9 @@ def run_tflite(path: str | Path, inputs: np.ndarray | Mapping[str, np.ndarray]) 
     for name, array in arrays.items():
         interpreter.set_tensor(details[name]["index"], array)
     interpreter.invoke()
-    return interpreter.get_tensor(out["index"])
+    if names is None:
+        return interpreter.get_tensor(outputs[0]["index"])
+    return {name: interpreter.get_tensor(out["index"]) for name, out in zip(names, outputs)}
 
 
 def _checked(path: str | Path, detail: dict, value: np.ndarray) -> np.ndarray:
@@ -117,22 +126,38 @@ def _checked(path: str | Path, detail: dict, value: np.ndarray) -> np.ndarray:
     return value.astype(dtype, copy=False)
 
 
-def _check_values(path: str | Path, arrays: Mapping[str, np.ndarray]) -> None:
-    """The SavedModel's value checks (tf_i2i.models.serving.checks) for a file that
-    export_model wrote: its export_info.json says which inputs hold class ids or images."""
+def _recorded_endpoint(path: str | Path) -> tuple[dict, bool]:
+    """The export_info.json entry of the file's endpoint ({} for a file export_model did not write)
+    and whether the export checks ranges."""
     info_file = Path(path).parent / INFO_FILE
     info = json.loads(info_file.read_text()) if info_file.is_file() else {}
     entry = info.get("tflite", {}).get(Path(path).name)
     if entry is None:
-        return
-    endpoint = info["endpoints"][entry["endpoint"]]
+        return {}, False
+    return info["endpoints"][entry["endpoint"]], bool(info.get("check_range"))
+
+
+def _output_names(path: str | Path, endpoint: dict, count: int) -> list[str] | None:
+    """The names of a file's outputs in order (export_info.json's 'outputs'), None for one output."""
+    names = list(endpoint.get("outputs", {}))
+    if count == 1 and not names:
+        return None
+    if len(names) != count:
+        raise ExportInputError(f"{path} has {count} outputs but no export_info.json beside it that names them "
+                               f"(got names {names})")
+    return names
+
+
+def _check_values(path: str | Path, arrays: Mapping[str, np.ndarray], endpoint: dict, check_range: bool) -> None:
+    """The SavedModel's value checks (tf_i2i.models.serving.checks) for a file that
+    export_model wrote: its export_info.json entry says which inputs hold class ids or images."""
     for name, ids in endpoint.get("id_inputs", {}).items():
         ids = IdRange.from_json(ids)
         bad = arrays[name][~ids.valid(arrays[name])]
         if bad.size:
             raise ExportInputError(f"{path}: input '{name}' must hold {ids.describe()}; got id {bad.flat[0]} "
                                    f"({bad.size} such values)")
-    if not info.get("check_range"):
+    if not check_range:
         return
     low, high = tensors.FLOAT_RANGE
     for name, array in arrays.items():

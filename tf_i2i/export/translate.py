@@ -149,7 +149,7 @@ def find_samples(translator: Translator, inputs: str | Path, instance: str | Pat
     return image_samples(inputs)
 
 
-def _read(translator: Translator, sample: Sample) -> dict[str, tf.Tensor]:
+def read_maps(translator: Translator, sample: Sample) -> dict[str, tf.Tensor]:
     """The sample's maps at their file size: uint8 pictures, int32 id maps [H, W, C]."""
     first = translator.first
     maps = {first: read_image(sample.path, int(translator.endpoint.spec(first).shape[-1])) if first in PICTURES
@@ -164,7 +164,7 @@ def _read(translator: Translator, sample: Sample) -> dict[str, tf.Tensor]:
     return maps
 
 
-def _resized(maps: dict[str, tf.Tensor], size: tuple[int, int]) -> dict[str, tf.Tensor]:
+def resized_maps(maps: dict[str, tf.Tensor], size: tuple[int, int]) -> dict[str, tf.Tensor]:
     """Batches of one at `size`: pictures antialiased and in [-1, 1], id maps by nearest neighbour."""
     same = tuple(next(iter(maps.values())).shape[:2]) == size
     return {name: (tensors.to_float(x if same else resize_uint8(x, *size)) if name in PICTURES
@@ -201,9 +201,9 @@ def translate_files(translator: Translator, samples: list[Sample], outdir: str |
 
 def _translate(translator: Translator, sample: Sample, outdir: Path, rng: np.random.Generator) -> Iterator[Path]:
     """Writes the sample's outputs, yielding each path."""
-    maps = _read(translator, sample)
+    maps = read_maps(translator, sample)
     height, width = (int(d) for d in maps[translator.first].shape[:2])
-    inputs = _resized(maps, translator.size(height, width))
+    inputs = resized_maps(maps, translator.size(height, width))
     if translator.domain is not None:
         inputs["domain"] = tf.constant([translator.domain], tf.int32)
     for output in translator.outputs:

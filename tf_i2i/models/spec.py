@@ -25,13 +25,17 @@ MODES = (VARIANTS, STYLE, INTERPOLATE, CLUSTERS, DOMAIN)
 
 IMAGES = "images"  # inputs are pictures
 LABELS = "labels"  # inputs are label maps of class ids (+ instance maps)
+VIDEO = "video"    # inputs are a video's label frames (or its edge maps), translated frame by frame
+INPUT_KINDS = (IMAGES, LABELS, VIDEO)
 
 
 @dataclasses.dataclass(frozen=True)
 class TranslateSpec:
     """How tools/translate.py uses a paper's exported endpoints.
 
-    `inputs`: IMAGES or LABELS. `modes`: the MODES it supports. `directions`: the endpoint names
+    `inputs`: IMAGES, LABELS or VIDEO (the endpoint makes one frame from the last label frames and
+    the frames made before it: tf_i2i/export/video_translate.py loops it). `modes`: the MODES it
+    supports. `directions`: the endpoint names
     --endpoint may choose ('serve' is A -> B, 'serve_b2a' B -> A). `code_endpoint`: the endpoint
     (plus the direction's suffix, '_b2a' for serve_b2a) that maps a reference picture 'style'
     (+ 'domain') to the code 'z' a direction takes, for --style and --interpolate.
@@ -47,8 +51,8 @@ class TranslateSpec:
     features_endpoint: str | None = None
 
     def __post_init__(self) -> None:
-        if self.inputs not in (IMAGES, LABELS):
-            raise ValueError(f"TranslateSpec.inputs must be {IMAGES!r} or {LABELS!r}, got {self.inputs!r}")
+        if self.inputs not in INPUT_KINDS:
+            raise ValueError(f"TranslateSpec.inputs must be one of {INPUT_KINDS}, got {self.inputs!r}")
         unknown = sorted(set(self.modes) - set(MODES))
         if unknown:
             raise ValueError(f"unknown translate modes {unknown}; known: {list(MODES)}")

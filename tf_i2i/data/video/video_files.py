@@ -76,6 +76,16 @@ def read_video(path: str | Path, max_frames: int | None = None) -> np.ndarray:
     return np.stack(frames)
 
 
+def video_fps(path: str | Path) -> float | None:
+    """The frame rate a video file's header gives, None when it gives none."""
+    capture = _open(Path(path))
+    try:
+        fps = capture.get(cv2.CAP_PROP_FPS)
+    finally:
+        capture.release()
+    return float(fps) if fps > 0 else None
+
+
 def write_video(path: str | Path, frames: np.ndarray, fps: float) -> Path:
     """Write uint8 RGB ``frames`` [T, H, W, 3] as an MPEG-4 (mp4v) video, whole or not at all.
 

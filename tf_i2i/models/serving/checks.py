@@ -1,8 +1,10 @@
 """Serving-time input checks, inside the endpoint graphs so TF Serving clients get them too.
 
 An endpoint checks, in this order, before its generator runs:
-  1. every input's shape: its rank, its fixed dimensions (channels, code length), a batch of at
-     least 1 and, for an NHWC input, a height and width of at least 1. The signature's TensorSpec
+  1. every input's shape: its rank, its fixed dimensions (channels, code length, frame count), a
+     batch of at least 1 and, for an NHWC (or frames NTHWC) input, a height and width of at least 1;
+     inputs the endpoint sizes after the first (size_divisors) have its height and width divided by
+     their divisor. The signature's TensorSpec
      only binds Python callers; a signature call (what TF Serving runs) feeds any shape, so the
      rank is counted from the runtime shape's values (a rank read from the static shape would be
      folded to a constant);
@@ -66,23 +68,29 @@ def _after(check: tf.Operation, tensor: tf.Tensor) -> tf.Tensor:
         return tf.identity(tensor)
 
 
+def spatial_axes(rank: int) -> tuple[int, ...]:
+    """The height and width axes of an input of `rank`: NHWC images and NTHWC frames end in H, W, C;
+    none for a code [B, n] or a flag [B]."""
+    return (rank - 3, rank - 2) if rank >= 4 else ()
+
+
 def expected_shape(spec: tf.TensorSpec) -> str:
-    """'[batch >= 1, height >= 1, width >= 1, 3]' for an NHWC spec, '[batch >= 1, 8]' for a code."""
+    """'[batch >= 1, height >= 1, width >= 1, 3]' for an NHWC spec, '[batch >= 1, 3, height >= 1,
+    width >= 1, 1]' for 3 frames, '[batch >= 1, 8]' for a code."""
     dims = spec.shape.as_list()
-    names = ["batch >= 1"] + (["height >= 1", "width >= 1"] if len(dims) == 4 else [])
-    return "[" + ", ".join(names + [str(d) for d in dims[len(names):]]) + "]"
+    names = {0: "batch >= 1", **dict(zip(spatial_axes(len(dims)), ("height >= 1", "width >= 1")))}
+    return "[" + ", ".join(names.get(i, str(d)) for i, d in enumerate(dims)) + "]"
 
 
 def checked_shape(tensor: tf.Tensor, spec: tf.TensorSpec, endpoint: str) -> tf.Tensor:
-    """`tensor` once its runtime shape fits `spec` (rank, fixed dims, batch and NHWC sides >= 1)."""
+    """`tensor` once its runtime shape fits `spec` (rank, fixed dims, batch and image sides >= 1)."""
     dims = spec.shape.as_list()
     shape = tf.shape(tensor)
     rank = tf.reduce_sum(tf.cast(shape >= 0, tf.int32))  # from the values: tf.rank would be folded
     padded = tf.concat([shape, tf.zeros([len(dims)], tf.int32)], 0)[:len(dims)]  # any rank: no bad index
     ok = [tf.equal(rank, len(dims)), padded[0] >= 1]
     ok += [tf.equal(padded[i], d) for i, d in enumerate(dims) if d is not None]
-    if len(dims) == 4:
-        ok += [padded[1] >= 1, padded[2] >= 1]
+    ok += [padded[axis] >= 1 for axis in spatial_axes(len(dims))]
     check = tf.debugging.Assert(tf.reduce_all(tf.stack(ok)), [
         f"{_prefix(endpoint, spec.name)} must have shape {expected_shape(spec)}; got shape", shape],
         summarize=_SUMMARIZE)
@@ -91,11 +99,11 @@ def checked_shape(tensor: tf.Tensor, spec: tf.TensorSpec, endpoint: str) -> tf.T
 
 def assert_multiple(tensor: tf.Tensor, multiple: int, endpoint: str, input_name: str) -> tf.Operation:
     """Serving-time check: a clear error instead of a shape mismatch deep inside the generator."""
-    shape = tf.shape(tensor)
-    ok = tf.logical_and(shape[1] % multiple == 0, shape[2] % multiple == 0)
+    height, width = _sides(tensor)
+    ok = tf.logical_and(height % multiple == 0, width % multiple == 0)
     return tf.debugging.Assert(ok, [
         f"tf_i2i endpoint '{endpoint}': {input_name} height and width must be multiples of {multiple} "
-        "(resize or pad the input first); got height, width =", shape[1], shape[2]])
+        "(resize or pad the input first); got height, width =", height, width])
 
 
 def assert_min_side(tensor: tf.Tensor, min_side: int, endpoint: str, input_name: str) -> tf.Operation:
@@ -110,12 +118,18 @@ def assert_min_side(tensor: tf.Tensor, min_side: int, endpoint: str, input_name:
 
 def assert_size(tensor: tf.Tensor, size: tuple[int, int], endpoint: str, input_name: str) -> tf.Operation:
     """Serving-time check for a generator with one output size (SPADE): the input must be that size."""
-    shape = tf.shape(tensor)
-    ok = tf.logical_and(shape[1] == size[0], shape[2] == size[1])
+    height, width = _sides(tensor)
+    ok = tf.logical_and(height == size[0], width == size[1])
     return tf.debugging.Assert(ok, [
         f"tf_i2i endpoint '{endpoint}': {input_name} must be {size[0]}x{size[1]} (height x width), the "
         "generator's output size (resize it first, nearest neighbour for label maps); got height, width =",
-        shape[1], shape[2]])
+        height, width])
+
+
+def _sides(tensor: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """Runtime height and width of an image [B, H, W, C] or frames [B, T, H, W, C]."""
+    shape = tf.shape(tensor)
+    return shape[-3], shape[-2]
 
 
 def checked_size(tensor: tf.Tensor, multiple: int, size: tuple[int, int] | None, endpoint: str,
@@ -123,6 +137,20 @@ def checked_size(tensor: tf.Tensor, multiple: int, size: tuple[int, int] | None,
     """`tensor` once its height and width follow the size rule (assert_multiple or assert_size)."""
     check = (assert_multiple(tensor, multiple, endpoint, name) if size is None
              else assert_size(tensor, size, endpoint, name))
+    return _after(check, tensor)
+
+
+def checked_divided_size(tensor: tf.Tensor, first: tf.Tensor, divisor: int, endpoint: str, name: str,
+                         first_name: str) -> tf.Tensor:
+    """`tensor` once its height and width are those of `first` (the endpoint's first input) divided
+    by `divisor`: a clear error instead of a shape mismatch inside the generator."""
+    height, width = _sides(tensor)
+    first_height, first_width = _sides(first)
+    ok = tf.logical_and(height == first_height // divisor, width == first_width // divisor)
+    scale = "" if divisor == 1 else f" divided by {divisor}"
+    check = tf.debugging.Assert(ok, [
+        f"{_prefix(endpoint, name)} height and width must be those of input '{first_name}'{scale}; got "
+        f"height, width and those of '{first_name}' =", height, width, first_height, first_width])
     return _after(check, tensor)
 
 

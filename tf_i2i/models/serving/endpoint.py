@@ -1,5 +1,6 @@
 """What a model exports: named endpoints, each a graph function over named inputs that returns a
-float32 image in [-1, 1].
+float32 image in [-1, 1], or named outputs one of which is that image (vid2vid's next frame with its
+flow and occlusion mask).
 
 GANModel.export_endpoints() lists them; SavedModel writing, TFLite conversion, export_info.json
 and the tools all read this one description, so an endpoint that takes a label map, an instance
@@ -23,11 +24,16 @@ from tf_i2i.models.serving.checks import IdRange
 class Endpoint:
     """One exported signature.
 
-    `fn(*inputs)` takes the `inputs` in order (NHWC specs named as the signature's keys; None dims
-    are dynamic, and H/W are the ones TFLite conversion fixes) and returns a float32 NHWC image in
-    [-1, 1] (SPADE's style_code returns a code [B, z_dim] instead). `size_multiple` applies to the
-    first input's H and W; `size`, when set, is the one H x W the first input must have (a generator
-    with a fixed output size, SPADE's) and is recorded in export_info.json. `image_inputs` name the inputs
+    `fn(*inputs)` takes the `inputs` in order (NHWC specs, or NTHWC for frames, named as the
+    signature's keys; None dims are dynamic, and H/W are the ones TFLite conversion fixes) and
+    returns a float32 NHWC image in [-1, 1] (SPADE's style_code returns a code [B, z_dim] instead),
+    or a dict of named float32 outputs holding that image as 'image' (the signature's output keys;
+    TFLite files give them in key order). `size_multiple` applies to the first input's H and W;
+    `size`, when set, is the one H x W the first input must have (a generator with a fixed output
+    size, SPADE's) and is recorded in export_info.json. `size_divisors` name inputs whose H and W
+    must be the first input's divided by the given number (1: the same size), checked at serving
+    time and fixed so in TFLite files; other inputs (a reference picture) take any size they can.
+    `image_inputs` name the inputs
     that are images in [-1, 1] (what check_range holds them to): with `uint8`, an endpoint
     `<name>_uint8` takes those as uint8 [0, 255] and returns a uint8 image. `ids` name the int
     inputs that hold class ids and the ids each accepts (checked always: another id would give a
@@ -45,6 +51,7 @@ class Endpoint:
     size: tuple[int, int] | None = None
     info: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     ids: Mapping[str, IdRange] = dataclasses.field(default_factory=dict)
+    size_divisors: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     @property
     def uint8_name(self) -> str:
@@ -56,13 +63,17 @@ class Endpoint:
 
     def checked_fn(self, check_range: bool = False) -> Callable[..., tf.Tensor]:
         """`fn` behind the serving-time input checks (tf_i2i.models.serving.checks): shapes, the
-        first input's size rule, class ids and, with `check_range`, NaN/inf and image values
-        outside [-1, 1]."""
-        def serve(*args: tf.Tensor) -> tf.Tensor:
+        first input's size rule and the sizes of `size_divisors` inputs, class ids and, with
+        `check_range`, NaN/inf and image values outside [-1, 1]."""
+        first = self.inputs[0].name
+
+        def serve(*args: tf.Tensor) -> tf.Tensor | dict[str, tf.Tensor]:
             args = [checks.checked_shape(x, spec, self.name) for x, spec in zip(args, self.inputs)]
-            args[0] = checks.checked_size(args[0], self.size_multiple, self.size, self.name, self.inputs[0].name)
-            return tf.cast(self.fn(*(self._checked_values(x, spec.name, check_range)
-                                     for x, spec in zip(args, self.inputs))), tf.float32)
+            args[0] = checks.checked_size(args[0], self.size_multiple, self.size, self.name, first)
+            args = [checks.checked_divided_size(x, args[0], self.size_divisors[spec.name], self.name, spec.name, first)
+                    if spec.name in self.size_divisors else x for x, spec in zip(args, self.inputs)]
+            outputs = self.fn(*(self._checked_values(x, spec.name, check_range) for x, spec in zip(args, self.inputs)))
+            return tf.nest.map_structure(lambda t: tf.cast(t, tf.float32), outputs)
         return serve
 
     def _checked_values(self, tensor: tf.Tensor, name: str, check_range: bool) -> tf.Tensor:
@@ -94,11 +105,17 @@ def image_endpoint(name: str, generator: keras.Model, channels: int) -> Endpoint
                     image_inputs=("image",), uint8=True)
 
 
-def fixed_size(specs: tuple[tf.TensorSpec, ...], height: int, width: int,
-               batch: int | None = None) -> list[tf.TensorSpec]:
-    """`specs` with the H and W of every NHWC spec fixed, and every batch dimension `batch` (None:
-    dynamic); other dimensions stay as they are."""
+def fixed_size(specs: tuple[tf.TensorSpec, ...], height: int, width: int, batch: int | None = None,
+               size_divisors: Mapping[str, int] | None = None) -> list[tf.TensorSpec]:
+    """`specs` with the H and W of every NHWC (and NTHWC) spec fixed, divided by the spec's
+    `size_divisors` entry, and every batch dimension `batch` (None: dynamic); other dimensions stay
+    as they are."""
+    divisors = size_divisors or {}
+
     def fixed(s: tf.TensorSpec) -> list[int | None]:
-        dims = s.shape.as_list()
-        return [batch, height, width, dims[3]] if len(dims) == 4 else [batch] + dims[1:]
+        dims = [batch] + s.shape.as_list()[1:]
+        divisor = divisors.get(s.name, 1)
+        for axis, side in zip(checks.spatial_axes(len(dims)), (height, width)):
+            dims[axis] = side // divisor
+        return dims
     return [tf.TensorSpec(fixed(s), s.dtype, s.name) for s in specs]

@@ -27,7 +27,9 @@ from tf_i2i.models.scaled_optimizer import scaled_optimizer
 from tf_i2i.models.semantic_input import shown_labels
 from tf_i2i.models.size_limits import SizeLimits
 from tf_i2i.models.update_guard import skippable_gradients
+from tf_i2i.models.serving.endpoint import Endpoint
 from tf_i2i.models.vid2vid.chunk_state import ChunkState
+from tf_i2i.models.vid2vid.endpoints import vid2vid_endpoints
 from tf_i2i.models.vid2vid.generation import frame_pyramid, generate_frames
 from tf_i2i.models.vid2vid.inputs import encode_label_frames, fold_time, unfold_time
 from tf_i2i.models.vid2vid.networks import CompositeGenerator, CompositeLocalGenerator
@@ -334,6 +336,10 @@ class Vid2Vid(GANModel):
         previous = frame_pyramid(tf.zeros([1, self.n_previous, side, side, self.cfg.output_nc], self.compute_dtype),
                                  self.cfg.generator.n_scales_spatial)
         self.generate(labels, previous, raw_only=False)
+
+    def export_endpoints(self) -> list[Endpoint]:
+        """The per-frame 'serve' endpoint (endpoints.py: a caller loops it over a video), in float32."""
+        return vid2vid_endpoints(self.float32_twin())
 
     def warm_start(self) -> str | None:
         """A fresh run with load_pretrain: every network the coarser run has of the same name and shape
