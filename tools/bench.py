@@ -93,9 +93,9 @@ def parse_args() -> argparse.Namespace:
 def load_config(args: argparse.Namespace) -> ml_collections.ConfigDict:
     """The model's config with --size/--batch applied; load and synthetic sizes keep their ratio to crop.
 
-    The data always come from the built-in synthetic scenes and a VGG loss uses random weights (a
-    benchmark needs no downloads); with
-    --height/--width they are rendered at that size and used uncropped (e.g. Cityscapes' 2:1).
+    The data always come from the built-in synthetic scenes (or video) and a VGG loss uses random
+    weights (a benchmark needs no downloads); with --height/--width they are rendered at that size
+    and used uncropped (e.g. Cityscapes' 2:1).
     """
     cfg = args.config if args.config is not None else default_config(args.model)
     if cfg.model.name != args.model:
@@ -108,9 +108,10 @@ def load_config(args: argparse.Namespace) -> ml_collections.ConfigDict:
     if args.height or args.width:
         if not (args.height and args.width) or args.size:
             raise UserError("give --height and --width together, without --size")
-        synthetic = cfg.data.synthetic.to_dict()
+        section = cfg.data.video if cfg.data.layout == "video" else cfg.data  # the synthetic video's own size
+        synthetic = section.synthetic.to_dict()
         synthetic["image_size"] = (args.height, args.width)  # an int field cannot take the pair in place
-        cfg.data.synthetic = ml_collections.ConfigDict(synthetic)
+        section.synthetic = ml_collections.ConfigDict(synthetic)
         cfg.data.preprocess = "none"
     elif args.size and args.size != cfg.data.crop_size:
         scale = args.size / cfg.data.crop_size
@@ -226,6 +227,8 @@ def summarize(args, cfg, batch, peaks, fp32, bf16, data_ips, data_other_cpu) -> 
         "fp32_out_mean_abs": out_mean,
         "bf16_out_mean_rel_diff": mean_abs / out_mean,
         "fp32_infer_s": fp32["infer_s"], "fp32_infer_other_cpu": fp32["infer_other_cpu"],
+        "infer_images": bu.images_in(fp32["output"]),
+        "fp32_infer_images_per_s": bu.images_in(fp32["output"]) / fp32["infer_s"],
         "bf16_infer_s": bf16["infer_s"], "bf16_infer_other_cpu": bf16["infer_other_cpu"],
         "data_images_per_s": data_ips, "data_other_cpu": data_other_cpu,
         "step_images_per_s": demand, "data_headroom": data_ips / demand,
@@ -290,7 +293,9 @@ def print_report(r: dict) -> None:
                                 f"{r['bf16_out_mean_abs_diff']:.5f} = {100 * r['bf16_out_mean_rel_diff']:.1f}% of "
                                 f"fp32 mean |out| {r['fp32_out_mean_abs']:.3f}"),
         ("generator inference", f"fp32 {1000 * r['fp32_infer_s']:.1f} ms {_other(r['fp32_infer_other_cpu'])}, "
-                                f"bf16 {1000 * r['bf16_infer_s']:.1f} ms {_other(r['bf16_infer_other_cpu'])}"),
+                                f"bf16 {1000 * r['bf16_infer_s']:.1f} ms {_other(r['bf16_infer_other_cpu'])}; "
+                                f"{r['infer_images']} image(s) per call = "
+                                f"{r['fp32_infer_images_per_s']:.2f} images/s fp32"),
         ("tf.data", f"{r['data_images_per_s']:.1f} images/s vs step demand {r['step_images_per_s']:.2f} "
                     f"images/s = {r['data_headroom']:.1f}x {_other(r['data_other_cpu'])}"),
         ("peak RSS", f"{r['peak_rss_mb_fp32']:.0f} MB after fp32, {r['peak_rss_mb']:.0f} MB overall"),

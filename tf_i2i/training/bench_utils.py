@@ -102,9 +102,15 @@ def output_difference(a: tf.Tensor, b: tf.Tensor) -> tuple[float, float]:
     return float(diff.max()), float(diff.mean())
 
 
+def images_in(tensor: tf.Tensor) -> int:
+    """Images in an image tensor: its batch size, times its frames for a video [B, T, H, W, C]."""
+    return int(np.prod(tensor.shape[:-3]))
+
+
 def images_per_batch(batch: dict) -> int:
-    """Images a batch feeds the step: batch size times the number of image tensors (e.g. A and B)."""
-    return sum(int(t.shape[0]) for t in tf.nest.flatten(batch) if t.shape.rank == 4)
+    """Images a batch feeds the step: every image tensor's images (e.g. A and B; the frames of a
+    vid2vid chunk)."""
+    return sum(images_in(t) for t in tf.nest.flatten(batch) if t.shape.rank in (4, 5))
 
 
 def dataset_images_per_second(config: ml_collections.ConfigDict, batch_size: int, batches: int,
