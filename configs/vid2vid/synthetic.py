@@ -1,6 +1,6 @@
 """vid2vid on the built-in synthetic street video (label ids + instances -> frames, a moving camera and
 cars at their own speeds), small enough to train on a CPU in minutes: 64x128 frames, narrow networks,
-sequences of 4 frames doubling to 8 halfway. The VGG loss is off (VGG19 would cost more than the
+sequences of 8 frames doubling to 16 halfway. The VGG loss is off (VGG19 would cost more than the
 networks here, and uncached it is only random); the flow teacher is OpenCV's DIS, as on real data.
 """
 
@@ -23,7 +23,7 @@ def get_config():
     d.preprocess = "none"
     d.flip = True
     v.synthetic.update(num_sequences=32, n_frames=30, image_size=(64, 128))
-    v.n_frames_total = 4
+    v.n_frames_total = 8
     v.niter_step = STEPS // 2
     c.train.batch_size = 1
     c.train.num_steps = STEPS

@@ -125,6 +125,11 @@ class GANModel(keras.Model):
         """Named images in [-1, 1] for the sample grid, in display order (e.g. input | output | target)."""
         raise NotImplementedError
 
+    def final_samples(self, data_cfg, folder) -> list:
+        """Samples written once when training ends, beyond the periodic grids (vid2vid: a whole
+        generated video); returns the files written. Default: none."""
+        return []
+
     def infer(self, batch: dict[str, tf.Tensor]) -> tf.Tensor:
         """The main translation of a training-style batch in inference mode (benchmarks time this)."""
         generator, _ = self.export_generators()["serve"]

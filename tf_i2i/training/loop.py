@@ -206,6 +206,9 @@ def _train_locked(config: ml_collections.ConfigDict, workdir: Path, strategy: tf
             path = save(step)
             logging.warning("stopped by signal %d at step %d; checkpoint %s", stop.signal, step,
                             path or "not written: the step's update was dropped")
+    if chief and stop.signal is None:
+        for path in model.final_samples(config.data, workdir / "samples"):
+            logging.info("wrote %s", path)
     if chief and config.export.at_end and stop.signal is None:
         export_model(model, workdir / "export", preprocessing=Preprocessing.of(config.data), **export)
     return TrainResult(step=step, interrupted=stop.signal is not None, last_logs=to_host(logs), model=model)

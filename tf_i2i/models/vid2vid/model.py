@@ -35,6 +35,7 @@ from tf_i2i.models.vid2vid.inputs import encode_label_frames, fold_time, unfold_
 from tf_i2i.models.vid2vid.networks import CompositeGenerator, CompositeLocalGenerator
 from tf_i2i.models.vid2vid.pretrained import load_coarser_run
 from tf_i2i.models.vid2vid.reference_flow import flow_confidence
+from tf_i2i.models.vid2vid.sample_video import write_sample_video
 from tf_i2i.models.vid2vid.temporal import (append_frames, group_positions, history_length, newest,
                                             temporal_discriminator_input, temporal_groups)
 from tf_i2i.layers.flow_warp import warp
@@ -327,6 +328,10 @@ class Vid2Vid(GANModel):
         output = tf.concat([tf.cast(self.first_previous(real), tf.float32),
                             tf.cast(self.infer(batch), tf.float32)], axis=1)
         return {"label": frame_strip(shown), "output": frame_strip(output), "target": frame_strip(real)}
+
+    def final_samples(self, data_cfg, folder) -> list:
+        """A whole generated video of the first training sequence (sample_video.py)."""
+        return write_sample_video(self, data_cfg, folder)
 
     def build_generators(self) -> None:
         """The generators on zeros of the smallest side they allow, so a checkpoint can restore them."""
