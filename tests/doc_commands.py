@@ -24,10 +24,20 @@ Paths (values the harness maps to scratch files it creates):
     (official-format files of tiny networks).
   - a command that reads a run folder (`--workdir=runs/x`, `--saved_model=runs/x/...`) no earlier
     command of the page wrote gets a tiny run made by the harness (tools/train.py on the model's
-    configs/<model>/synthetic.py with TRAIN_TINY, exported); its model is the page's
-    (docs/models/<model>.md), pix2pixhd for tools/encode_features.py, else pix2pix (README's examples).
+    configs/<model>/synthetic.py with TRAIN_TINY, exported if this or a later command reads its
+    export); its model is the page's (docs/models/<model>.md), pix2pixhd for
+    tools/encode_features.py, vid2vid for a translate command with a video flag (VIDEO_FLAGS), else
+    pix2pix (README's examples). A translate command with `--edges=canny` reads a run the harness
+    trains on edges (EDGES_RUN) of a clip written as below.
   - a command that writes a run folder another command of the page wrote before starts it afresh (the
     pages show alternatives: train or convert into runs/facades).
+  - a video model's translate inputs are written at the run's frame size: --input (a folder of
+    VIDEO_FRAMES label frames with their --instance maps, or real frames with --edges; or a video
+    file), --real_frames (a folder or a video); pictures are frames of the synthetic video.
+  - a train command with `--config.data.video.edges=canny` reads real video, which the synthetic
+    source has not: its `--config.data.source=/data/<x>` becomes `<scratch>/data/<x>` holding one
+    clip, `train_B/clip.mp4` (tf_i2i.data.video.video_files.write_video of a synthetic sequence at
+    TRAIN_TINY's frame size).
   - an output folder (translate's --output) is emptied first, so its files are exactly this command's.
   - tools/bench.py gets `--json=<scratch>/bench_<line>.json` to read its figures back.
   - compute_flow's --data_root (two sequence folders <split>_B/seq01, seq02) or sequence folder
@@ -35,18 +45,19 @@ Paths (values the harness maps to scratch files it creates):
 
 Sizes and lengths:
   - train: `--config.data.source=/data/<x>` becomes `synthetic` (the built-in data set: no data set
-    folder); every key of TRAIN_TINY[model] replaces the documented value in place (a documented
-    width keeps its ratio to the config's default: ngf=32 where the config has 64 becomes 2 where
-    the tiny one is 4), or is appended:
-    narrow networks, 32 px crops (DRIT 216 with d_iter 1 and batch 2, MDMM 64), 2 steps, 8 synthetic
-    images, no VGG download
-    (`vgg_weights=random`); `export.tflite=` (empty) and `export.height/width` at the crop size;
-    `export.at_end=False` unless a later command of the page reads the run's export.
+    folder; with edges the clip above); every key of TRAIN_TINY[model] replaces the documented
+    value in place (a documented width keeps its ratio to the config's default: ngf=32 where the
+    config has 64 becomes 2 where the tiny one is 4), or is appended: narrow networks, 32 px crops
+    (DRIT 216 with d_iter 1 and batch 2, MDMM 64), 2 steps, 8 synthetic images, no VGG download
+    (`vgg_weights=random`); vid2vid: 2 synthetic sequences of 6 frames of 32x64 (width 64 where
+    load_size scales it), 3 frames generated per sequence; `export.tflite=` (empty) and
+    `export.height/width` at the crop size (video: the frame size); `export.at_end=False` unless a
+    later command of the page reads the run's export.
   - convert: the width options of the official networks (--ngf, --dim, --mlp_dim, pix2pixHD's
     --n_downsample_global/--n_blocks_global/--n_blocks_local) are replaced or appended tiny, and the
     files written (tests/doc_checkpoints.py) fit them; an option file the command names (opt.txt,
     the MUNIT/UNIT YAML) is written with tiny official options instead.
-  - export: --height/--width become the run's crop size.
+  - export: --height/--width become the run's crop size (video: its frame size).
   - bench: --size/--height/--width/--batch become tiny (BENCH_SIZE, BENCH_BATCH; --height/--width keep their
     ratio), `--steps=1 --warmup=0 --conv_repeats=0 --data_batches=2 --matmul=256` replace or join the
     documented ones, and the model's TRAIN_TINY `model.*` widths are appended as --config.* flags
@@ -94,7 +105,7 @@ GROUPS = {
     "label_models": ("docs/models/pix2pixhd.md", "docs/models/spade.md"),
     "drit": ("docs/models/drit.md", "docs/models/drit_md.md"),
     "bench": ("docs/performance.md",),
-    "vid2vid": ("docs/models/vid2vid_flow.md",),
+    "vid2vid": ("docs/models/vid2vid.md",),
 }
 
 # Commands that cannot run as written, exactly as the pages give them.
@@ -125,6 +136,19 @@ TRAIN_TINY: dict[str, dict] = {
     "drit_md": _drit_sizes(64),  # MD_Dis's smallest
 }
 TRAIN_TINY["spade"]["data.aspect_ratio"] = 1.0
+VIDEO_SIZE = (32, 64)  # vid2vid's frames (height, width): its tiny size multiple is 2 (4 with two spatial scales)
+TRAIN_TINY["vid2vid"] = {
+    "data.video.synthetic.image_size": VIDEO_SIZE, "data.video.synthetic.num_sequences": 2,
+    "data.video.synthetic.n_frames": 6, "data.video.n_frames_total": 3,
+    "data.load_size": VIDEO_SIZE[1],  # scale_width (the street configs): frames keep their 64 px width
+    "model.generator.ngf": 4, "model.generator.n_blocks": 1, "model.generator.n_blocks_local": 1,
+    "model.generator.n_downsample_G": 1, "model.discriminator.ndf": 4, "model.discriminator.n_layers_D": 1,
+    "model.discriminator.num_D": 1, "model.loss.vgg_weights": "random", **_STEPS}
+# What the harness's own edges run sets (a translate command with --edges reads a run trained on edges).
+EDGES_RUN = {"data.video.edges": "canny", "data.num_classes": 0, "data.a_channels": 1, "data.use_instance": False,
+             "model.generator.fg": False}
+VIDEO_FLAGS = ("edges", "first_frame", "real_frames", "single_g_workdir", "fps")  # translate flags of video models
+VIDEO_FRAMES = 4  # frames of each video input the harness writes (more than n_frames_G - 1 = 2)
 TRAIN_TINY["pix2pixhd"]["model.loss.vgg_weights"] = "random"  # the Cityscapes config's VGG loss: no download
 BENCH_SIZE = {"drit": 216, "drit_md": 64, "spade": 64}  # others 32 (SPADE: its "more" upsampling of Cityscapes)
 BENCH_FIXED = {"steps": "1", "warmup": "0", "conv_repeats": "0", "data_batches": "2", "matmul": "256"}
@@ -244,6 +268,30 @@ def read_png(path: Path) -> np.ndarray:
         return np.asarray(img)
 
 
+def synthetic_frames(size: tuple[int, int], count: int, seed: int = 0) -> np.ndarray:
+    """uint8 RGB frames [count, H, W, 3] of a synthetic video sequence (real-looking, coherent motion)."""
+    from tf_i2i.data.synthetic_video import render_sequence
+    return render_sequence(seed, "train", 0, count, *size)["image"]
+
+
+def write_frames(target: Path, frames: np.ndarray) -> list[str]:
+    """frames as a video file (when target has a video extension) or as target/<00000>.png ...; the stems."""
+    from tf_i2i.data.video.video_files import is_video, write_video
+    if is_video(target):
+        write_video(target, frames, 24.0)
+        return [f"{target.stem}_{i:05d}" for i in range(len(frames))]
+    stems = [f"{i:05d}" for i in range(len(frames))]
+    for stem, frame in zip(stems, frames):
+        _write_png(target / f"{stem}.png", frame)
+    return stems
+
+
+def tiny_frame_size(model: str) -> tuple[int, int]:
+    """(height, width) of TRAIN_TINY[model]'s pictures: its video frames or its square crops."""
+    tiny = TRAIN_TINY[model]
+    return tuple(tiny.get("data.video.synthetic.image_size", (tiny.get("data.crop_size"),) * 2))
+
+
 # --- runs ------------------------------------------------------------------------------------------
 
 @dataclass
@@ -313,10 +361,13 @@ class Page:
         """The run folder `path` reads, made by the harness if no earlier command wrote it."""
         key = run_key(path)
         if key not in self.runs:
-            model = page_model(self.doc) or ("pix2pixhd" if cmd.tool == "encode_features" else "pix2pix")
-            settings = {**TRAIN_TINY[model], "export.at_end": True, "export.tflite": "",
-                        "export.height": TRAIN_TINY[model]["data.crop_size"],
-                        "export.width": TRAIN_TINY[model]["data.crop_size"]}
+            model = page_model(self.doc) or self._reader_model(cmd)
+            height, width = tiny_frame_size(model)
+            exports = bool(cmd.flag("saved_model")) or self.later_reads_export(cmd, key)
+            settings = {**TRAIN_TINY[model], "export.at_end": exports, "export.tflite": "",
+                        "export.height": height, "export.width": width}
+            if cmd.tool == "translate" and cmd.flag("edges"):
+                settings.update(EDGES_RUN, **{"data.source": self.clip_root("data/harness_clip")})
             self.execute("train", [f"--config=configs/{model}/synthetic.py", f"--workdir={key}",
                                    *(f"--config.{k}={v}" for k, v in settings.items())], f"{cmd} (harness run)")
             self.runs[key] = Run(model)
@@ -325,9 +376,30 @@ class Page:
             pytest.skip(f"reads {key}, whose maker was skipped: {run.skipped}")
         return key, run
 
+    @staticmethod
+    def _reader_model(cmd: DocCommand) -> str:
+        """The model of a run a command of a page without a model reads."""
+        if cmd.tool == "encode_features":
+            return "pix2pixhd"
+        if cmd.tool == "translate" and any(cmd.flag(name) for name in VIDEO_FLAGS):
+            return "vid2vid"
+        return "pix2pix"
+
+    def clip_root(self, folder: str) -> str:
+        """A video data set root (a tiny clip as train_B/clip.mp4) at `folder` under the scratch folder."""
+        root = self.cwd / folder
+        clip = root / "train_B" / "clip.mp4"
+        if not clip.exists():
+            frames = TRAIN_TINY["vid2vid"]["data.video.synthetic.n_frames"]
+            write_frames(clip, synthetic_frames(tiny_frame_size("vid2vid"), frames))
+        return str(root)
+
     def input_size(self, key: str) -> tuple[int, int]:
-        """(height, width) of the inputs the harness makes for a run: its generator's own size."""
+        """(height, width) of the inputs the harness makes for a run: its generator's own size (video:
+        its synthetic frame size, which its preprocessing keeps)."""
         data = self.config(key)["data"]
+        if data["layout"] == "video":
+            return tuple(data["video"]["synthetic"]["image_size"])
         crop = int(data["crop_size"])
         return round(crop / float(data.get("aspect_ratio", 1.0))), crop
 
@@ -337,15 +409,15 @@ class Page:
         model = Path(config).parts[1]
         key = cmd.flag("workdir")
         tiny = dict(TRAIN_TINY[model])
-        crop = tiny["data.crop_size"]
+        height, width = tiny_frame_size(model)
         exports = self.later_reads_export(cmd, run_key(key))
-        tiny.update({"export.tflite": "", "export.height": crop, "export.width": crop, "export.at_end": exports})
+        tiny.update({"export.tflite": "", "export.height": height, "export.width": width, "export.at_end": exports})
         args = []
         for arg in cmd.args:
             name, _, value = arg.partition("=")
             field = name[len("--config."):] if name.startswith("--config.") else None
             if field == "data.source" and value.startswith("/data/"):
-                value = "synthetic"
+                value = self.clip_root(value.lstrip("/")) if cmd.flag("config.data.video.edges") else "synthetic"
             elif field in tiny:
                 value = str(self._tiny_value(config, field, value, tiny.pop(field)))
             args.append(f"{name}={value}" if "=" in arg else arg)
@@ -379,9 +451,13 @@ class Page:
         source = cmd.flag("workdir") or cmd.flag("saved_model")
         key, run = self.needed_run(source, cmd)
         data = self.config(key)["data"]
-        labels = data.get("num_classes", 0) if self._inputs(run.model) == "labels" else 0
+        inputs = self._inputs(run.model)
+        labels = data.get("num_classes", 0) if inputs in ("labels", "video") else 0
         size = self.input_size(key)
-        stems = self._make_inputs(cmd, size, int(labels))
+        if inputs == "video":
+            stems = self._make_video_inputs(cmd, size, int(labels))
+        else:
+            stems = self._make_inputs(cmd, size, int(labels))
         for i, style in enumerate(s for s in (cmd.flag("style") or "").split(",") if s):
             if not self.path(style).exists():
                 write_picture(self.path(style), size, 100 + i)
@@ -395,10 +471,12 @@ class Page:
         else:
             suffixes = [""]
         expected = sorted(f"{stem}{s}.png" for stem in stems for s in suffixes)
+        if inputs == "video":  # and the .mp4 of all frames, named after the input folder or file
+            expected = sorted([*expected, f"{Path(cmd.flag('input')).stem}.mp4"])
 
         def check():
             assert sorted(p.name for p in out.iterdir()) == expected
-            for name in expected:
+            for name in (n for n in expected if n.endswith(".png")):
                 image = read_png(out / name)
                 assert image.shape[:2] == size, (name, image.shape, size)
         return args, check
@@ -428,6 +506,22 @@ class Page:
             else:
                 write_picture(path, size, i)
         return [p.stem for p in files]
+
+    def _make_video_inputs(self, cmd: DocCommand, size: tuple[int, int], num_classes: int) -> list[str]:
+        """Writes a video model's --input (label frames + --instance maps, or pictures: RGB label
+        frames, or real frames with --edges) and --real_frames; returns the output stems."""
+        target, instance = self.path(cmd.flag("input")), cmd.flag("instance")
+        pictures = synthetic_frames(size, VIDEO_FRAMES)
+        if num_classes and not cmd.flag("edges"):
+            stems = [f"{i:05d}" for i in range(VIDEO_FRAMES)]
+            for stem in stems:
+                write_label_maps(target / f"{stem}.png", self.path(instance) / f"{stem}.png" if instance else None,
+                                 size, num_classes)
+        else:
+            stems = write_frames(target, pictures)
+        if cmd.flag("real_frames"):
+            write_frames(self.path(cmd.flag("real_frames")), pictures)
+        return stems
 
     # export
     def _export(self, cmd: DocCommand):

@@ -1,4 +1,4 @@
-"""The tools/ commands of docs/models/vid2vid_flow.md, run as written at a tiny size (tests/doc_commands.py
+"""The tools/ commands of docs/models/vid2vid.md, run as written at a tiny size (tests/doc_commands.py
 says which substitutions the harness makes), in document order: a documented command cannot silently break."""
 
 from tests.doc_commands import page_tests

@@ -14,6 +14,8 @@ from PIL import Image
 from tests.helpers_data import shared_path
 from tests.helpers_video import video_cfg, write_sequence
 from tf_i2i.data import DatasetError
+from tf_i2i.data.video import flow_cache
+from tf_i2i.data.video.flow_cache import FlowCache, frame_file_keys
 from tf_i2i.data.video.folder_sequences import folder_sequences
 from tf_i2i.data.video.video_files import FRAMES_CACHE, write_video
 
@@ -232,6 +234,20 @@ def test_dis_flows_come_from_the_flow_cache_keyed_by_the_frames(tmp_path):
     cfg.use_image = False  # no real frames read: nothing to compute flow from
     with pytest.raises(DatasetError, match="data.use_image=False does not read; set data.video.flow='none'"):
         folder_sequences(cfg, "train").flows(0, np.array([[1, 0]]))
+
+
+def test_training_reads_the_flows_tools_compute_flow_cached(tmp_path, monkeypatch):
+    """Training keys the DIS cache as tools/compute_flow.py does (each frame file's size and time), so
+    the flows it stored are read, not computed again and replaced."""
+    write_sequence(tmp_path, "s1", 3)
+    frames = sorted((tmp_path / "train_B" / "s1").glob("*.png"))
+    marked = np.full((6, 8, 2), 7.0, np.float32)  # no DIS flow of these frames: only a read gives it back
+    monkeypatch.setattr(flow_cache, "dis_flow", lambda *args: marked)
+    FlowCache(tmp_path, "fast").flows("train_B/s1", frame_file_keys(frames), lambda i: None, [(1, 0), (2, 1)])
+    monkeypatch.undo()
+    cfg = video_cfg(tmp_path, **{"video.flow": "dis", "video.flow_preset": "fast"})
+    read = folder_sequences(cfg, "train").flows(0, np.array([[1, 0], [2, 1]]))
+    np.testing.assert_array_equal(read, np.stack([marked, marked]))
 
 
 def test_user_flow_files(tmp_path):

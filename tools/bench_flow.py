@@ -1,5 +1,5 @@
 """Measure the flow teacher on this machine: DIS's end-point error against a known flow, and its
-speed, for each preset (docs/models/vid2vid_flow.md quotes the numbers).
+speed, for each preset (docs/models/vid2vid.md quotes the numbers).
 
   python tools/bench_flow.py --images='../shared/data/pix2pixHD/datasets/cityscapes/train_img/*.png'
 

@@ -1,5 +1,5 @@
 """Fill the DIS flow cache of a video data set before training, so that training does not wait for
-the flows of each new pair (docs/models/vid2vid_flow.md).
+the flows of each new pair (docs/models/vid2vid.md).
 
   python tools/compute_flow.py --data_root=datasets/street [--split=train] [--preset=medium] [--strides=1,3]
   python tools/compute_flow.py datasets/street/train_B/seq01 datasets/street/train_B/seq02

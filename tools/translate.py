@@ -65,7 +65,7 @@ zeros (frame 0 made from the labels alone; for runs trained with no_first_img, t
 A bad frame is reported with its path and the video is refused before any frame is generated.
 
   python tools/translate.py --workdir=runs/v2v --input=labels/seq0/ --real_frames=frames/seq0/ --output=out/
-  python tools/translate.py --saved_model=runs/v2v/export --input=clip.mp4 --edges=canny --output=out/
+  python tools/translate.py --saved_model=runs/v2v_edges/export --input=clip.mp4 --edges=canny --output=out/
 """
 
 import os

@@ -2,7 +2,7 @@
 (Dense Inverse Search, Kroeger et al. 2016) instead of the official FlowNet2, whose CUDA
 extensions no longer build.
 
-Flow convention (docs/models/vid2vid_flow.md): the flow from frame i to frame j is the backward
+Flow convention (docs/models/vid2vid.md): the flow from frame i to frame j is the backward
 flow that warps frame j onto frame i, float32 [H, W, 2], channel 0 = x (columns), 1 = y (rows),
 in pixels: frame_i(p) ~ frame_j(p + flow(p)), what tf_i2i.layers.FlowWarp(frame_j, flow) computes.
 """

@@ -152,8 +152,9 @@ class _FolderSequences:
             )
         if self._flow_cache is None:
             self._flow_cache = flow_cache.FlowCache(self._root, self._cfg.video.flow_preset)
-        keys = [str(h) for h in self._hashes[index]["image"]]
-        # the sequence's name in the cache as tools/compute_flow.py names it (flow_cache.cache_location)
+        # the sequence's name and frame keys in the cache as tools/compute_flow.py gives them
+        # (flow_cache.cache_location, frame_file_keys), so the flows it computed are read here
+        keys = flow_cache.frame_file_keys(seq.frames["image"])
         flows = self._flow_cache.flows(f"{self._split}_B/{seq.name}", keys, lambda i: self._real_frame(index, i),
                                        pair_list)
         return np.asarray(flows, np.float32)

@@ -2,8 +2,8 @@
 
 A video that stands for a sequence of a data set is decoded once into a frame cache beside the
 data, ``<root>/.tf_i2i_frames/<the video's path under root>/000000.png, 000001.png, ...``, so its
-frames have random access, are validated like frames in a folder and have content hashes (the
-keys of the flow cache). The folder's ``source.json`` holds the video's size and modification
+frames have random access, are validated like frames in a folder and are files the flow cache can
+key (by size and modification time). The folder's ``source.json`` holds the video's size and modification
 time; when either changes the video is decoded again. The folder is swapped in whole
 (tf_i2i.atomic), so a decode that is killed leaves the previous frames or none.
 """
