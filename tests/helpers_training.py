@@ -47,6 +47,11 @@ _PER_MODEL = {
     "munit": {"model.generator.dim": 4, "model.generator.mlp_dim": 8, "model.generator.n_res": 1,
               "model.discriminator.dim": 4, "model.discriminator.n_layer": 2, "model.discriminator.num_scales": 2,
               "model.loss.recon_x_cyc_w": 0.0, "model.loss.vgg_weights": "random"},
+    "vid2vid": {"model.generator.ngf": 4, "model.generator.n_downsample_G": 2, "model.generator.n_blocks": 1,
+                "model.discriminator.ndf": 4, "model.discriminator.n_layers_D": 1, "model.discriminator.num_D": 1,
+                "data.video.synthetic.num_sequences": 2, "data.video.synthetic.n_frames": 6,
+                "data.video.synthetic.image_size": (32, 64), "data.video.n_frames_total": 3,
+                "data.video.niter_step": 2, "data.video.flow_preset": "ultrafast"},
     "unit": {"model.generator.dim": 4, "model.generator.n_res": 1, "model.discriminator.dim": 4,
              "model.discriminator.n_layer": 2, "model.discriminator.num_scales": 2},
 }

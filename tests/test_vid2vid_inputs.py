@@ -74,3 +74,11 @@ def test_foreground_mask_is_the_clamped_sum_of_the_foreground_channels():
     frame[0, 1, 1, 3] = 1
     frame[0, 1, 0, 2] = 1  # a background class
     np.testing.assert_array_equal(np.asarray(foreground_mask(frame, [1, 3]))[0, ..., 0], [[1, 0], [0, 1]])
+
+
+def test_label_encoding_under_mixed_bfloat16():
+    import keras
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")  # conftest restores float32
+    labels = np.zeros((1, 2, 4, 4, 1), np.int32)
+    encoded = encode_label_frames(labels, 3, labels + 1)
+    assert encoded.dtype == tf.float32 and encoded.shape == (1, 2, 4, 4, 4)

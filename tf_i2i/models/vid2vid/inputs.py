@@ -32,7 +32,7 @@ def encode_label_frames(labels: tf.Tensor, label_nc: int, instances: tf.Tensor |
     n_frames = labels.shape[1]
     parts = [one_hot_labels(fold_time(labels), label_nc) if label_nc else tf.cast(fold_time(labels), tf.float32)]
     if instances is not None:
-        parts.append(InstanceBoundary()(fold_time(instances)))
+        parts.append(tf.cast(InstanceBoundary()(fold_time(instances)), tf.float32))
     return unfold_time(tf.concat(parts, axis=-1), n_frames)
 
 
