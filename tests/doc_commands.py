@@ -64,6 +64,7 @@ Sizes and lengths:
     (with `--config=configs/<model>/default.py`, the file bench loads without --config, when none
     is given).
   - bench_flow: `--size=32,48 --repeats=1` replace or join the documented ones.
+  - warp_error runs as written on the frames earlier commands of the page wrote.
 Everything else (the tool, the flags, their meaning) runs as written: a renamed flag, a removed tool
 or a broken mode fails.
 
@@ -93,7 +94,7 @@ from tests.tool_host import ToolHost
 
 DOCS = ("README.md", *sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").rglob("*.md")))
 TOOLS = ("train", "translate", "export", "convert", "encode_features", "bench", "check_fixture",
-         "performance_table", "compute_flow", "bench_flow")
+         "performance_table", "compute_flow", "bench_flow", "warp_error")
 TIMEOUT = 300  # seconds per command
 OWN_PROCESS = {"bench"}  # sets TensorFlow's threads, which a process fixes at its first op
 # The pages of each tests/test_doc_commands_<group>.py (a few files, so the xdist workers share them).
@@ -634,6 +635,14 @@ class Page:
             args.append(f"--{name}={fixed.pop(name)}" if name in fixed else arg)
         args += [f"--{k}={v}" for k, v in fixed.items()]
         return args, lambda: None
+
+
+    # warp_error: judges the frames an earlier command of the page wrote against the real frames the
+    # harness wrote for it (translate's --real_frames), as written
+    def _warp_error(self, cmd: DocCommand):
+        for flag in ("frames", "reference"):
+            assert self.path(cmd.flag(flag)).exists(), f"--{flag}={cmd.flag(flag)}: no earlier command wrote it"
+        return list(cmd.args), lambda: None
 
 
 class Pages:

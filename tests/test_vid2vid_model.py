@@ -20,7 +20,7 @@ def _trainer(cfg):
     model = Vid2Vid(cfg)
     model.compile(*make_optimizers(OPTIM))
     model.build_all(chunk_batch(0))
-    return model, tf.function(model.train_step)
+    return model, tf.function(model.train_step, autograph=model.autograph)
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +99,12 @@ def test_fixed_global_scale_keeps_g0_until_niter_fix_global():
 def test_bad_options_are_config_errors(change, message):
     with pytest.raises(ConfigError, match=message):
         Vid2Vid(tiny_model_config(**change))
+
+
+def test_a_chunk_of_two_new_frames_trains_under_mixed_bfloat16():
+    import keras
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")  # conftest restores float32
+    model, step = _trainer(tiny_model_config(fg=False))
+    logs = step(chunk_batch(0, length=4))  # max_frames_per_step 2
+    assert model.generators[0].compute_dtype == "bfloat16"
+    assert all(np.isfinite(float(v)) for v in logs.values())

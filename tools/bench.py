@@ -207,7 +207,7 @@ def summarize(args, cfg, batch, peaks, fp32, bf16, data_ips, data_other_cpu) -> 
     r = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"), "command": args.command,
         "model": args.model, "config": args.config_file or "paper default", "size": cfg.data.crop_size,
-        "image_size": "x".join(str(d) for d in batch[sorted(batch)[0]].shape[1:3]),
+        "image_size": "x".join(str(d) for d in bu.first_image(batch).shape[-3:-1]),
         "batch": cfg.train.batch_size, "steps": args.steps, "warmup": args.warmup,
         "cpu": cpu["model"], "cores": os.cpu_count(), "cpu_bf16_flags": cpu["bf16_flags"],
         "tf_version": tf.__version__,

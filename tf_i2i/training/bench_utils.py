@@ -107,6 +107,11 @@ def images_in(tensor: tf.Tensor) -> int:
     return int(np.prod(tensor.shape[:-3]))
 
 
+def first_image(batch: dict) -> tf.Tensor:
+    """The batch's first image tensor in key order ([B, H, W, C], or frames [B, T, H, W, C])."""
+    return next(t for _, t in sorted(batch.items()) if t.shape.rank in (4, 5))
+
+
 def images_per_batch(batch: dict) -> int:
     """Images a batch feeds the step: every image tensor's images (e.g. A and B; the frames of a
     vid2vid chunk)."""

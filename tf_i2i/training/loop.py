@@ -96,7 +96,7 @@ def _replica_means(strategy: tf.distribute.Strategy, logs: dict) -> dict:
 def make_train_step(strategy: tf.distribute.Strategy, model):
     """A tf.function running model.train_step on every replica for the next batch of a distributed
     iterator; returns the replica-mean logs. Shared by train() and the tests that check it."""
-    @tf.function
+    @tf.function(autograph=model.autograph)
     def distributed_step(iterator):
         return _replica_means(strategy, strategy.run(model.train_step, args=(next(iterator),)))
     return distributed_step
@@ -112,7 +112,7 @@ def make_checked_train_step(strategy: tf.distribute.Strategy, model, check_gradi
             logs = model.train_step(batch)
         return logs, guard.nonfinite_updates()
 
-    @tf.function
+    @tf.function(autograph=model.autograph)
     def distributed_step(iterator):
         logs, nonfinite = strategy.run(replica_step, args=(next(iterator),))
         logs = _replica_means(strategy, logs)

@@ -58,7 +58,7 @@ def generate_frames(generators: Sequence[CompositeBase], labels: Sequence[tf.Ten
     n_scales = len(generators)
     n_prev = previous[0].shape[1]
     n_new = labels[0].shape[1] - n_prev
-    history = [list(tf.unstack(p, axis=1)) for p in previous]
+    history = [list(tf.unstack(tf.cast(p, tf.float32), axis=1)) for p in previous]  # frames as generated: float32
     raws, flows, weights = [], [], []
     for t in range(n_new):
         coarse = None
@@ -74,7 +74,7 @@ def generate_frames(generators: Sequence[CompositeBase], labels: Sequence[tf.Ten
                 frame = gradient_scale(frame, coarse_gradient)
                 coarse = {k: gradient_scale(out[k], coarse_gradient) for k in ("img_feat", "flow_feat", "img_fg_feat")
                           if k in out}
-            history[level].append(frame)
+            history[level].append(tf.cast(frame, tf.float32))
         raws.append(out["img_raw"])
         flows.append(out.get("flow"))
         weights.append(out.get("weight"))

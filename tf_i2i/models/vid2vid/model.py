@@ -58,6 +58,8 @@ class Vid2Vid(GANModel):
     [B, n, H, W, 2] for the temporal scales s >= 1 and 'chunk' int32 [B]; L = n_frames_G - 1 + n
     for n new frames per step."""
 
+    autograph = False  # train_step branches on Python values only (tensors go through tf.where)
+
     def __init__(self, cfg: ml_collections.ConfigDict, **kwargs):
         super().__init__(**kwargs)
         self.cfg = cfg
@@ -152,7 +154,7 @@ class Vid2Vid(GANModel):
         real = tf.cast(batch["image"], self.compute_dtype)
         previous = frame_pyramid(self.first_previous(real), self.cfg.generator.n_scales_spatial)
         out = self.generate(labels, previous, raw_only=False)
-        fake = fold_time(out.frames[0])
+        fake = tf.cast(fold_time(out.frames[0]), labels.dtype)
         self.discriminator(tf.concat([fold_time(labels[:, self.n_previous:]), fake], axis=-1))
         k = self.cfg.n_frames_D
         frames = tf.zeros([fake.shape[0], k, *fake.shape[1:]], fake.dtype)
@@ -215,7 +217,7 @@ class Vid2Vid(GANModel):
         keep = history_length(cfg.n_scales_temporal, cfg.n_frames_D)
         kept = {"real": newest(real_all, filled_all, keep)[0], "fake": newest(fake_all, filled_all, keep)[0]}
         kept.update({name: newest(f, filled_all, keep)[0] for name, f in flows_all.items()})
-        carried = [tf.concat([p, f], axis=1)[:, -n_prev:] for p, f in zip(previous, out.frames)]
+        carried = [tf.concat([tf.cast(p, tf.float32), f], axis=1)[:, -n_prev:] for p, f in zip(previous, out.frames)]
         with tf.control_dependencies(self.state.keep(carried, kept, newest(real_all, filled_all, keep)[1])):
             logs = {name: tf.reduce_mean(value) for name, value in terms.items()}
             logs.update({name: tf.reduce_mean(value) for name, value in d_terms.items()})
@@ -270,7 +272,9 @@ class Vid2Vid(GANModel):
             if self.cfg.generator.no_first_img:
                 weight = fold_time(tf.cast(out.weight, tf.float32))
                 terms["w"] = losses.masked_l1_loss(weight, tf.zeros_like(weight), conf_f)
-        return terms, {"d_real": d_real, "d_fake": d_fake}
+        batch = real.shape[0]  # per example: the mean over its new frames, as the temporal terms
+        return ({name: tf.reduce_mean(tf.reshape(value, [batch, -1]), axis=1) for name, value in terms.items()},
+                {"d_real": d_real, "d_fake": d_fake})
 
     def _temporal_losses(self, real_all, fake_all, flows_all, filled, n_new, tapes):
         """Per temporal scale s: G terms (zero where the scale's groups reach before the sequence),
