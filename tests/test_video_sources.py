@@ -4,7 +4,6 @@ folder_sequences loads, and the errors it raises before any step, naming the seq
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import cv2
 import numpy as np

@@ -173,7 +173,7 @@ class Vid2Vid(GANModel):
     # -- training --------------------------------------------------------------------------------
 
     def train_step(self, batch):
-        cfg, loss_cfg = self.cfg, self.cfg.loss
+        cfg = self.cfg
         lrs = self.learning_rates()
         labels = self.encode_labels(batch)
         real = tf.cast(batch["image"], tf.float32)
