@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from tf_i2i.layers.bilinear import sample_bilinear
+
 
 def _pixel_centres(size: int) -> tf.Tensor:
     """Normalised centres (i + 0.5) / size of the `size` pixels along one axis."""
@@ -45,27 +47,15 @@ def crop_objects(images: tf.Tensor, boxes: tf.Tensor, valid: tf.Tensor, size: in
     """Object crops [B, N, size, size, C] of images [B, H, W, C] at boxes [B, N, 4], zeros for invalid slots.
 
     Bilinear, the sampling grid of tf.image.crop_and_resize (box corners on pixel centres 0 and
-    size - 1), built from floor and flat gathers because crop_and_resize is not a TFLite builtin
+    size - 1), built from floor and flat gathers (layers/bilinear.py) because crop_and_resize is not a TFLite builtin
     (it needs Select TF ops)."""
     dtype = images.dtype
     images = tf.cast(images, tf.float32)
     boxes = tf.cast(boxes, tf.float32)
     shape = tf.shape(images)
-    b, h, w, c = shape[0], shape[1], shape[2], shape[3]
+    b, h, w = shape[0], shape[1], shape[2]
     n = tf.shape(boxes)[1]
     y = _sample_positions(boxes[..., 0, None], boxes[..., 2, None], size, h)[..., :, None]  # [B, N, S, 1]
     x = _sample_positions(boxes[..., 1, None], boxes[..., 3, None], size, w)[..., None, :]  # [B, N, 1, S]
-    y0, x0 = tf.floor(y), tf.floor(x)
-    wy, wx = (y - y0)[..., None], (x - x0)[..., None]
-    y0, x0 = tf.cast(y0, tf.int32), tf.cast(x0, tf.int32)
-    y1, x1 = tf.minimum(y0 + 1, h - 1), tf.minimum(x0 + 1, w - 1)
-    flat = tf.reshape(images, [-1, c])
-    base = tf.reshape(tf.range(b) * h * w, [-1, 1, 1, 1])
-
-    def at(yi: tf.Tensor, xi: tf.Tensor) -> tf.Tensor:
-        return tf.gather(flat, base + yi * w + xi)  # [B, N, S, S, C]
-
-    top = at(y0, x0) * (1.0 - wx) + at(y0, x1) * wx
-    bottom = at(y1, x0) * (1.0 - wx) + at(y1, x1) * wx
-    crops = (top * (1.0 - wy) + bottom * wy) * tf.cast(tf.reshape(valid, [b, n, 1, 1, 1]), tf.float32)
+    crops = sample_bilinear(images, y, x) * tf.cast(tf.reshape(valid, [b, n, 1, 1, 1]), tf.float32)
     return tf.cast(crops, dtype)
