@@ -15,8 +15,8 @@ class AdaIN(keras.layers.Layer):
     params [B, 2C] comes from outside (MUNIT's MLP of the style code), in the official layout: the
     first C values are the shift (the AdaIN layer's `bias`, the target mean), the next C the scale
     (its `weight`, the target std). Per-pixel params [B, H, W, 2C] (INIT's region-wise AdaIN, see
-    region_adain.py) scale and shift each pixel with its own values. The statistics are always the input's own, in training and at
-    inference (the official layer's running buffers are never read).
+    region_adain.py) scale and shift each pixel with its own values. The statistics are always the
+    input's own, in training and at inference (the official layer's running buffers are never read).
     """
 
     def __init__(self, epsilon: float = 1e-5, **kwargs):

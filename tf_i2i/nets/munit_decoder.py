@@ -59,7 +59,8 @@ class Decoder(keras.Model):
     res_norm 'adain' (MUNIT): call(content, adain_params) with adain_params [B, num_adain_params],
     the blocks' slices in order; or per pixel [B, H, W, num_adain_params] at the content's resolution
     (all AdaIN blocks run before upsampling), which is how INIT renders region-wise styles with the
-    same weights (layers/region_adain.py: region_adain_params). res_norm 'in' (UNIT) or another official norm: call(content).
+    same weights (layers/region_adain.py: region_adain_params). res_norm 'in' (UNIT) or another
+    official norm: call(content).
     """
 
     def __init__(self, n_upsample: int = 2, n_res: int = 4, dim: int = 256, output_dim: int = 3,
