@@ -14,8 +14,9 @@ class AdaIN(keras.layers.Layer):
 
     params [B, 2C] comes from outside (MUNIT's MLP of the style code), in the official layout: the
     first C values are the shift (the AdaIN layer's `bias`, the target mean), the next C the scale
-    (its `weight`, the target std). The statistics are always the input's own, in training and at
-    inference (the official layer's running buffers are never read).
+    (its `weight`, the target std). Per-pixel params [B, H, W, 2C] (INIT's region-wise AdaIN, see
+    region_adain.py) scale and shift each pixel with its own values. The statistics are always the
+    input's own, in training and at inference (the official layer's running buffers are never read).
     """
 
     def __init__(self, epsilon: float = 1e-5, **kwargs):
@@ -32,8 +33,10 @@ class AdaIN(keras.layers.Layer):
         channels = x.shape[-1]
         y = tf.cast(self.norm(x, training=training), tf.float32)
         params = tf.cast(params, tf.float32)
-        shift = params[:, None, None, :channels]
-        scale = params[:, None, None, channels:2 * channels]
+        if params.shape.rank == 2:
+            params = params[:, None, None, :]
+        shift = params[..., :channels]
+        scale = params[..., channels:2 * channels]
         return tf.cast(y * scale + shift, self.compute_dtype)
 
     def build(self, x_shape, params_shape=None):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_i2i.layers.bilinear import sample_bilinear
+
 
 def _source_coords(pixel: tf.Tensor, size: tf.Tensor, flow: tf.Tensor, align_corners: bool) -> tf.Tensor:
     """Sampling position (pixels, float32) along one axis of length `size`, for the pixel indices
@@ -33,25 +35,12 @@ def warp(image: tf.Tensor, flow: tf.Tensor, align_corners: bool = True) -> tf.Te
     image = tf.cast(image, tf.float32)
     flow = tf.cast(flow, tf.float32)
     shape = tf.shape(image)
-    b, h, w, c = shape[0], shape[1], shape[2], shape[3]
+    h, w = shape[1], shape[2]
     cols = tf.reshape(tf.range(tf.cast(w, tf.float32)), [1, 1, -1])
     rows = tf.reshape(tf.range(tf.cast(h, tf.float32)), [1, -1, 1])
     x = _source_coords(cols, w, flow[..., 0], align_corners)  # [B, H, W]
     y = _source_coords(rows, h, flow[..., 1], align_corners)
-    x0, y0 = tf.floor(x), tf.floor(y)
-    wx, wy = x - x0, y - y0
-    x0, y0 = tf.cast(x0, tf.int32), tf.cast(y0, tf.int32)
-    x1, y1 = tf.minimum(x0 + 1, w - 1), tf.minimum(y0 + 1, h - 1)
-    flat = tf.reshape(image, [-1, c])
-    base = tf.reshape(tf.range(b) * h * w, [-1, 1, 1])
-
-    def at(yi: tf.Tensor, xi: tf.Tensor) -> tf.Tensor:
-        return tf.gather(flat, base + yi * w + xi)
-
-    wx, wy = wx[..., None], wy[..., None]
-    top = at(y0, x0) * (1.0 - wx) + at(y0, x1) * wx
-    bottom = at(y1, x0) * (1.0 - wx) + at(y1, x1) * wx
-    return tf.cast(top * (1.0 - wy) + bottom * wy, dtype)
+    return tf.cast(sample_bilinear(image, y, x), dtype)
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")

@@ -14,8 +14,9 @@ from tf_i2i.nets.resnet_block import ResnetBlock
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
 class AdaINResnetBlock(keras.layers.Layer):
-    """x + [conv3, AdaIN, act, conv3, AdaIN](x); call(x, params) with params [B, 4C]: the first AdaIN's
-    2C values (shift, then scale), then the second's, as MUNIT's MLP output is laid out."""
+    """x + [conv3, AdaIN, act, conv3, AdaIN](x); call(x, params) with params [B, 4C] (or per pixel
+    [B, H, W, 4C]): the first AdaIN's 2C values (shift, then scale), then the second's, as MUNIT's MLP
+    output is laid out."""
 
     def __init__(self, filters: int, activ: str = "relu", pad_type: str = "reflect", **kwargs):
         super().__init__(**kwargs)
@@ -40,10 +41,10 @@ class AdaINResnetBlock(keras.layers.Layer):
 
     def call(self, x, params, training=None):
         half = AdaIN.num_params(self.filters)
-        y = self.adain1(self.conv1(x, training=training), params[:, :half], training=training)
+        y = self.adain1(self.conv1(x, training=training), params[..., :half], training=training)
         if self.act is not None:
             y = self.act(y)
-        y = self.adain2(self.conv2(y, training=training), params[:, half:2 * half], training=training)
+        y = self.adain2(self.conv2(y, training=training), params[..., half:2 * half], training=training)
         return x + y
 
     def get_config(self):
@@ -56,7 +57,10 @@ class Decoder(keras.Model):
     LayerNorm, act], c7s1-output_dim + tanh (in float32).
 
     res_norm 'adain' (MUNIT): call(content, adain_params) with adain_params [B, num_adain_params],
-    the blocks' slices in order. res_norm 'in' (UNIT) or another official norm: call(content).
+    the blocks' slices in order; or per pixel [B, H, W, num_adain_params] at the content's resolution
+    (all AdaIN blocks run before upsampling), which is how INIT renders region-wise styles with the
+    same weights (layers/region_adain.py: region_adain_params). res_norm 'in' (UNIT) or another
+    official norm: call(content).
     """
 
     def __init__(self, n_upsample: int = 2, n_res: int = 4, dim: int = 256, output_dim: int = 3,
@@ -102,7 +106,7 @@ class Decoder(keras.Model):
         for block in self.blocks:
             if self.uses_adain:
                 n = block.num_adain_params()
-                x = block(x, adain_params[:, offset:offset + n], training=training)
+                x = block(x, adain_params[..., offset:offset + n], training=training)
                 offset += n
             else:
                 x = block(x, training=training)
