@@ -1,0 +1,134 @@
+"""Boxes of the INIT data: the annotation readers and their errors (file and line), boxes from instance
+maps (synthetic scenes, Cityscapes), the padded fixed-size form."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.helpers_data import shared_path
+from tf_i2i.data import DatasetError
+from tf_i2i.data.boxes import ImageBoxes, padded, read_csv_boxes, read_init_annotation, read_instance_boxes
+from tf_i2i.data.boxes.instance_boxes import CITYSCAPES_CLASSES, SYNTHETIC_CLASSES, boxes_from_instance_map
+from tf_i2i.data.synthetic import render_sample
+
+
+def _image(path, height=20, width=30):
+    Image.fromarray(np.zeros([height, width, 3], np.uint8)).save(path)
+    return path
+
+
+def _init_text(tmp_path, rows, size="30 20", image="a.png"):
+    _image(tmp_path / "a.png")
+    path = tmp_path / "a.txt"
+    path.write_text("\n".join([image, size, *rows]) + "\n")
+    return path
+
+
+def test_init_text_reads_boxes_and_pads_normalised(tmp_path):
+    boxes = read_init_annotation(_init_text(tmp_path, ["1 3 4 9 14", "3 0 0 30 20"]))
+    assert (boxes.height, boxes.width) == (20, 30)
+    np.testing.assert_array_equal(boxes.classes, [1, 3])
+    out = padded(boxes, 4)
+    np.testing.assert_allclose(out["boxes"][0], [4 / 20, 3 / 30, 14 / 20, 9 / 30])
+    np.testing.assert_allclose(out["boxes"][1], [0, 0, 1, 1])
+    np.testing.assert_array_equal(out["box_classes"], [1, 3, 0, 0])
+    np.testing.assert_array_equal(out["box_valid"], [True, True, False, False])
+    assert not out["boxes"][2:].any()
+
+
+def test_init_text_finds_the_image_by_name_in_the_image_folder(tmp_path):
+    images = tmp_path / "trainA"
+    images.mkdir()
+    _image(images / "b.png")
+    path = tmp_path / "b.txt"
+    path.write_text("/their/machine/b.png\n30 20 3\n2 1 1 2 2\n")
+    assert read_init_annotation(path, image_dir=images).image == str(images / "b.png")
+
+
+@pytest.mark.parametrize(
+    ("rows", "size", "image", "line", "words"),
+    [
+        (["1 3 4 31 14"], "30 20", "a.png", 3, "outside"),
+        (["1 3 4 9 14", "1 -1 4 9 14"], "30 20", "a.png", 4, "outside"),
+        (["1 9 4 9 14"], "30 20", "a.png", 3, "x2 > x1"),
+        (["1 3 14 9 4"], "30 20", "a.png", 3, "y2 > y1"),
+        (["4 3 4 9 14"], "30 20", "a.png", 3, "unknown class id 4"),
+        (["1 3 4 9"], "30 20", "a.png", 3, "malformed box row"),
+        (["car 3 4 9 14"], "30 20", "a.png", 3, "malformed box row"),
+        ([], "30 x", "a.png", 2, "malformed size line"),
+        ([], "31 20", "a.png", 2, "differs from the image"),
+        ([], "30 20", "gone.png", 1, "missing image"),
+    ],
+)
+def test_init_text_errors_name_file_and_line(tmp_path, rows, size, image, line, words):
+    path = _init_text(tmp_path, rows, size, image)
+    with pytest.raises(DatasetError, match=rf"{path}:{line}: .*{words}"):
+        read_init_annotation(path)
+
+
+def test_csv_reads_boxes_and_names_file_and_line(tmp_path):
+    image = _image(tmp_path / "a.png")
+    path = tmp_path / "a.csv"
+    path.write_text("class,x1,y1,x2,y2\n3, 0, 0, 5, 6\n1,2,2,30,20\n")
+    boxes = read_csv_boxes(path, image)
+    np.testing.assert_array_equal(boxes.xyxy, [[0, 0, 5, 6], [2, 2, 30, 20]])
+    np.testing.assert_array_equal(boxes.classes, [3, 1])
+    path.write_text("class,x1,y1,x2,y2\n3,0,0,5,6\n\n1,2,2,31,20\n")
+    with pytest.raises(DatasetError, match=rf"{path}:4: .*outside"):
+        read_csv_boxes(path, image)
+    path.write_text("x1,y1,x2,y2\n")
+    with pytest.raises(DatasetError, match=rf"{path}:1: .*header"):
+        read_csv_boxes(path, image)
+    with pytest.raises(DatasetError, match=rf"{path}:1: .*missing image"):
+        read_csv_boxes(path, tmp_path / "gone.png")
+
+
+def test_more_boxes_than_max_keeps_the_largest_in_order():
+    boxes = ImageBoxes("", 10, 10, np.array([[0, 0, 2, 2], [0, 0, 9, 9], [0, 0, 1, 1], [0, 0, 5, 5]], np.float32),
+                        np.array([1, 2, 3, 1], np.int32))
+    out = padded(boxes, 2)
+    np.testing.assert_array_equal(out["box_classes"], [2, 1])
+    np.testing.assert_allclose(out["boxes"][:, 2], [0.9, 0.5])
+    assert out["box_valid"].all()
+
+
+def test_instance_map_boxes_enclose_each_instance(tmp_path):
+    instance = np.full([12, 16], 7, np.int32)  # stuff of class 7
+    instance[2:5, 3:9] = 26000
+    instance[6:11, 1:2] = 24003
+    instance[0:3, 12:16] = 33001  # a class without boxes
+    path = tmp_path / "x_gtFine_instanceIds.png"
+    Image.fromarray(instance.astype(np.uint16)).save(path)
+    boxes = read_instance_boxes(path, CITYSCAPES_CLASSES)
+    np.testing.assert_array_equal(boxes.xyxy, [[1, 6, 2, 11], [3, 2, 9, 5]])  # ids in increasing order
+    np.testing.assert_array_equal(boxes.classes, [3, 1])
+
+
+def _check_boxes_enclose(instance: np.ndarray, boxes, class_map) -> None:
+    """Every kept instance's pixels fill its box's edges (the box is the tight bounding box)."""
+    things = [i for i in np.unique(instance) if i >= 1000 and i // 1000 in class_map]
+    assert len(things) == len(boxes.xyxy)
+    for inst, (x1, y1, x2, y2), cls in zip(things, boxes.xyxy.astype(int), boxes.classes):
+        mask = instance == inst
+        assert cls == class_map[inst // 1000]
+        assert mask[y1:y2, x1:x2].sum() == mask.sum()
+        inside = mask[y1:y2, x1:x2]
+        assert inside[0].any() and inside[-1].any() and inside[:, 0].any() and inside[:, -1].any()
+
+
+def test_synthetic_scene_boxes_enclose_their_instance_pixels():
+    for index in range(3):
+        instance = render_sample(0, "train", index, 64, 96, ("instance",))["instance"]
+        boxes = boxes_from_instance_map(instance, SYNTHETIC_CLASSES)
+        assert len(boxes.xyxy) > 0
+        _check_boxes_enclose(instance, boxes, SYNTHETIC_CLASSES)
+
+
+def test_cityscapes_instance_map_boxes():
+    path = next(iter(sorted(shared_path("pix2pixHD/datasets/cityscapes/train_inst").glob("*_instanceIds.png"))))
+    instance = np.array(Image.open(path)).astype(np.int64)
+    boxes = read_instance_boxes(path)
+    assert len(boxes.xyxy) > 0
+    _check_boxes_enclose(instance, boxes, CITYSCAPES_CLASSES)
