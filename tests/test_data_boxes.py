@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from PIL import Image
 
-from tests.helpers_data import shared_path
+from tests.helpers_data import data_cfg, shared_path
+from tf_i2i.data.augment import augment
 from tf_i2i.data import DatasetError
 from tf_i2i.data.boxes import ImageBoxes, padded, read_csv_boxes, read_init_annotation, read_instance_boxes
 from tf_i2i.data.boxes.instance_boxes import CITYSCAPES_CLASSES, SYNTHETIC_CLASSES, boxes_from_instance_map
+from tf_i2i.data.boxes.transform import clip_boxes
 from tf_i2i.data.synthetic import render_sample
 
 
@@ -132,3 +135,38 @@ def test_cityscapes_instance_map_boxes():
     boxes = read_instance_boxes(path)
     assert len(boxes.xyxy) > 0
     _check_boxes_enclose(instance, boxes, CITYSCAPES_CLASSES)
+
+
+def _rectangle_sample():
+    """A 40x60 black image with a red rectangle over rows 10..24, columns 20..44, and its box."""
+    image = np.full([40, 60, 3], -1.0, np.float32)
+    image[10:25, 20:45, 0] = 1.0
+    box = np.array([[10 / 40, 20 / 60, 25 / 40, 45 / 60], [0, 0, 0, 0]], np.float32)
+    return tf.constant(image), {"boxes": tf.constant(box), "box_classes": tf.constant([1, 0]),
+                                "box_valid": tf.constant([True, False])}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_boxes_follow_resize_crop_and_flip(seed):
+    image, element = _rectangle_sample()
+    cfg = data_cfg(load_size=48, crop_size=32, preprocess="resize_and_crop", flip=True)
+    moved = augment({"image": image, "boxes": element["boxes"]}, cfg, tf.constant([seed, 1], tf.int64),
+                    boxes=("boxes",))
+    out = clip_boxes({**element, "boxes": moved["boxes"]}, 32, 32, min_visible=0.0, min_size=0.0)
+    red = moved["image"][..., 0].numpy() > 0
+    ys, xs = np.nonzero(red)
+    assert out["box_valid"].numpy()[0] == (len(ys) > 0)
+    assert not out["box_valid"].numpy()[1] and not out["boxes"].numpy()[1].any()
+    if len(ys):  # the box is the red pixels' tight bounding box, within the resize's blur of one pixel
+        edges = np.array([ys.min(), xs.min(), ys.max() + 1, xs.max() + 1])
+        np.testing.assert_allclose(out["boxes"].numpy()[0] * 32, edges, atol=1.0)
+
+
+def test_boxes_leaving_the_crop_are_clipped_or_dropped():
+    boxes = tf.constant([[-0.5, 0.2, 0.5, 0.4], [-0.9, 0.2, 0.1, 0.4], [0.2, 0.2, 0.25, 0.9], [1.2, 0, 1.5, 1]])
+    element = {"boxes": boxes, "box_classes": tf.constant([1, 2, 3, 1]), "box_valid": tf.constant([True] * 4)}
+    out = clip_boxes(element, 100, 100, min_visible=0.25, min_size=6.0)
+    np.testing.assert_array_equal(out["box_valid"], [True, False, False, False])  # half kept; a tenth; 5 px; outside
+    np.testing.assert_allclose(out["boxes"][0], [0, 0.2, 0.5, 0.4])
+    np.testing.assert_array_equal(out["box_classes"], [1, 0, 0, 0])
+    assert not out["boxes"].numpy()[1:].any()
