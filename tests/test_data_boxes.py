@@ -10,7 +10,7 @@ from PIL import Image
 
 from tests.helpers_data import data_cfg, shared_path
 from tf_i2i.data.augment import augment
-from tf_i2i.data import DatasetError
+from tf_i2i.data import DatasetError, build_dataset
 from tf_i2i.data.boxes import ImageBoxes, padded, read_csv_boxes, read_init_annotation, read_instance_boxes
 from tf_i2i.data.boxes.instance_boxes import CITYSCAPES_CLASSES, SYNTHETIC_CLASSES, boxes_from_instance_map
 from tf_i2i.data.boxes.transform import clip_boxes
@@ -170,3 +170,41 @@ def test_boxes_leaving_the_crop_are_clipped_or_dropped():
     np.testing.assert_allclose(out["boxes"][0], [0, 0.2, 0.5, 0.4])
     np.testing.assert_array_equal(out["box_classes"], [1, 0, 0, 0])
     assert not out["boxes"].numpy()[1:].any()
+
+
+def test_synthetic_boxes_layout_elements():
+    cfg = data_cfg(layout="boxes", num_domains=3, **{"synthetic.image_size": 48, "boxes.max_boxes": 5,
+                                                     "boxes.min_size": 2.0})
+    ds = build_dataset(cfg, batch_size=2, shuffle=False, deterministic=True)
+    assert ds.element_spec == {
+        "image": tf.TensorSpec([2, 32, 32, 3], tf.float32),
+        "domain": tf.TensorSpec([2], tf.int32),
+        "boxes": tf.TensorSpec([2, 5, 4], tf.float32),
+        "box_classes": tf.TensorSpec([2, 5], tf.int32),
+        "box_valid": tf.TensorSpec([2, 5], tf.bool),
+    }
+    batches = list(ds.take(3).as_numpy_iterator())
+    domains = np.concatenate([b["domain"] for b in batches])
+    np.testing.assert_array_equal(domains, [0, 1, 2, 0, 1, 2])
+    valid = np.concatenate([b["box_valid"] for b in batches])
+    boxes = np.concatenate([b["boxes"] for b in batches])
+    classes = np.concatenate([b["box_classes"] for b in batches])
+    assert valid.any()
+    assert ((boxes >= 0) & (boxes <= 1)).all() and (boxes[valid][:, 2:] > boxes[valid][:, :2]).all()
+    assert set(classes[valid]) <= {1, 3} and not classes[~valid].any() and not boxes[~valid].any()
+
+
+def test_boxes_config_errors_name_the_field():
+    for field, value in (("boxes.max_boxes", 0), ("boxes.min_visible", 1.5), ("boxes.format", "xml")):
+        with pytest.raises(DatasetError, match=f"data.{field}"):
+            build_dataset(data_cfg(layout="boxes", **{field: value}), batch_size=1)
+
+
+def test_synthetic_boxes_layout_boxes_are_the_scene_instances():
+    cfg = data_cfg(layout="boxes", num_domains=2, preprocess="none", flip=False,
+                   **{"synthetic.image_size": 48, "boxes.min_size": 0.0, "boxes.min_visible": 0.0})
+    first = next(build_dataset(cfg, batch_size=1, shuffle=False).as_numpy_iterator())
+    instance = render_sample(cfg.synthetic.seed, "train", 0, 48, 48, ("instance",))["instance"]
+    expected = padded(boxes_from_instance_map(instance, SYNTHETIC_CLASSES), cfg.boxes.max_boxes)
+    for key, value in expected.items():
+        np.testing.assert_allclose(first[key][0], value)

@@ -53,18 +53,25 @@ def domain_looks(num_domains: int) -> tuple[str, ...]:
     return LOOKS[:num_domains]
 
 
-def _size(image_size: int | tuple[int, int]) -> tuple[int, int]:
+def image_hw(image_size: int | tuple[int, int]) -> tuple[int, int]:
+    """(height, width) of data.synthetic.image_size: an int (square) or (height, width)."""
     return (image_size, image_size) if isinstance(image_size, int) else (int(image_size[0]), int(image_size[1]))
 
 
-def synthetic_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
-    """Render scenes lazily inside tf.data (one numpy_function call per element)."""
+def scenes(cfg: ml_collections.ConfigDict) -> tuple[int, int, int]:
+    """(scenes per domain, height, width) of ``cfg.synthetic``; DatasetError when they cannot be rendered."""
     syn = cfg.synthetic
-    n, (h, w), scene_seed = syn.num_images, _size(syn.image_size), syn.seed
+    n, (h, w) = syn.num_images, image_hw(syn.image_size)
     if n < 1 or h < 8 or w < 8:
         raise DatasetError(f"data.synthetic needs num_images >= 1 and image_size >= 8, got {n} and {syn.image_size}")
     if cfg.preprocess == "crop" and min(h, w) < cfg.crop_size:
         raise DatasetError(f"image too small: data.synthetic.image_size {syn.image_size} < crop_size {cfg.crop_size}")
+    return n, h, w
+
+
+def synthetic_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
+    """Render scenes lazily inside tf.data (one numpy_function call per element)."""
+    (n, h, w), scene_seed = scenes(cfg), cfg.synthetic.seed
     if cfg.layout == "labels" and 0 < cfg.num_classes < NUM_CLASSES:
         raise DatasetError(
             f"the synthetic data set has {NUM_CLASSES} classes but data.num_classes is {cfg.num_classes}"
@@ -157,7 +164,7 @@ def write_synthetic_dataset(
     if layout not in LAYOUT_FILES:
         raise DatasetError(f"unknown layout {layout!r}; expected one of {tuple(LAYOUT_FILES)}")
     root = Path(root)
-    h, w = _size(image_size)
+    h, w = image_hw(image_size)
     files = LAYOUT_FILES[layout]
     if layout == "domains":
         files = {look: files[look] for look in domain_looks(num_domains)}
