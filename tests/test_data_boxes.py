@@ -10,7 +10,7 @@ from PIL import Image
 
 from tests.helpers_data import data_cfg, shared_path
 from tf_i2i.data.augment import augment
-from tf_i2i.data import DatasetError, build_dataset
+from tf_i2i.data import DatasetError, build_dataset, write_synthetic_dataset
 from tf_i2i.data.boxes import ImageBoxes, padded, read_csv_boxes, read_init_annotation, read_instance_boxes
 from tf_i2i.data.boxes.instance_boxes import CITYSCAPES_CLASSES, SYNTHETIC_CLASSES, boxes_from_instance_map
 from tf_i2i.data.boxes.transform import clip_boxes
@@ -208,3 +208,55 @@ def test_synthetic_boxes_layout_boxes_are_the_scene_instances():
     expected = padded(boxes_from_instance_map(instance, SYNTHETIC_CLASSES), cfg.boxes.max_boxes)
     for key, value in expected.items():
         np.testing.assert_allclose(first[key][0], value)
+
+
+def _box_folders(root, n=3, size=40):
+    """Two synthetic domain folders and, per image, its instance map as trainX_boxes/<stem>.png."""
+    write_synthetic_dataset(root, "domains", n, size, num_domains=2)
+    for d, (letter, look) in enumerate(zip("AB", ("day", "night"))):
+        (root / f"train{letter}_boxes").mkdir()
+        for i in range(n):
+            instance = render_sample(0, "train", i + d * n, size, size, ("instance",))["instance"]
+            Image.fromarray(instance.astype(np.uint16)).save(root / f"train{letter}_boxes/{look}_{i:05d}.png")
+    return root
+
+
+def _folder_cfg(root, **fields):
+    return data_cfg(source=str(root), layout="boxes", num_domains=2, preprocess="none", flip=False,
+                    **{"boxes.format": "instance", "boxes.instance_classes": tuple(SYNTHETIC_CLASSES.items()),
+                       "boxes.min_size": 0.0, "boxes.min_visible": 0.0, **fields})
+
+
+def test_folder_boxes_from_instance_maps_match_the_synthetic_source(tmp_path):
+    root = _box_folders(tmp_path)
+    from_files = list(build_dataset(_folder_cfg(root), batch_size=2, shuffle=False, repeat=False).as_numpy_iterator())
+    rendered = build_dataset(_folder_cfg("synthetic", **{"synthetic.num_images": 3, "synthetic.image_size": 40}),
+                             batch_size=2, shuffle=False, repeat=False)
+    for got, want in zip(from_files, rendered.as_numpy_iterator()):
+        for key in ("domain", "boxes", "box_classes", "box_valid"):
+            np.testing.assert_allclose(got[key], want[key])
+
+
+def test_folder_boxes_from_init_text(tmp_path):
+    root = _box_folders(tmp_path)
+    for letter, look in zip("AB", ("day", "night")):
+        for i in range(3):
+            (root / f"train{letter}_boxes/{look}_{i:05d}.png").unlink()
+            (root / f"train{letter}_boxes/{look}_{i:05d}.txt").write_text(f"{look}_{i:05d}.png\n40 40\n2 4 8 20 30\n")
+    first = next(build_dataset(_folder_cfg(root, **{"boxes.format": "txt"}), batch_size=1, shuffle=False)
+                 .as_numpy_iterator())
+    np.testing.assert_allclose(first["boxes"][0, 0], [8 / 40, 4 / 40, 30 / 40, 20 / 40])
+    np.testing.assert_array_equal(first["box_classes"][0, :2], [2, 0])
+    (root / "trainB_boxes/night_00001.txt").write_text("night_00001.png\n40 40\n2 4 8 20 41\n")
+    with pytest.raises(DatasetError, match=r"night_00001.txt:3: .*outside"):
+        build_dataset(_folder_cfg(root, **{"boxes.format": "txt"}), batch_size=1)
+
+
+def test_folder_boxes_missing_and_orphan_files(tmp_path):
+    root = _box_folders(tmp_path)
+    (root / "trainA_boxes/day_00001.png").rename(root / "trainA_boxes/gone.png")
+    with pytest.raises(DatasetError, match=r"gone.png:1: annotation for a missing image"):
+        build_dataset(_folder_cfg(root), batch_size=1)
+    (root / "trainA_boxes/gone.png").unlink()
+    with pytest.raises(DatasetError, match=r"missing box file .*day_00001.png"):
+        build_dataset(_folder_cfg(root), batch_size=1)
