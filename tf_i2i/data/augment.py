@@ -7,7 +7,8 @@ when it shrinks; this matters when a 2048 px photo is shrunk to 286). Flow parts
 displacements in pixels) are resized bilinearly with their vectors scaled by the size ratios, and a
 flip negates x. Box parts ([N, 4] (y1, x1, y2, x2) normalised to the picture, pixel edges / size)
 follow the crop and flip; a resize leaves them unchanged. They are not clipped here: boxes that leave
-the crop keep their coordinates outside [0, 1] (tf_i2i.data.boxes.transform clips or drops them). Randomness is stateless and comes from the per-element seed, so a (seed, element
+the crop keep their coordinates outside [0, 1] (tf_i2i.data.boxes.transform clips or drops them).
+Randomness is stateless and comes from the per-element seed, so a (seed, element
 index) pair always gives the same result.
 
 Preprocess modes (load_size L, crop_size C):

@@ -52,7 +52,9 @@ def _files(cfg: ml_collections.ConfigDict, root: Path, split: str) -> FileSet:
 
 def _domain_boxes(cfg: ml_collections.ConfigDict, root: Path, split: str, files: FileSet) -> dict[str, tf.Tensor]:
     """Every domain's padded boxes ({split}A_boxes/, ...) stacked in the order of the image table."""
-    per_domain = [folder_boxes(paths, root / f"{split}{letter}_boxes", cfg.boxes) for letter, paths in files.parts.items()]
+    per_domain = [
+        folder_boxes(paths, root / f"{split}{letter}_boxes", cfg.boxes) for letter, paths in files.parts.items()
+    ]
     return {key: tf.constant(np.concatenate([d[key] for d in per_domain])) for key in per_domain[0]}
 
 

@@ -84,7 +84,8 @@ def build_dataset(
     [H, W, a_channels] in [-1, 1] of a uniformly drawn domain and ``"domain"`` int32 [] its id
     (0 = {split}A, 1 = {split}B, ...). For boxes (INIT) the same plus, per image, ``"boxes"`` float32
     [max_boxes, 4] (y1, x1, y2, x2) normalised to the element's image, ``"box_classes"`` int32
-    [max_boxes] and ``"box_valid"`` bool [max_boxes] (padding rows zero; see tf_i2i.data.boxes). For labels, ade20k and cityscapes: ``"label"`` int32
+    [max_boxes] and ``"box_valid"`` bool [max_boxes] (padding rows zero; see tf_i2i.data.boxes).
+    For labels, ade20k and cityscapes: ``"label"`` int32
     [H, W, 1] class ids (dontcare already mapped to num_classes), or with num_classes 0 (RGB label
     pictures, pix2pixHD label_nc 0) ``"label_image"`` float32 [H, W, a_channels] in [-1, 1]
     instead; ``"instance"`` int32 [H, W, 1] ids as stored (if use_instance); ``"image"`` float32

@@ -38,7 +38,9 @@ def folder_boxes(images: list[str], box_dir: Path, cfg: ml_collections.ConfigDic
     suffix = SUFFIXES[cfg.format]
     stems = {Path(p).stem for p in images}
     for orphan in sorted(p for p in box_dir.glob(f"*{suffix}") if p.stem not in stems):
-        raise DatasetError(f"{orphan}:1: annotation for a missing image: no {orphan.stem}.* in {Path(images[0]).parent}")
+        raise DatasetError(
+            f"{orphan}:1: annotation for a missing image: no {orphan.stem}.* in {Path(images[0]).parent}"
+        )
     rows = []
     for image in map(Path, images):
         path = box_dir / f"{image.stem}{suffix}"
