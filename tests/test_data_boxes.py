@@ -260,3 +260,17 @@ def test_folder_boxes_missing_and_orphan_files(tmp_path):
     (root / "trainA_boxes/gone.png").unlink()
     with pytest.raises(DatasetError, match=r"missing box file .*day_00001.png"):
         build_dataset(_folder_cfg(root), batch_size=1)
+
+
+def test_folder_boxes_pair_cityscapes_names(tmp_path):
+    root = _box_folders(tmp_path)
+    for letter, look in zip("AB", ("day", "night")):
+        for i in range(3):
+            (root / f"train{letter}/{look}_{i:05d}.png").rename(root / f"train{letter}/{look}_{i:05d}_leftImg8bit.png")
+            box = root / f"train{letter}_boxes/{look}_{i:05d}.png"
+            box.rename(box.with_name(f"{look}_{i:05d}_gtFine_instanceIds.png"))
+    batch = next(build_dataset(_folder_cfg(root), batch_size=6, shuffle=False).as_numpy_iterator())
+    for d, i in ((0, 0), (1, 0), (0, 1)):  # domains take turns: elements 0, 1, 2 are A0, B0, A1
+        instance = render_sample(0, "train", i + d * 3, 40, 40, ("instance",))["instance"]
+        want = padded(boxes_from_instance_map(instance, SYNTHETIC_CLASSES), 8)["boxes"]
+        np.testing.assert_allclose(batch["boxes"][2 * i + d], want)
