@@ -274,3 +274,17 @@ def test_folder_boxes_pair_cityscapes_names(tmp_path):
         instance = render_sample(0, "train", i + d * 3, 40, 40, ("instance",))["instance"]
         want = padded(boxes_from_instance_map(instance, SYNTHETIC_CLASSES), 8)["boxes"]
         np.testing.assert_allclose(batch["boxes"][2 * i + d], want)
+
+
+def test_unboxed_domains_read_no_box_files(tmp_path):
+    root = _box_folders(tmp_path)
+    for box_file in (root / "trainB_boxes").iterdir():
+        box_file.unlink()
+    (root / "trainB_boxes").rmdir()
+    with pytest.raises(DatasetError, match=r"folder missing: .*trainB_boxes"):
+        build_dataset(_folder_cfg(root), batch_size=1)
+    batch = next(build_dataset(_folder_cfg(root, **{"boxes.unboxed_domains": (1,)}), batch_size=6, shuffle=False)
+                 .as_numpy_iterator())
+    assert batch["box_valid"][batch["domain"] == 0].any() and not batch["box_valid"][batch["domain"] == 1].any()
+    with pytest.raises(DatasetError, match=r"data.boxes.unboxed_domains"):
+        build_dataset(_folder_cfg(root, **{"boxes.unboxed_domains": (2,)}), batch_size=1)

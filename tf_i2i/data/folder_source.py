@@ -10,7 +10,7 @@ import ml_collections
 import numpy as np
 import tensorflow as tf
 
-from tf_i2i.data.boxes.folder_boxes import folder_boxes
+from tf_i2i.data.boxes.folder_boxes import folder_boxes, no_boxes
 from tf_i2i.data.checked_read import read_checked
 from tf_i2i.data.config import DOMAIN_LAYOUTS, rgb_labels
 from tf_i2i.data.decode import decode_ade20k_label, decode_image, decode_instance, decode_label, split_aligned
@@ -51,9 +51,12 @@ def _files(cfg: ml_collections.ConfigDict, root: Path, split: str) -> FileSet:
 
 
 def _domain_boxes(cfg: ml_collections.ConfigDict, root: Path, split: str, files: FileSet) -> dict[str, tf.Tensor]:
-    """Every domain's padded boxes ({split}A_boxes/, ...) stacked in the order of the image table."""
+    """Every domain's padded boxes ({split}A_boxes/, ...) stacked in the order of the image table;
+    data.boxes.unboxed_domains get rows without boxes."""
     per_domain = [
-        folder_boxes(paths, root / f"{split}{letter}_boxes", cfg.boxes) for letter, paths in files.parts.items()
+        no_boxes(len(paths), cfg.boxes.max_boxes) if d in cfg.boxes.unboxed_domains
+        else folder_boxes(paths, root / f"{split}{letter}_boxes", cfg.boxes)
+        for d, (letter, paths) in enumerate(files.parts.items())
     ]
     return {key: tf.constant(np.concatenate([d[key] for d in per_domain])) for key in per_domain[0]}
 

@@ -34,6 +34,15 @@ def _read(path: Path, image: Path, cfg: ml_collections.ConfigDict) -> ImageBoxes
     return boxes
 
 
+def no_boxes(count: int, max_boxes: int) -> dict[str, np.ndarray]:
+    """The padded boxes of ``count`` images without objects (all rows zero and invalid)."""
+    return {
+        "boxes": np.zeros([count, max_boxes, 4], np.float32),
+        "box_classes": np.zeros([count, max_boxes], np.int32),
+        "box_valid": np.zeros([count, max_boxes], bool),
+    }
+
+
 def folder_boxes(images: list[str], box_dir: Path, cfg: ml_collections.ConfigDict) -> dict[str, np.ndarray]:
     """Padded boxes of ``images`` (one folder), stacked: boxes [N, max_boxes, 4], box_classes, box_valid."""
     if not box_dir.is_dir():
