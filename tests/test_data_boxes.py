@@ -288,3 +288,15 @@ def test_unboxed_domains_read_no_box_files(tmp_path):
     assert batch["box_valid"][batch["domain"] == 0].any() and not batch["box_valid"][batch["domain"] == 1].any()
     with pytest.raises(DatasetError, match=r"data.boxes.unboxed_domains"):
         build_dataset(_folder_cfg(root, **{"boxes.unboxed_domains": (2,)}), batch_size=1)
+
+
+def test_written_synthetic_boxes_folders_read_back_as_the_in_memory_set(tmp_path):
+    root = write_synthetic_dataset(tmp_path, "boxes", 3, 40, num_domains=2)
+    assert (root / "trainB_boxes/night_00002.txt").read_text().startswith("night_00002.png\n40 40\n")
+    cfg = _folder_cfg(root, **{"boxes.format": "txt"})
+    from_files = build_dataset(cfg, batch_size=2, shuffle=False, repeat=False)
+    rendered = build_dataset(_folder_cfg("synthetic", **{"synthetic.num_images": 3, "synthetic.image_size": 40}),
+                             batch_size=2, shuffle=False, repeat=False)
+    for got, want in zip(from_files.as_numpy_iterator(), rendered.as_numpy_iterator()):
+        for key in want:
+            np.testing.assert_allclose(got[key], want[key])

@@ -84,6 +84,12 @@ def read_init_annotation(path: str | Path, image_dir: str | Path | None = None,
     return _boxes(path, [(i, s.split()) for i, s in lines[2:]], image, height, width, classes)
 
 
+def init_annotation_text(image: str, boxes: ImageBoxes) -> str:
+    """``boxes`` as INIT annotation text naming ``image`` (what read_init_annotation reads)."""
+    rows = [f"{c} " + " ".join(f"{v:g}" for v in box) for c, box in zip(boxes.classes, boxes.xyxy)]
+    return "\n".join([image, f"{boxes.width} {boxes.height}", *rows]) + "\n"
+
+
 def read_csv_boxes(path: str | Path, image: str | Path, classes: Collection[int] = tuple(INIT_CLASSES)) -> ImageBoxes:
     """Boxes of one CSV file (header ``class,x1,y1,x2,y2``) for ``image``."""
     path, image = Path(path), Path(image)
