@@ -5,7 +5,10 @@ the same transform). Integer parts (label and instance maps) are resized with ne
 ids stay ids; float parts (images) bilinearly with antialiasing (like PIL's resize, which filters
 when it shrinks; this matters when a 2048 px photo is shrunk to 286). Flow parts ([..., 2] (x, y)
 displacements in pixels) are resized bilinearly with their vectors scaled by the size ratios, and a
-flip negates x. Randomness is stateless and comes from the per-element seed, so a (seed, element
+flip negates x. Box parts ([N, 4] (y1, x1, y2, x2) normalised to the picture, pixel edges / size)
+follow the crop and flip; a resize leaves them unchanged. They are not clipped here: boxes that leave
+the crop keep their coordinates outside [0, 1] (tf_i2i.data.boxes.transform clips or drops them).
+Randomness is stateless and comes from the per-element seed, so a (seed, element
 index) pair always gives the same result.
 
 Preprocess modes (load_size L, crop_size C):
@@ -63,18 +66,38 @@ def _resize(part: tf.Tensor, size: tf.Tensor, old_size: tf.Tensor, is_flow: bool
     return tf.clip_by_value(resized, -1.0, 1.0)
 
 
+def _crop_boxes(boxes: tf.Tensor, top: tf.Tensor, left: tf.Tensor, height: tf.Tensor, width: tf.Tensor,
+                crop: int) -> tf.Tensor:
+    """Normalised boxes of a height x width picture -> normalised to its crop x crop window at (top, left)."""
+    size = tf.cast(tf.stack([height, width, height, width]), tf.float32)
+    origin = tf.cast(tf.stack([top, left, top, left]), tf.float32)
+    return (boxes * size - origin) / crop
+
+
+def _flip_boxes(boxes: tf.Tensor) -> tf.Tensor:
+    y1, x1, y2, x2 = tf.unstack(boxes, axis=-1)
+    return tf.stack([y1, 1.0 - x2, y2, 1.0 - x1], axis=-1)  # mirrored: the right edge becomes the left
+
+
 def _flip(part: tf.Tensor, is_flow: bool) -> tf.Tensor:
     flipped = tf.reverse(part, axis=[-2])
     return flipped * tf.constant([-1.0, 1.0]) if is_flow else flipped  # mirrored flow points the other way in x
 
 
 def augment(
-    parts: dict[str, tf.Tensor], cfg: ml_collections.ConfigDict, seed: tf.Tensor, flows: Collection[str] = ()
+    parts: dict[str, tf.Tensor],
+    cfg: ml_collections.ConfigDict,
+    seed: tf.Tensor,
+    flows: Collection[str] = (),
+    boxes: Collection[str] = (),
 ) -> dict[str, tf.Tensor]:
     """Resize, crop and flip all ``parts`` ([H, W, C] or [T, H, W, C] tensors of one sample) the same way.
 
-    ``flows`` names the parts that hold optical flows (float32 [..., 2], x then y, in pixels).
+    ``flows`` names the parts that hold optical flows (float32 [..., 2], x then y, in pixels); ``boxes``
+    the parts that hold normalised boxes (float32 [N, 4]) of the pictures, which follow them.
     """
+    box_parts = {name: parts[name] for name in boxes}
+    parts = {name: p for name, p in parts.items() if name not in boxes}
     first = next(iter(parts.values()))
     shape = tf.shape(first)
     checks = [
@@ -100,13 +123,15 @@ def augment(
             top = tf.random.stateless_uniform([], top_seed, minval=0, maxval=height - c + 1, dtype=tf.int32)
             left = tf.random.stateless_uniform([], left_seed, minval=0, maxval=width - c + 1, dtype=tf.int32)
         parts = {name: p[..., top : top + c, left : left + c, :] for name, p in parts.items()}
+        box_parts = {name: _crop_boxes(b, top, left, height, width, c) for name, b in box_parts.items()}
     if cfg.flip:
         flip = tf.random.stateless_uniform([], flip_seed) < 0.5
         parts = {
             name: tf.cond(flip, lambda p=p, name=name: _flip(p, name in flows), lambda p=p: p)
             for name, p in parts.items()
         }
+        box_parts = {name: tf.cond(flip, lambda b=b: _flip_boxes(b), lambda b=b: b) for name, b in box_parts.items()}
     if cfg.preprocess in CROPPING or cfg.preprocess in ("resize", "fixed"):
         h, w = fixed_size(cfg) if cfg.preprocess == "fixed" else (cfg.crop_size, cfg.crop_size)
         parts = {name: tf.ensure_shape(p, p.shape[:-3] + [h, w, p.shape[-1]]) for name, p in parts.items()}
-    return parts
+    return {**parts, **box_parts}

@@ -14,7 +14,10 @@ import tensorflow as tf
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.synthetic_street import NUM_CLASSES as SYNTHETIC_NUM_CLASSES
 
-LAYOUTS = ("aligned", "paired_folders", "unpaired", "domains", "labels", "ade20k", "cityscapes", "video")
+LAYOUTS = ("aligned", "paired_folders", "unpaired", "domains", "boxes", "labels", "ade20k", "cityscapes", "video")
+# Layouts of N domain folders ({split}A, {split}B, ...); boxes (INIT) adds per-image object boxes.
+DOMAIN_LAYOUTS = ("domains", "boxes")
+BOX_FORMATS = ("txt", "csv", "instance")
 # Folder suffixes of the domains layout (MDMM): domain d reads {split}A, {split}B, ... in this order.
 DOMAIN_LETTERS = string.ascii_uppercase
 # Layouts whose elements are label (+ instance) maps and photos; the last two are the official
@@ -67,6 +70,7 @@ def default_data_config() -> ml_collections.ConfigDict:
         }
     )
     cfg.video = default_video_config()
+    cfg.boxes = default_boxes_config()
     cfg.num_parallel_calls = tf.data.AUTOTUNE
     cfg.shuffle_buffer = 1000  # TFDS examples only; file lists are always shuffled in full
     return cfg
@@ -89,6 +93,21 @@ def default_video_config() -> ml_collections.ConfigDict:
             "canny_low": 100,  # Canny hysteresis thresholds (0-255)
             "canny_high": 200,
             "synthetic": {"num_sequences": 8, "n_frames": 30, "image_size": (128, 256)},
+        }
+    )
+
+
+def default_boxes_config() -> ml_collections.ConfigDict:
+    """The ``data.boxes`` section of layout "boxes" (INIT's object boxes; see docs/datasets.md)."""
+    return ml_collections.ConfigDict(
+        {
+            "max_boxes": 8,  # boxes per image (padded, with a validity mask); more: the largest are kept
+            "min_size": 4.0,  # pixels: a box narrower or lower than this after the crop is dropped
+            "min_visible": 0.5,  # a box of which less than this fraction of its area stays in the crop is dropped
+            "format": "txt",  # folders: {split}A_boxes/<stem>.txt (INIT text), .csv, or "instance" (.png id maps)
+            "classes": (1, 2, 3),  # box class ids txt/csv files may use (INIT: 1 car, 2 sign, 3 person)
+            "instance_classes": ((26, 1), (24, 3)),  # "instance": (label class, box class); Cityscapes car, person
+            "unboxed_domains": (),  # folders: domain ids without box files (e.g. GTA frames); their images have none
         }
     )
 
@@ -139,7 +158,7 @@ def check_data_config(cfg: ml_collections.ConfigDict) -> None:
         _require(cfg.load_size > 0, f"data.load_size must be positive, got {cfg.load_size}")
     if cfg.preprocess == "fixed":
         _require(cfg.aspect_ratio > 0, f"data.aspect_ratio must be positive, got {cfg.aspect_ratio}")
-    if cfg.layout == "domains":
+    if cfg.layout in DOMAIN_LAYOUTS:
         _require(
             2 <= cfg.num_domains <= len(DOMAIN_LETTERS),
             f"data.num_domains must be 2..{len(DOMAIN_LETTERS)} (one folder {{split}}A, {{split}}B, ... each), "
@@ -147,7 +166,7 @@ def check_data_config(cfg: ml_collections.ConfigDict) -> None:
         )
         _require(
             not cfg.source.startswith("tfds:"),
-            f"data.layout 'domains' reads folders ({{split}}A, {{split}}B, ...) or the synthetic set only; "
+            f"data.layout {cfg.layout!r} reads folders ({{split}}A, {{split}}B, ...) or the synthetic set only; "
             f"data.source {cfg.source!r} is a TFDS source",
         )
     if cfg.layout in RELEASE_LAYOUTS:
@@ -172,6 +191,8 @@ def check_data_config(cfg: ml_collections.ConfigDict) -> None:
         )
     if cfg.layout == "video":
         _check_video(cfg)
+    if cfg.layout == "boxes":
+        _check_boxes(cfg)
     _require(cfg.shuffle_buffer > 0, f"data.shuffle_buffer must be positive, got {cfg.shuffle_buffer}")
 
 
@@ -202,3 +223,15 @@ def _check_video(cfg: ml_collections.ConfigDict) -> None:
                                        f"set data.num_classes=0 (got {cfg.num_classes})")
         _require(0 <= v.canny_low <= v.canny_high <= 255,
                  f"data.video.canny_low <= canny_high must lie in 0..255, got {v.canny_low}, {v.canny_high}")
+
+
+def _check_boxes(cfg: ml_collections.ConfigDict) -> None:
+    b = cfg.boxes
+    _require(all(0 <= d < cfg.num_domains for d in b.unboxed_domains),
+             f"data.boxes.unboxed_domains must hold domain ids 0..{cfg.num_domains - 1}, got {b.unboxed_domains}")
+    _require(cfg.source != "synthetic" or not b.unboxed_domains,
+             "data.boxes.unboxed_domains is for folders; the synthetic set has boxes in every domain")
+    _require(b.max_boxes >= 1, f"data.boxes.max_boxes must be >= 1, got {b.max_boxes}")
+    _require(b.min_size >= 0, f"data.boxes.min_size must be >= 0 (pixels), got {b.min_size}")
+    _require(0 <= b.min_visible <= 1, f"data.boxes.min_visible must lie in 0..1, got {b.min_visible}")
+    _require(b.format in BOX_FORMATS, f"data.boxes.format must be one of {BOX_FORMATS}, got {b.format!r}")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from absl import logging
 
-from tf_i2i.data.config import DOMAIN_LETTERS
+from tf_i2i.data.config import DOMAIN_LAYOUTS, DOMAIN_LETTERS
 from tf_i2i.data.errors import DatasetError
 
 IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png", ".webp")
@@ -148,7 +148,7 @@ def collect_files(root: Path, layout: str, split: str, *, use_instance: bool = F
     nothing is an error, not a warning."""
     if layout == "aligned":
         return FileSet({"AB": [str(p) for p in list_images(root / split, strict)]}, joint=True)
-    if layout in ("unpaired", "domains"):  # independent folders; domains: A, B, C, ... in domain order
+    if layout in ("unpaired", *DOMAIN_LAYOUTS):  # independent folders; domains, boxes: A, B, C, ... in domain order
         letters = "AB" if layout == "unpaired" else DOMAIN_LETTERS[:num_domains]
         return FileSet({d: [str(p) for p in list_images(root / f"{split}{d}", strict)] for d in letters}, joint=False)
     if layout == "paired_folders":

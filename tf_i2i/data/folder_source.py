@@ -7,10 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import ml_collections
+import numpy as np
 import tensorflow as tf
 
+from tf_i2i.data.boxes.folder_boxes import folder_boxes, no_boxes
 from tf_i2i.data.checked_read import read_checked
-from tf_i2i.data.config import rgb_labels
+from tf_i2i.data.config import DOMAIN_LAYOUTS, rgb_labels
 from tf_i2i.data.decode import decode_ade20k_label, decode_image, decode_instance, decode_label, split_aligned
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.files import FileSet, collect_files
@@ -48,6 +50,17 @@ def _files(cfg: ml_collections.ConfigDict, root: Path, split: str) -> FileSet:
                          use_image=cfg.use_image, num_domains=cfg.num_domains, strict=cfg.strict)
 
 
+def _domain_boxes(cfg: ml_collections.ConfigDict, root: Path, split: str, files: FileSet) -> dict[str, tf.Tensor]:
+    """Every domain's padded boxes ({split}A_boxes/, ...) stacked in the order of the image table;
+    data.boxes.unboxed_domains get rows without boxes."""
+    per_domain = [
+        no_boxes(len(paths), cfg.boxes.max_boxes) if d in cfg.boxes.unboxed_domains
+        else folder_boxes(paths, root / f"{split}{letter}_boxes", cfg.boxes)
+        for d, (letter, paths) in enumerate(files.parts.items())
+    ]
+    return {key: tf.constant(np.concatenate([d[key] for d in per_domain])) for key in per_domain[0]}
+
+
 def folder_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
     """Source over ``cfg.source`` (a folder); raises DatasetError before returning if any file is bad."""
     root = Path(cfg.source).expanduser()
@@ -65,17 +78,18 @@ def folder_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
             records=lambda seed, shuffle, repeat: epoch_indices(n, seed, shuffle, repeat),
             load=lambda index: _decode(tables, dict.fromkeys(tables, index), decoders),
         )
-    if cfg.layout == "domains":  # all domains' paths in one table; domain d starts at offsets[d]
+    if cfg.layout in DOMAIN_LAYOUTS:  # all domains' paths in one table; domain d starts at offsets[d]
         counts = list(sizes.values())
         every = (tf.concat([paths for paths, _ in tables.values()], 0), tf.concat([h for _, h in tables.values()], 0))
         offsets = tf.constant(list(itertools.accumulate(counts[:-1], initial=0)), tf.int64)
-        return Source(
-            records=lambda seed, shuffle, repeat: domain_indices(counts, seed, shuffle, repeat),
-            load=lambda rec: {
-                "image": _read(every, offsets[rec["domain"]] + rec["index"], decode_image),
-                "domain": rec["domain"],
-            },
-        )
+        boxes = _domain_boxes(cfg, root, split, files) if cfg.layout == "boxes" else {}
+
+        def load(rec: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+            at = offsets[rec["domain"]] + rec["index"]
+            boxed = {key: tf.gather(table, at) for key, table in boxes.items()}
+            return {"image": _read(every, at, decode_image), "domain": rec["domain"], **boxed}
+
+        return Source(records=lambda seed, shuffle, repeat: domain_indices(counts, seed, shuffle, repeat), load=load)
     return Source(
         records=lambda seed, shuffle, repeat: independent_indices(sizes["A"], sizes["B"], seed, shuffle, repeat),
         load=lambda rec: _decode({part: tables[part] for part in "AB"}, rec, decoders),

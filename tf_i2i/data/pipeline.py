@@ -6,6 +6,7 @@ import ml_collections
 import tensorflow as tf
 
 from tf_i2i.data.augment import augment
+from tf_i2i.data.boxes.transform import clip_boxes
 from tf_i2i.data.config import LABEL_LAYOUTS, check_data_config, with_defaults
 from tf_i2i.data.decode import match_channels, to_float
 from tf_i2i.data.errors import DatasetError
@@ -14,6 +15,10 @@ from tf_i2i.data.source import Source
 
 
 def _make_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
+    if cfg.source == "synthetic" and cfg.layout == "boxes":
+        from tf_i2i.data.boxes.synthetic_source import synthetic_box_source
+
+        return synthetic_box_source(cfg, split)
     if cfg.source == "synthetic":
         from tf_i2i.data.synthetic import synthetic_source
 
@@ -38,6 +43,13 @@ def make_element(
     """Raw decoded parts -> the element dict models see (see build_dataset)."""
     if cfg.layout in LABEL_LAYOUTS:
         return augment(label_parts(raw, cfg), cfg, _seed(seed, 0, index))
+    if cfg.layout == "boxes":  # INIT: boxes follow the image's crop and flip, then are clipped or dropped
+        image = match_channels(to_float(raw["image"]), cfg.a_channels)
+        moved = augment({"image": image, "boxes": raw["boxes"]}, cfg, _seed(seed, 0, index), boxes=("boxes",))
+        size = tf.shape(moved["image"])
+        element = clip_boxes({**raw, "boxes": moved["boxes"]}, size[0], size[1], cfg.boxes.min_visible,
+                             cfg.boxes.min_size)
+        return {**element, "image": moved["image"], "domain": tf.cast(raw["domain"], tf.int32)}
     if cfg.layout == "domains":  # the model turns the domain id into MDMM's one-hot code c_org
         image = match_channels(to_float(raw["image"]), cfg.a_channels)
         return {"image": augment({"image": image}, cfg, _seed(seed, 0, index))["image"],
@@ -70,7 +82,10 @@ def build_dataset(
     Elements (before batching): ``{"A", "B"}`` float32 [H, W, a_channels / b_channels] in [-1, 1]
     for aligned, paired_folders and unpaired. For domains (MDMM): ``"image"`` float32
     [H, W, a_channels] in [-1, 1] of a uniformly drawn domain and ``"domain"`` int32 [] its id
-    (0 = {split}A, 1 = {split}B, ...). For labels, ade20k and cityscapes: ``"label"`` int32
+    (0 = {split}A, 1 = {split}B, ...). For boxes (INIT) the same plus, per image, ``"boxes"`` float32
+    [max_boxes, 4] (y1, x1, y2, x2) normalised to the element's image, ``"box_classes"`` int32
+    [max_boxes] and ``"box_valid"`` bool [max_boxes] (padding rows zero; see tf_i2i.data.boxes).
+    For labels, ade20k and cityscapes: ``"label"`` int32
     [H, W, 1] class ids (dontcare already mapped to num_classes), or with num_classes 0 (RGB label
     pictures, pix2pixHD label_nc 0) ``"label_image"`` float32 [H, W, a_channels] in [-1, 1]
     instead; ``"instance"`` int32 [H, W, 1] ids as stored (if use_instance); ``"image"`` float32

@@ -20,7 +20,9 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image
 
-from tf_i2i.data.config import DOMAIN_LETTERS, rgb_labels
+from tf_i2i.data.boxes.instance_boxes import SYNTHETIC_CLASSES, boxes_from_instance_map
+from tf_i2i.data.boxes.text_format import init_annotation_text
+from tf_i2i.data.config import DOMAIN_LAYOUTS, DOMAIN_LETTERS, rgb_labels
 from tf_i2i.data.errors import DatasetError
 from tf_i2i.data.source import Source, domain_indices, epoch_indices, independent_indices
 from tf_i2i.data.synthetic_render import render_day, render_dusk, render_fog, render_night
@@ -53,18 +55,25 @@ def domain_looks(num_domains: int) -> tuple[str, ...]:
     return LOOKS[:num_domains]
 
 
-def _size(image_size: int | tuple[int, int]) -> tuple[int, int]:
+def image_hw(image_size: int | tuple[int, int]) -> tuple[int, int]:
+    """(height, width) of data.synthetic.image_size: an int (square) or (height, width)."""
     return (image_size, image_size) if isinstance(image_size, int) else (int(image_size[0]), int(image_size[1]))
 
 
-def synthetic_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
-    """Render scenes lazily inside tf.data (one numpy_function call per element)."""
+def scenes(cfg: ml_collections.ConfigDict) -> tuple[int, int, int]:
+    """(scenes per domain, height, width) of ``cfg.synthetic``; DatasetError when they cannot be rendered."""
     syn = cfg.synthetic
-    n, (h, w), scene_seed = syn.num_images, _size(syn.image_size), syn.seed
+    n, (h, w) = syn.num_images, image_hw(syn.image_size)
     if n < 1 or h < 8 or w < 8:
         raise DatasetError(f"data.synthetic needs num_images >= 1 and image_size >= 8, got {n} and {syn.image_size}")
     if cfg.preprocess == "crop" and min(h, w) < cfg.crop_size:
         raise DatasetError(f"image too small: data.synthetic.image_size {syn.image_size} < crop_size {cfg.crop_size}")
+    return n, h, w
+
+
+def synthetic_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
+    """Render scenes lazily inside tf.data (one numpy_function call per element)."""
+    (n, h, w), scene_seed = scenes(cfg), cfg.synthetic.seed
     if cfg.layout == "labels" and 0 < cfg.num_classes < NUM_CLASSES:
         raise DatasetError(
             f"the synthetic data set has {NUM_CLASSES} classes but data.num_classes is {cfg.num_classes}"
@@ -118,6 +127,11 @@ LAYOUT_FILES = {
     "paired_folders": {"palette": "{split}A/{i:05d}.png", "day": "{split}B/{i:05d}.png"},
     "unpaired": {"day": "{split}A/day_{i:05d}.png", "night": "{split}B/night_{i:05d}.png"},
     "domains": {look: f"{{split}}{letter}/{look}_{{i:05d}}.png" for letter, look in zip(DOMAIN_LETTERS, LOOKS)},
+    "boxes": {
+        **{look: f"{{split}}{letter}/{look}_{{i:05d}}.png" for letter, look in zip(DOMAIN_LETTERS, LOOKS)},
+        **{f"{look}_boxes": f"{{split}}{letter}_boxes/{look}_{{i:05d}}.txt" for letter, look in
+           zip(DOMAIN_LETTERS, LOOKS)},
+    },
     "labels": {
         "label": "{split}_label/scene_{i:05d}_gtFine_labelIds.png",
         "instance": "{split}_inst/scene_{i:05d}_gtFine_instanceIds.png",
@@ -127,7 +141,16 @@ LAYOUT_FILES = {
 
 
 def _file_arrays(layout: str, parts: tuple[str, ...], seed: int, split: str, i: int, n: int, h: int,
-                 w: int) -> dict[str, np.ndarray]:
+                 w: int) -> dict[str, np.ndarray | str]:
+    if layout == "boxes":  # as domains, with each scene's boxes as INIT annotation text
+        looks = [p for p in parts if p in LOOKS]
+        samples = [render_sample(seed, split, i + d * n, h, w, (look, "instance")) for d, look in enumerate(looks)]
+        return {
+            **{look: s[look] for look, s in zip(looks, samples)},
+            **{f"{look}_boxes": init_annotation_text(f"{look}_{i:05d}.png",
+                                                     boxes_from_instance_map(s["instance"], SYNTHETIC_CLASSES))
+               for look, s in zip(looks, samples)},
+        }
     if layout in ("unpaired", "domains"):  # each look shows other scenes: look d renders scenes d*n..d*n+n-1
         return {look: render_sample(seed, split, i + d * n, h, w, (look,))[look] for d, look in enumerate(parts)}
     if layout == "aligned":
@@ -152,19 +175,24 @@ def write_synthetic_dataset(
     """Write the synthetic scenes as PNG files in the folder layout ``layout`` reads; returns ``root``.
 
     ``image_size`` is an int (square) or (height, width); aligned files are twice as wide.
-    ``num_domains`` (``domains`` only) is how many of the looks LOOKS get a folder ({split}A, {split}B, ...).
+    ``num_domains`` (``domains``, ``boxes``) is how many of the looks LOOKS get a folder ({split}A, {split}B,
+    ...); ``boxes`` adds {split}A_boxes/<stem>.txt, ... (INIT annotation text of the cars and people).
     """
     if layout not in LAYOUT_FILES:
         raise DatasetError(f"unknown layout {layout!r}; expected one of {tuple(LAYOUT_FILES)}")
     root = Path(root)
-    h, w = _size(image_size)
+    h, w = image_hw(image_size)
     files = LAYOUT_FILES[layout]
-    if layout == "domains":
-        files = {look: files[look] for look in domain_looks(num_domains)}
+    if layout in DOMAIN_LAYOUTS:
+        looks = domain_looks(num_domains)
+        files = {part: pattern for part, pattern in files.items() if part.removesuffix("_boxes") in looks}
     for pattern in files.values():
         (root / pattern.format(split=split, i=0)).parent.mkdir(parents=True, exist_ok=True)
     for i in range(num_images):
         arrays = _file_arrays(layout, tuple(files), seed, split, i, num_images, h, w)
         for part, pattern in files.items():
-            Image.fromarray(arrays[part]).save(root / pattern.format(split=split, i=i))
+            if isinstance(arrays[part], str):  # box text
+                (root / pattern.format(split=split, i=i)).write_text(arrays[part])
+            else:
+                Image.fromarray(arrays[part]).save(root / pattern.format(split=split, i=i))
     return root
