@@ -215,10 +215,11 @@ class Vid2Vid(GANModel):
                                           net.trainable_variables))
         del d_tape
         keep = history_length(cfg.n_scales_temporal, cfg.n_frames_D)
-        kept = {"real": newest(real_all, filled_all, keep)[0], "fake": newest(fake_all, filled_all, keep)[0]}
-        kept.update({name: newest(f, filled_all, keep)[0] for name, f in flows_all.items()})
+        kept = {}
+        for name, frames in (("real", real_all), ("fake", fake_all), *flows_all.items()):
+            kept[name], filled_kept = newest(frames, filled_all, keep)
         carried = [tf.concat([tf.cast(p, tf.float32), f], axis=1)[:, -n_prev:] for p, f in zip(previous, out.frames)]
-        with tf.control_dependencies(self.state.keep(carried, kept, newest(real_all, filled_all, keep)[1])):
+        with tf.control_dependencies(self.state.keep(carried, kept, filled_kept)):
             logs = {name: tf.reduce_mean(value) for name, value in terms.items()}
             logs.update({name: tf.reduce_mean(value) for name, value in d_terms.items()})
         return {**logs, **lrs}
@@ -321,13 +322,16 @@ class Vid2Vid(GANModel):
         previous = frame_pyramid(self.first_previous(real), self.cfg.generator.n_scales_spatial)
         return self.generate(labels, previous, raw_only=self.cfg.generator.no_first_img).frames[0]
 
+    def shown_label_frames(self, frames: dict[str, tf.Tensor]) -> tf.Tensor:
+        """The label frames [B, T, H, W, .] as pictures in [-1, 1] (class ids in colours)."""
+        labels = frames["label"] if self.cfg.label_nc else frames["label_image"]
+        folded = fold_time(labels)
+        return unfold_time(shown_labels({"label": folded, "label_image": folded}, self.cfg.label_nc), labels.shape[1])
+
     def sample_images(self, batch):
         """Frame strips of the chunk: label frames | the previous frames given then the generated ones |
         the real frames."""
-        labels = batch["label"] if self.cfg.label_nc else batch["label_image"]
-        length = labels.shape[1]
-        shown = unfold_time(shown_labels({"label": fold_time(labels), "label_image": fold_time(labels)},
-                                         self.cfg.label_nc), length)
+        shown = self.shown_label_frames(batch)
         real = tf.cast(batch["image"], tf.float32)
         output = tf.concat([tf.cast(self.first_previous(real), tf.float32),
                             tf.cast(self.infer(batch), tf.float32)], axis=1)

@@ -13,9 +13,8 @@ import tensorflow as tf
 from tf_i2i import atomic
 from tf_i2i.data import build_dataset
 from tf_i2i.data.video.video_files import write_video
-from tf_i2i.models.semantic_input import shown_labels
+from tf_i2i.models.serving.tensors import to_uint8
 from tf_i2i.models.vid2vid.generation import frame_pyramid
-from tf_i2i.models.vid2vid.inputs import fold_time
 
 FPS = 8.0
 WHOLE_SEQUENCE = 10 ** 6  # n_frames_total for the sample: the data clamps it to the sequence's length
@@ -53,19 +52,14 @@ def generate_video(model, sequence: dict[str, tf.Tensor]) -> tf.Tensor:
     return tf.stack(frames)
 
 
-def _uint8(frames: tf.Tensor) -> np.ndarray:
-    return np.asarray(tf.cast(tf.round((tf.clip_by_value(frames, -1.0, 1.0) + 1.0) * 127.5), tf.uint8))
-
-
 def write_sample_video(model, data_cfg: ml_collections.ConfigDict, folder: str | Path) -> list[Path]:
     """folder/video/<t>.png, folder/video.mp4 (the generated frames) and folder/video_compare.mp4
     (labels | generated | real, side by side); returns the two videos."""
     folder = Path(folder)
     sequence = first_sequence(data_cfg)
-    generated = _uint8(generate_video(model, sequence))
-    labels = sequence["label"] if model.cfg.label_nc else sequence["label_image"]
-    shown = _uint8(shown_labels({"label": fold_time(labels), "label_image": fold_time(labels)}, model.cfg.label_nc))
-    real = _uint8(sequence["image"][0])
+    generated = np.asarray(to_uint8(generate_video(model, sequence)))
+    shown = np.asarray(to_uint8(model.shown_label_frames(sequence)[0]))
+    real = np.asarray(to_uint8(sequence["image"][0]))
     (folder / "video").mkdir(parents=True, exist_ok=True)
     for t, frame in enumerate(generated):
         atomic.write_bytes(folder / "video" / f"{t:04d}.png", tf.io.encode_png(frame).numpy())
