@@ -107,6 +107,7 @@ def default_boxes_config() -> ml_collections.ConfigDict:
             "format": "txt",  # folders: {split}A_boxes/<stem>.txt (INIT text), .csv, or "instance" (.png id maps)
             "classes": (1, 2, 3),  # box class ids txt/csv files may use (INIT: 1 car, 2 sign, 3 person)
             "instance_classes": ((26, 1), (24, 3)),  # "instance": (label class, box class); Cityscapes car, person
+            "pair": (),  # (a, b): elements pair a picture of domain a with one of b, each with its boxes (INIT)
             "unboxed_domains": (),  # folders: domain ids without box files (e.g. GTA frames); their images have none
         }
     )
@@ -231,6 +232,9 @@ def _check_boxes(cfg: ml_collections.ConfigDict) -> None:
              f"data.boxes.unboxed_domains must hold domain ids 0..{cfg.num_domains - 1}, got {b.unboxed_domains}")
     _require(cfg.source != "synthetic" or not b.unboxed_domains,
              "data.boxes.unboxed_domains is for folders; the synthetic set has boxes in every domain")
+    _require(not b.pair or (len(b.pair) == 2 and b.pair[0] != b.pair[1]
+                            and all(0 <= d < cfg.num_domains for d in b.pair)),
+             f"data.boxes.pair must be () or two different domain ids 0..{cfg.num_domains - 1}, got {b.pair}")
     _require(b.max_boxes >= 1, f"data.boxes.max_boxes must be >= 1, got {b.max_boxes}")
     _require(b.min_size >= 0, f"data.boxes.min_size must be >= 0 (pixels), got {b.min_size}")
     _require(0 <= b.min_visible <= 1, f"data.boxes.min_visible must lie in 0..1, got {b.min_visible}")

@@ -74,6 +74,10 @@ class TwoDomainModel(GANModel):
         self.dis_a(fake_a, training=False)
         self.dis_b(fake_b, training=False)
         self.apply_official_init()
+        self.build_perceptual_network()
+
+    def build_perceptual_network(self) -> None:
+        """The frozen VGG16 (nets.vgg16) of the domain-invariant perceptual loss, when cfg.loss.vgg_w > 0."""
         if self.cfg.loss.get("vgg_w", 0.0) > 0 and self.vgg is None:
             from tf_i2i.nets.vgg16 import VGG16Features  # keras.applications: load only when used
 
