@@ -7,7 +7,7 @@ files written by :func:`write_synthetic_dataset` hold the same pictures. Per lay
 * ``unpaired``: A = day photos of scenes 0..n-1, B = night photos of scenes n..2n-1 (other scenes).
 * ``domains``, ``boxes``: domain d = look d of data.synthetic.looks (default: LOOKS[d], of day,
   night, dusk, fog, night_instances) of scenes d*n..d*n+n-1; ``boxes`` adds the objects' boxes.
-* ``labels``: label ids, instance ids (class * 1000 + k for cars and people), day photo; with
+* ``labels``: label ids, instance ids (class * 1000 + k for cars, people, sign plates), day photo; with
   num_classes 0 (RGB label pictures) the label colours (PALETTE) instead of the ids.
 
 data.synthetic.signs adds traffic signs to every scene of every layout, drawn from an RNG stream of
