@@ -118,6 +118,7 @@ def _plate(c: Canvas, shape: str, cy: float, x: float, r: float):
 
 
 def _sign(c: Canvas, st: Street, rng: np.random.Generator, t: float, x: float, inst: int) -> int:
+    """A round, triangular or square plate (instance ``inst``) about 2.5 m up a post standing at x."""
     m, base = st.metre(t), st.y(t)
     r, cy = 0.5 * m * rng.uniform(0.75, 0.95), base - m * rng.uniform(2.3, 2.8)
     shape, rim, face = SIGN_PLATES[rng.integers(len(SIGN_PLATES))]
@@ -128,7 +129,7 @@ def _sign(c: Canvas, st: Street, rng: np.random.Generator, t: float, x: float, i
     return covered
 
 
-def sign_items(rng: np.random.Generator, st: Street) -> list[tuple[float, str, int, float]]:
+def _sign_items(rng: np.random.Generator, st: Street) -> list[tuple[float, str, int, float]]:
     """One to three signs at the roadside, at the kerb or on the sidewalk: (depth t, "sign", side, lateral)."""
     outer = 1.0 + st.walk / st.road
     return [(rng.uniform(0.15, 1.0), "sign", int(rng.choice((-1, 1))), rng.uniform(1.04, 1.0 + 0.5 * (outer - 1.0)))
@@ -181,7 +182,7 @@ def place_objects(c: Canvas, st: Street, rng: np.random.Generator, parks: np.nda
         ]
         items += [(rng.uniform(0.1, 0.9), "lamp", side, 0.0) for _ in range(rng.integers(0, 3))]
     if signs is not None:
-        items += sign_items(signs, st)
+        items += _sign_items(signs, st)
     lights: list = []
     counts = dict.fromkeys(THING_CLASS.values(), 0)  # instance k counts the things seen so far, per class
     for t, kind, side, lateral in sorted(items, key=lambda item: item[0]):
