@@ -55,7 +55,15 @@ def default_data_config() -> ml_collections.ConfigDict:
     cfg.use_instance = False
     cfg.use_image = True  # labels: False reads only label (and instance) maps, for inference (official test phase)
     cfg.strict = False  # True: a symbolic link to nothing (broken, or a loop) in a data folder is an error, not a warning
-    cfg.synthetic = ml_collections.ConfigDict({"num_images": 256, "image_size": 256, "seed": 0})
+    cfg.synthetic = ml_collections.ConfigDict(
+        {
+            "num_images": 256,
+            "image_size": 256,
+            "seed": 0,
+            "signs": False,  # True: traffic signs in every scene (label pole; boxes class 2); False keeps the scenes
+            "looks": (),  # domains, boxes: one look per domain, e.g. ("day", "night_instances"); () = the first ones
+        }
+    )
     cfg.tfds = ml_collections.ConfigDict(
         {
             "data_dir": "",  # "" = TFDS default (~/tensorflow_datasets)
