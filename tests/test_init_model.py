@@ -91,21 +91,20 @@ def test_background_code_sees_nothing_inside_the_boxes(trainer):
     assert np.abs(styles[0].global_.numpy() - styles[1].global_.numpy()).max() > 1e-4  # the global code sees it
 
 
-def test_an_object_code_steers_its_box_more_than_the_rest(trainer):
-    model, _, _, batch = trainer
-    side = batch_sides(batch)["a"]
-    n = side.images.shape[0]
-    boxes = tf.constant([[[0.25, 0.25, 0.75, 0.75]]] * n)
-    valid = tf.ones([n, 1], tf.bool)
-    background = tf.random.stateless_normal([n, model.style_dim], [1, 2])
-    objects = tf.random.stateless_normal([n, 1, model.style_dim], [3, 4])
-    first = model.translate_instances(side.images, boxes, valid, background, objects)
-    second = model.translate_instances(side.images, boxes, valid, background, objects + 3.0)
-    diff = np.abs((first - second).numpy()).mean(axis=-1)
-    h, w = diff.shape[1:]
-    inside = diff[:, h // 4: 3 * h // 4, w // 4: 3 * w // 4].mean()
-    far = np.concatenate([diff[:, :2].ravel(), diff[:, -2:].ravel()]).mean()  # rows two pixels from the edges
-    assert inside > 3 * far, (inside, far)
+def test_an_object_code_changes_its_box_and_leaves_pixels_beyond_the_receptive_field_nearly_alone(trainer):
+    """Far pixels move a little, not nothing: what the convolutions carry out of the box shifts the
+    background region's statistics (docs/models/init.md has the measured figures of a trained run)."""
+    model, _, _, _ = trainer
+    images = tf.random.stateless_uniform([1, 128, 128, 3], [5, 6], -1.0, 1.0)
+    boxes, valid = tf.constant([[[0.0, 0.0, 0.25, 0.25]]]), tf.ones([1, 1], tf.bool)
+    background = tf.random.stateless_normal([1, model.style_dim], [1, 2])
+    objects = tf.random.stateless_normal([1, 1, model.style_dim], [3, 4])
+    first = model.translate_instances(images, boxes, valid, background, objects)
+    second = model.translate_instances(images, boxes, valid, background,
+                                       tf.random.stateless_normal([1, 1, model.style_dim], [7, 8]))
+    diff = np.abs((first - second).numpy())[0].mean(axis=-1)
+    inside, far = diff[:32, :32].mean(), diff[64:, 64:].mean()  # far: 32 px beyond the box
+    assert inside > 5 * far, (inside, far)
 
 
 def test_sample_grid_shows_boxes_and_every_rendering(trainer):

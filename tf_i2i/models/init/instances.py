@@ -12,7 +12,7 @@ import dataclasses
 import tensorflow as tf
 
 from tf_i2i.layers.boxes import box_masks, crop_objects
-from tf_i2i.layers.region_adain import region_adain_params
+from tf_i2i.layers.region_adain import box_regions, region_values
 from tf_i2i.nets.adain_generator import AdaINGenerator
 
 @dataclasses.dataclass
@@ -65,12 +65,12 @@ def picture_styles(gen: AdaINGenerator, images: tf.Tensor, boxes: tf.Tensor, val
 
 def render(gen: AdaINGenerator, content: tf.Tensor, background: tf.Tensor, objects: tf.Tensor, boxes: tf.Tensor,
            valid: tf.Tensor, training: bool) -> tf.Tensor:
-    """Pictures in gen's domain from content [B, h, w, C] with region-wise AdaIN: each valid box takes
-    its object style's AdaIN parameters, every other position the background's (layers.region_adain;
-    the decoder's AdaIN blocks all run at the content's resolution)."""
+    """Pictures in gen's domain from content [B, h, w, C] with region-wise AdaIN: each valid box's pixels
+    are normalised on their own and take its object style's AdaIN parameters, the rest the background's
+    (layers.region_adain; the decoder's AdaIN blocks all run at the content's resolution)."""
     n = tf.shape(objects)[1]
     object_params = tf.reshape(gen.mlp(tf.reshape(objects, [-1, objects.shape[-1]]), training=training),
                                [-1, n, gen.dec.num_adain_params])
-    params = region_adain_params(gen.mlp(background, training=training), object_params, boxes, valid,
-                                 content.shape[1], content.shape[2])
-    return gen.dec(content, tf.cast(params, gen.dec.compute_dtype), training=training)
+    regions = box_regions(boxes, valid, content.shape[1], content.shape[2])
+    params = region_values(regions, gen.mlp(background, training=training), object_params)
+    return gen.dec(content, tf.cast(params, gen.dec.compute_dtype), regions, training=training)
