@@ -41,6 +41,13 @@ def test_init_text_reads_boxes_and_pads_normalised(tmp_path):
     assert not out["boxes"][2:].any()
 
 
+def test_init_text_size_line_may_be_height_first(tmp_path):
+    path = _init_text(tmp_path, ["1 3 4 9 14"], "20 30", "a.png")
+    boxes = read_init_annotation(path)
+    assert (boxes.width, boxes.height) == (30, 20)
+    np.testing.assert_array_equal(boxes.xyxy, [[3, 4, 9, 14]])
+
+
 def test_init_text_finds_the_image_by_name_in_the_image_folder(tmp_path):
     images = tmp_path / "trainA"
     images.mkdir()

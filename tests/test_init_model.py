@@ -126,3 +126,10 @@ def test_mixed_bfloat16_trains():
     finally:
         keras.mixed_precision.set_global_policy("float32")
     assert all(np.isfinite(float(v)) for v in logs.values())
+
+
+def test_batches_without_boxes_are_refused_with_the_config_to_set():
+    from tf_i2i.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="data.layout='boxes' and data.boxes.pair"):
+        batch_sides({"A": np.zeros((1, 8, 8, 3)), "B": np.zeros((1, 8, 8, 3))})

@@ -20,16 +20,17 @@ from __future__ import annotations
 import dataclasses
 
 import keras
+import ml_collections
 import numpy as np
 import tensorflow as tf
 
 from tf_i2i import losses
+from tf_i2i.errors import ConfigError
 from tf_i2i.models.codes import sample_styles
 from tf_i2i.models.init import instances
 from tf_i2i.models.init.instances import Styles
 from tf_i2i.models.init.sample_boxes import draw_boxes
 from tf_i2i.models.munit.model import MUNIT, SAMPLE_SEED
-from tf_i2i.nets import ms_image_discriminator
 
 DOMAINS = ("a", "b")
 
@@ -45,6 +46,10 @@ class Side:
 
 def batch_sides(batch: dict) -> dict[str, Side]:
     """{'a': Side, 'b': Side} of a data.boxes.pair batch {'A', 'A_boxes', 'A_box_valid', 'B', ...}."""
+    missing = sorted({"A", "A_boxes", "A_box_valid", "B", "B_boxes", "B_box_valid"} - set(batch))
+    if missing:
+        raise ConfigError(f"INIT trains on pictures with boxes: set data.layout='boxes' and data.boxes.pair=(a, b) "
+                          f"(the batches lack {missing})")
     return {x: Side(batch[X], tf.cast(batch[f"{X}_boxes"], tf.float32), tf.cast(batch[f"{X}_box_valid"], tf.bool))
             for x, X in (("a", "A"), ("b", "B"))}
 
@@ -63,13 +68,9 @@ class INIT(MUNIT):
 
     def __init__(self, cfg, **kwargs):
         super().__init__(cfg, **kwargs)
-        d = {**cfg.discriminator.to_dict(), **cfg.object_discriminator.to_dict()}
-
-        def dis(name: str) -> keras.Model:
-            return ms_image_discriminator(d["dim"], d["n_layer"], d["norm"], d["activ"], d["num_scales"],
-                                          d["pad_type"], get_interm_feat=False, name=name)
-
-        self.dis_obj_a, self.dis_obj_b = dis("dis_obj_a"), dis("dis_obj_b")
+        options = ml_collections.ConfigDict({**cfg.discriminator.to_dict(), **cfg.object_discriminator.to_dict()})
+        self.dis_obj_a = self.make_discriminator(options, "dis_obj_a")
+        self.dis_obj_b = self.make_discriminator(options, "dis_obj_b")
 
     @property
     def crop_size(self) -> int:
