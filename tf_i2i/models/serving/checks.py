@@ -76,9 +76,10 @@ def spatial_axes(rank: int) -> tuple[int, ...]:
 
 def expected_shape(spec: tf.TensorSpec) -> str:
     """'[batch >= 1, height >= 1, width >= 1, 3]' for an NHWC spec, '[batch >= 1, 3, height >= 1,
-    width >= 1, 1]' for 3 frames, '[batch >= 1, 8]' for a code."""
+    width >= 1, 1]' for 3 frames, '[batch >= 1, 8]' for a code; a fixed height or width as its number."""
     dims = spec.shape.as_list()
-    names = {0: "batch >= 1", **dict(zip(spatial_axes(len(dims)), ("height >= 1", "width >= 1")))}
+    sides = zip(spatial_axes(len(dims)), ("height >= 1", "width >= 1"))
+    names = {0: "batch >= 1", **{axis: name for axis, name in sides if dims[axis] is None}}
     return "[" + ", ".join(names.get(i, str(d)) for i, d in enumerate(dims)) + "]"
 
 
