@@ -19,13 +19,15 @@ Paths (values the harness maps to scratch files it creates):
     folder.
   - inputs that do not exist yet are written before the command: translate's --input (a folder if the
     path ends in `/`, a data set root with test_label/ + test_inst/ (Cityscapes) or val_label/ +
-    val_inst/ (other data sets) if it was a /data/ path, else one file), --instance and --style;
+    val_inst/ (other data sets) if it was a /data/ path, else one file), --instance and --style,
+    and INIT's --boxes / --style_boxes (INIT annotation text of BOX_ROWS on the input / the style picture);
     convert's --checkpoint/--checkpoint_b/--checkpoint_d/--checkpoint_e/--opt_file/--official_config
     (official-format files of tiny networks).
   - a command that reads a run folder (`--workdir=runs/x`, `--saved_model=runs/x/...`) no earlier
     command of the page wrote gets a tiny run made by the harness (tools/train.py on the model's
     configs/<model>/synthetic.py with TRAIN_TINY, exported if this or a later command reads its
-    export); its model is the page's (docs/models/<model>.md), pix2pixhd for
+    export); its model is the page's (docs/models/<model>.md), the paper a run folder is named
+    after (runs/init), pix2pixhd for
     tools/encode_features.py, vid2vid for a translate command with a video flag (VIDEO_FLAGS), else
     pix2pix (README's examples). A translate command with `--edges=canny` reads a run the harness
     trains on edges (EDGES_RUN) of a clip written as below.
@@ -135,6 +137,7 @@ TRAIN_TINY: dict[str, dict] = {
     # the content discriminator's smallest input; one discriminator pass per step (d_iter 1, batch 2)
     "drit": {**_drit_sizes(216), "model.d_iter": 1, "train.batch_size": 2},
     "drit_md": _drit_sizes(64),  # MD_Dis's smallest
+    "init": {**tiny_overrides("init"), **_STEPS, **_SMALL},
 }
 TRAIN_TINY["spade"]["data.aspect_ratio"] = 1.0
 VIDEO_SIZE = (32, 64)  # vid2vid's frames (height, width): its tiny size multiple is 2 (4 with two spatial scales)
@@ -155,6 +158,7 @@ BENCH_SIZE = {"drit": 216, "drit_md": 64, "spade": 64}  # others 32 (SPADE: its 
 BENCH_FIXED = {"steps": "1", "warmup": "0", "conv_repeats": "0", "data_batches": "2", "matmul": "256"}
 BENCH_BATCH = {"drit": 2}  # DRIT's batch is 2 * d_iter (TRAIN_TINY's d_iter 1); others 1 where documented
 FLOW_FRAMES = 4  # per sequence folder compute_flow's commands get
+BOX_ROWS = ("1 2 2 12 12", "1 18 4 30 14", "3 10 18 20 30")  # INIT rows (cls x1 y1 x2 y2) on a 32 px picture
 
 
 # --- reading the pages -------------------------------------------------------------------------
@@ -362,7 +366,7 @@ class Page:
         """The run folder `path` reads, made by the harness if no earlier command wrote it."""
         key = run_key(path)
         if key not in self.runs:
-            model = page_model(self.doc) or self._reader_model(cmd)
+            model = page_model(self.doc) or self._reader_model(cmd, key)
             height, width = tiny_frame_size(model)
             exports = bool(cmd.flag("saved_model")) or self.later_reads_export(cmd, key)
             settings = {**TRAIN_TINY[model], "export.at_end": exports, "export.tflite": "",
@@ -378,8 +382,10 @@ class Page:
         return key, run
 
     @staticmethod
-    def _reader_model(cmd: DocCommand) -> str:
+    def _reader_model(cmd: DocCommand, key: str) -> str:
         """The model of a run a command of a page without a model reads."""
+        if Path(key).name in TRAIN_TINY:
+            return Path(key).name
         if cmd.tool == "encode_features":
             return "pix2pixhd"
         if cmd.tool == "translate" and any(cmd.flag(name) for name in VIDEO_FLAGS):
@@ -462,6 +468,10 @@ class Page:
         for i, style in enumerate(s for s in (cmd.flag("style") or "").split(",") if s):
             if not self.path(style).exists():
                 write_picture(self.path(style), size, 100 + i)
+        for flag, picture in (("boxes", cmd.flag("input")), ("style_boxes", cmd.flag("style"))):
+            if cmd.flag(flag) and not self.path(cmd.flag(flag)).exists():
+                rows = [Path(picture).name, f"{size[1]} {size[0]}", *BOX_ROWS]
+                self.path(cmd.flag(flag)).write_text("\n".join(rows) + "\n")
         out = self.path(cmd.flag("output"))
         shutil.rmtree(out, ignore_errors=True)
         args = [f"{a.split('=', 1)[0]}={self.mapped(a.split('=', 1)[1])}" if "=" in a else a for a in cmd.args]
@@ -470,7 +480,9 @@ class Page:
         elif cmd.flag("variants"):
             suffixes = [f"_v{i}" for i in range(int(cmd.flag("variants")))]
         else:
-            suffixes = [""]
+            suffixes = ["", "_restyled"] if cmd.flag("restyle") else [""]
+        if cmd.flag("boxes"):  # and the input with its boxes outlined
+            suffixes.append("_boxes")
         expected = sorted(f"{stem}{s}.png" for stem in stems for s in suffixes)
         if inputs == "video":  # and the .mp4 of all frames, named after the input folder or file
             expected = sorted([*expected, f"{Path(cmd.flag('input')).stem}.mp4"])

@@ -115,6 +115,10 @@ def write_run(workdir: Path, config: ml_collections.ConfigDict) -> GANModel:
 def _zero_batch(config: ml_collections.ConfigDict) -> dict[str, tf.Tensor]:
     """One all-zero training batch of config's layout, enough to build every network."""
     side, d = config.data.crop_size, config.data
+    if d.layout == "boxes":  # INIT: no box in either domain
+        return {**{f"{x}_boxes": tf.zeros([1, d.boxes.max_boxes, 4]) for x in "AB"},
+                **{f"{x}_box_valid": tf.zeros([1, d.boxes.max_boxes], tf.bool) for x in "AB"},
+                "A": tf.zeros([1, side, side, d.a_channels]), "B": tf.zeros([1, side, side, d.b_channels])}
     if d.layout != "labels":
         return {"A": tf.zeros([1, side, side, d.a_channels]), "B": tf.zeros([1, side, side, d.b_channels])}
     ids = tf.zeros([1, side, side, 1], tf.int32)

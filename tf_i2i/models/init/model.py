@@ -26,11 +26,13 @@ import tensorflow as tf
 
 from tf_i2i import losses
 from tf_i2i.errors import ConfigError
+from tf_i2i.layers.boxes import draw_boxes
 from tf_i2i.models.codes import sample_styles
 from tf_i2i.models.init import instances
+from tf_i2i.models.init.endpoints import init_endpoints
 from tf_i2i.models.init.instances import Styles
-from tf_i2i.models.init.sample_boxes import draw_boxes
 from tf_i2i.models.munit.model import MUNIT, SAMPLE_SEED
+from tf_i2i.models.serving.endpoint import Endpoint
 
 DOMAINS = ("a", "b")
 
@@ -286,3 +288,7 @@ class INIT(MUNIT):
             guide = self.picture_styles(reference.images, reference.boxes, reference.valid, y)
             out[f"{src}2{dst}_guided"] = render(guide.background, guide.objects)
         return out
+
+    def export_endpoints(self) -> list[Endpoint]:
+        """MUNIT's endpoints plus serve_instances(_uint8) and instance_codes, both directions (endpoints.py)."""
+        return init_endpoints(self)
