@@ -9,7 +9,6 @@ import pytest
 import tensorflow as tf
 
 from tests.helpers_training import fixed_batch_trainer, max_abs_diff, snapshot
-from tf_i2i.models.init import instances
 from tf_i2i.models.init.model import batch_sides, per_picture
 
 IMAGE_TERMS = {f"g_{name}_{d}" for name in ("adv", "recon_x", "recon_s", "recon_c", "cyc_x") for d in "ab"}

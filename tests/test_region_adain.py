@@ -2,7 +2,6 @@
 decoder running either globally or region-wise with the same weights."""
 
 import numpy as np
-import tensorflow as tf
 
 from tests.layer_checks import check_layer
 from tf_i2i.layers import AdaIN, RegionAdaIN, box_regions, region_adain_params, region_normalize

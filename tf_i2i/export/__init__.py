@@ -10,7 +10,7 @@ import ml_collections
 import tensorflow as tf
 
 from tf_i2i import atomic
-from tf_i2i.models.serving.endpoint import Endpoint, at_export_size, fixed_size
+from tf_i2i.models.serving.endpoint import Endpoint, fixed_size
 from tf_i2i.models.serving.errors import ExportInputError
 from tf_i2i.export.info import INFO_FILE, SAVED_MODEL_DIR, EndpointInfo, check_replaceable, write_info
 from tf_i2i.export.preprocess import Preprocessing
@@ -50,8 +50,7 @@ def export_model(model: GANModel, outdir: str | Path, tflite: tuple[str, ...] = 
 
     `endpoints` default to model.export_endpoints() (pass them to export endpoints built with
     options, e.g. pix2pixHD's clusters). `height`/`width` fix the TFLite input size (the SavedModel
-    stays dynamic, but for static_size endpoints: at_export_size); they must be multiples of every
-    endpoint's size_multiple. `tflite_batch` fixes
+    stays dynamic); they must be multiples of every endpoint's size_multiple. `tflite_batch` fixes
     the TFLite batch (0: dynamic, a batch >= 1 contract). `check_range`: the SavedModel endpoints
     reject NaN/inf and image values outside [-1, 1] (recorded for run_tflite). `preprocessing` (the
     run's data config, Preprocessing.of) is recorded for tools/translate.py --saved_model, which
@@ -62,7 +61,7 @@ def export_model(model: GANModel, outdir: str | Path, tflite: tuple[str, ...] = 
     swapped in whole (tf_i2i.atomic.staged_folder): a kill at any moment leaves the previous export
     intact, and `outdir` holds only this export afterwards (check_replaceable).
     """
-    endpoints = at_export_size(model.export_endpoints() if endpoints is None else endpoints, height, width)
+    endpoints = model.export_endpoints() if endpoints is None else endpoints
     check_export_args(model, tflite, height, width, endpoints, tflite_batch)
     outdir = Path(outdir)
     check_replaceable(outdir)

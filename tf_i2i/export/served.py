@@ -21,7 +21,6 @@ from tf_i2i.export.info import SAVED_MODEL_DIR, read_endpoint, read_info
 from tf_i2i.export.preprocess import Preprocessing
 from tf_i2i.export.workdir import load_run_config, load_trained_model
 from tf_i2i.models.pix2pixhd.clusters import CLUSTERS_FILE, ClusterError, Clusters, load_clusters
-from tf_i2i.models.serving.endpoint import at_export_size
 from tf_i2i.models.serving.errors import ExportInputError
 from tf_i2i.models.serving.checks import IdRange, failed_check
 from tf_i2i.models.spec import CLUSTERS, TranslateSpec
@@ -84,8 +83,7 @@ class ServedModel:
 
 
 def served_from_workdir(workdir: str | Path) -> ServedModel:
-    """The restored model of a run folder through the endpoints it would export (static_size ones at
-    the run's config.export size, as its export takes them); clusters from
+    """The restored model of a run folder through the endpoints it would export; clusters from
     RUN/feature_clusters.npz (tools/encode_features.py) when the paper has the clusters mode."""
     workdir = Path(workdir)
     config = load_run_config(workdir)
@@ -93,11 +91,9 @@ def served_from_workdir(workdir: str | Path) -> ServedModel:
         spec = get_spec(config.model.name)
     except KeyError as err:
         raise ExportInputError(f"{workdir / 'config.json'}: {err.args[0]}") from err
-    exported = at_export_size(load_trained_model(workdir).export_endpoints(), config.export.height,
-                              config.export.width)  # the size the run's export takes
     endpoints = {e.name: ServedEndpoint(e.name, tf.function(e.checked_fn(), input_signature=list(e.inputs)),
                                         e.inputs, e.size_multiple, e.size, e.info, e.ids)
-                 for e in exported}
+                 for e in load_trained_model(workdir).export_endpoints()}
     clusters_file = workdir / CLUSTERS_FILE
     clusters = None
     if CLUSTERS in spec.translate.modes and clusters_file.is_file():

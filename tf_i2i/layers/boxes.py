@@ -13,13 +13,14 @@ from tf_i2i.layers.bilinear import sample_bilinear
 OUTLINE_RGB = (1.0, 1.0, -1.0)  # yellow in [-1, 1]
 
 
-def _pixel_centres(size: int) -> tf.Tensor:
+def _pixel_centres(size: int | tf.Tensor) -> tf.Tensor:
     """Normalised centres (i + 0.5) / size of the `size` pixels along one axis."""
-    return (tf.range(size, dtype=tf.float32) + 0.5) / float(size)
+    return (tf.range(size, dtype=tf.float32) + 0.5) / tf.cast(size, tf.float32)
 
 
-def box_masks(boxes: tf.Tensor, valid: tf.Tensor, height: int, width: int) -> tf.Tensor:
-    """Float masks [B, N, height, width, 1] of boxes [B, N, 4] at any resolution.
+def box_masks(boxes: tf.Tensor, valid: tf.Tensor, height: int | tf.Tensor, width: int | tf.Tensor) -> tf.Tensor:
+    """Float masks [B, N, height, width, 1] of boxes [B, N, 4] at any resolution (sides may be tensors,
+    so graphs traced once serve every picture size).
 
     A pixel belongs to a box when its centre lies in the half-open box: y1 <= (row + 0.5) / height < y2
     and x1 <= (col + 0.5) / width < x2, so boxes that share an edge never share a pixel and a box
@@ -70,9 +71,10 @@ def draw_boxes(images: tf.Tensor, boxes: tf.Tensor, valid: tf.Tensor) -> tf.Tens
     The outline is the box's own pixels (box_masks' pixel-centre rule) minus those of the box one pixel
     smaller on every side, so it shows exactly the pixels region-wise AdaIN gives to the box."""
     images = tf.cast(images, tf.float32)
-    height, width, channels = images.shape[1], images.shape[2], images.shape[3]
+    height, width, channels = tf.shape(images)[1], tf.shape(images)[2], images.shape[3]
     boxes = tf.cast(boxes, tf.float32)
-    inner = boxes + tf.constant([1.0 / height, 1.0 / width, -1.0 / height, -1.0 / width])
+    pixel = 1.0 / tf.cast(tf.stack([height, width]), tf.float32)
+    inner = boxes + tf.concat([pixel, -pixel], 0)
     outline = tf.reduce_max(box_masks(boxes, valid, height, width) - box_masks(inner, valid, height, width), axis=1)
     colour = tf.constant(OUTLINE_RGB[:channels] if channels <= 3 else OUTLINE_RGB + (1.0,) * (channels - 3))
     return images * (1.0 - outline) + outline * colour

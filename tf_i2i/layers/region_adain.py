@@ -10,7 +10,7 @@ from tf_i2i.layers.adain import AdaIN
 from tf_i2i.layers.boxes import box_masks
 
 
-def box_regions(boxes: tf.Tensor, valid: tf.Tensor, height: int, width: int) -> tf.Tensor:
+def box_regions(boxes: tf.Tensor, valid: tf.Tensor, height: int | tf.Tensor, width: int | tf.Tensor) -> tf.Tensor:
     """One-hot regions [B, height, width, N + 1] of boxes [B, N, 4] (y1, x1, y2, x2 normalised) and valid
     [B, N]: region k < N is the pixels box k owns, region N (the last) the background.
 
@@ -33,12 +33,12 @@ def region_values(regions: tf.Tensor, background: tf.Tensor, objects: tf.Tensor)
     A one-hot matmul, so each pixel gets its region's values exactly."""
     table = tf.concat([tf.cast(objects, tf.float32), tf.cast(background, tf.float32)[:, None, :]], axis=1)
     shape = tf.shape(regions)
-    flat = tf.reshape(regions, [shape[0], -1, regions.shape[-1]])
+    flat = tf.reshape(regions, [shape[0], -1, shape[3]])
     return tf.reshape(tf.matmul(flat, table), tf.concat([shape[:3], [-1]], 0))
 
 
 def region_adain_params(background: tf.Tensor, objects: tf.Tensor, boxes: tf.Tensor, valid: tf.Tensor,
-                        height: int, width: int) -> tf.Tensor:
+                        height: int | tf.Tensor, width: int | tf.Tensor) -> tf.Tensor:
     """Per-pixel AdaIN parameters [B, height, width, P] from the background's [B, P] and the objects'
     [B, N, P] (style MLP outputs): each pixel those of its box_regions region."""
     return region_values(box_regions(boxes, valid, height, width), background, objects)
@@ -65,7 +65,7 @@ class RegionAdaIN(keras.layers.Layer):
 
     def call(self, inputs, training=None):
         x, background, objects, boxes, valid = inputs
-        regions = box_regions(boxes, valid, x.shape[1], x.shape[2])
+        regions = box_regions(boxes, valid, tf.shape(x)[1], tf.shape(x)[2])
         params = region_values(regions, background, objects)
         return self.adain(tf.cast(x, self.compute_dtype), params, regions, training=training)
 

@@ -40,5 +40,5 @@ def _flatten(x: tf.Tensor, regions: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf
     x = tf.cast(x, tf.float32)
     shape = tf.shape(x)
     flat_x = tf.reshape(x, [shape[0], -1, x.shape[-1]])
-    flat_r = tf.reshape(tf.cast(regions, tf.float32), [shape[0], -1, regions.shape[-1]])
+    flat_r = tf.reshape(tf.cast(regions, tf.float32), [shape[0], -1, tf.shape(regions)[-1]])
     return flat_x, flat_r, shape

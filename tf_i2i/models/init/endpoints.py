@@ -10,9 +10,9 @@ per direction (suffix '' for A -> B, '_b2a' for B -> A), the region-wise ones:
                            z_objects [B,N,S]}: the target domain's encoders, INIT.picture_styles.
 
 N is model.instance.max_boxes (data.boxes.max_boxes); boxes are (y1, x1, y2, x2) normalised to the
-picture by pixel edges (docs/datasets.md). box_valid is float so that every runtime can feed it. Box
-masks are rasterised at the picture's size when the graph is traced, so these endpoints are
-static_size: an export takes the one size it was written at (export.height x export.width).
+picture by pixel edges (docs/datasets.md). box_valid is float so that every runtime can feed it. The
+SavedModel takes any picture size (boxes are rasterised at the size the graph sees at run time); the
+TFLite files fix it as every endpoint's.
 """
 
 from __future__ import annotations
@@ -60,9 +60,9 @@ def init_endpoints(model) -> list[Endpoint]:
         endpoints += [
             Endpoint(INSTANCES_ENDPOINT + suffix, translate,
                      (image_spec(source.input_dim, tf.float32), boxes, valid, z, z_objects), source.size_multiple,
-                     networks, image_inputs=("image",), uint8=True, info=info, static_size=True),
+                     networks, image_inputs=("image",), uint8=True, info=info),
             Endpoint(INSTANCE_CODES_ENDPOINT + suffix, codes, (style, boxes, valid), 1, networks,
-                     image_inputs=("style",), static_size=True,
+                     image_inputs=("style",),
                      info={**info, "output": f"z, z_background [B, {s}] and z_objects [B, {n}, {s}] float32: the "
                                              f"reference's codes, inputs of serve{suffix} and {INSTANCES_ENDPOINT}{suffix}"}),
         ]

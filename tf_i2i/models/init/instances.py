@@ -40,7 +40,7 @@ def per_object(rows: tf.Tensor, boxes: tf.Tensor) -> tf.Tensor:
 def outside_boxes(images: tf.Tensor, boxes: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
     """images with every valid box's pixels set to 0 (mid-grey): what the background code sees, so no
     pixel inside a box can reach it through the style encoder's receptive field."""
-    union = tf.reduce_max(box_masks(boxes, valid, images.shape[1], images.shape[2]), axis=1)  # [B, H, W, 1]
+    union = tf.reduce_max(box_masks(boxes, valid, tf.shape(images)[1], tf.shape(images)[2]), axis=1)  # [B, H, W, 1]
     return images * tf.cast(1.0 - union, images.dtype)
 
 
@@ -71,6 +71,6 @@ def render(gen: AdaINGenerator, content: tf.Tensor, background: tf.Tensor, objec
     n = tf.shape(objects)[1]
     object_params = tf.reshape(gen.mlp(tf.reshape(objects, [-1, objects.shape[-1]]), training=training),
                                [-1, n, gen.dec.num_adain_params])
-    regions = box_regions(boxes, valid, content.shape[1], content.shape[2])
+    regions = box_regions(boxes, valid, tf.shape(content)[1], tf.shape(content)[2])
     params = region_values(regions, gen.mlp(background, training=training), object_params)
     return gen.dec(content, tf.cast(params, gen.dec.compute_dtype), regions, training=training)

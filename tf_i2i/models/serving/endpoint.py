@@ -38,9 +38,7 @@ class Endpoint:
     `<name>_uint8` takes those as uint8 [0, 255] and returns a uint8 image. `ids` name the int
     inputs that hold class ids and the ids each accepts (checked always: another id would give a
     silently wrong image). `networks` are the Keras objects whose variables `fn` reads (the archive
-    must track them); `info` is extra JSON for export_info.json. `static_size`: the graph needs its
-    inputs' height and width when it is traced (INIT rasterises boxes at the picture's size), so an
-    export takes one size, the TFLite height x width, in the SavedModel too (at_export_size).
+    must track them); `info` is extra JSON for export_info.json.
     """
 
     name: str
@@ -54,7 +52,6 @@ class Endpoint:
     info: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     ids: Mapping[str, IdRange] = dataclasses.field(default_factory=dict)
     size_divisors: Mapping[str, int] = dataclasses.field(default_factory=dict)
-    static_size: bool = False
 
     @property
     def uint8_name(self) -> str:
@@ -122,10 +119,3 @@ def fixed_size(specs: tuple[tf.TensorSpec, ...], height: int, width: int, batch:
             dims[axis] = side // divisor
         return dims
     return [tf.TensorSpec(fixed(s), s.dtype, s.name) for s in specs]
-
-
-def at_export_size(endpoints: list[Endpoint], height: int, width: int) -> list[Endpoint]:
-    """`endpoints` with every static_size one fixed at height x width: its NHWC inputs' H and W
-    (size_divisors apply) and its `size`, which the serving checks and export_info.json then hold."""
-    return [dataclasses.replace(e, inputs=tuple(fixed_size(e.inputs, height, width, None, e.size_divisors)),
-                                size=(height, width)) if e.static_size else e for e in endpoints]
