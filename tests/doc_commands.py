@@ -66,7 +66,8 @@ Sizes and lengths:
     (with `--config=configs/<model>/default.py`, the file bench loads without --config, when none
     is given).
   - bench_flow: `--size=32,48 --repeats=1` replace or join the documented ones.
-  - warp_error runs as written on the frames earlier commands of the page wrote.
+  - warp_error runs as written on the frames earlier commands of the page wrote; instance_styles on the
+    run folders earlier commands wrote.
 Everything else (the tool, the flags, their meaning) runs as written: a renamed flag, a removed tool
 or a broken mode fails.
 
@@ -96,7 +97,7 @@ from tests.tool_host import ToolHost
 
 DOCS = ("README.md", *sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").rglob("*.md")))
 TOOLS = ("train", "translate", "export", "convert", "encode_features", "bench", "check_fixture",
-         "performance_table", "compute_flow", "bench_flow", "warp_error")
+         "performance_table", "compute_flow", "bench_flow", "warp_error", "instance_styles")
 TIMEOUT = 300  # seconds per command
 OWN_PROCESS = {"bench"}  # sets TensorFlow's threads, which a process fixes at its first op
 # The pages of each tests/test_doc_commands_<group>.py (a few files, so the xdist workers share them).
@@ -104,7 +105,7 @@ GROUPS = {
     "readme": ("README.md", "docs/translating.md", "docs/converting.md", "docs/development.md",
                "docs/adding-a-model.md"),
     "image_models": ("docs/models/pix2pix.md", "docs/models/cyclegan.md", "docs/models/munit.md",
-                     "docs/models/unit.md"),
+                     "docs/models/unit.md", "docs/models/init.md"),
     "label_models": ("docs/models/pix2pixhd.md", "docs/models/spade.md"),
     "drit": ("docs/models/drit.md", "docs/models/drit_md.md"),
     "bench": ("docs/performance.md",),

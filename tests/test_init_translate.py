@@ -29,10 +29,10 @@ SLOTS, STYLE_DIM = 3, 8
 STREET = ["1 0 0 8 8", "1 20 18 30 28", "3 12 2 16 10"]
 REFERENCE = ["3 2 2 10 14", "1 16 16 30 30"]  # 0 a person, 1 a car
 RECEPTIVE = 17  # px: the tiny decoder's reach beyond a box (res block 2 x 3x3 at 1/4, two 5x5 ups, the 7x7 head)
-# max |change| in [-1, 1] of pixels farther than RECEPTIVE from a restyled box: not 0, because the decoder's
-# AdaIN (instance norm) and LayerNorm statistics span the whole map, so a box's new style shifts them
-# everywhere a little (measured 0.071 here, mean 0.020, against a mean 0.083 inside the box)
-FAR_TOLERANCE = 0.1
+# max |change| in [-1, 1] of pixels farther than RECEPTIVE from a restyled box: not 0, because what the
+# decoder's convolutions carry out of the box moves the background region's statistics a little
+# (measured 0.039 here, mean 0.010, against a mean 0.111 inside the box)
+FAR_TOLERANCE = 0.05
 
 
 def _write_boxes(path, picture: str, rows: list[str], size: str = f"{SIDE} {SIDE}") -> str:
@@ -129,7 +129,7 @@ def test_restyle_changes_the_chosen_box_and_leaves_far_pixels(setup, tmp_path):
     print(f"restyle: inside box mean |change| {inside.mean():.3f}, far ({far.size} px) max {far.max():.4f} "
           f"mean {far.mean():.4f}")
     assert inside.mean() > 0.05 and far.size >= 20
-    assert far.max() < FAR_TOLERANCE and far.mean() < inside.mean() / 3
+    assert far.max() < FAR_TOLERANCE and far.mean() < inside.mean() / 8
 
 
 def test_box_files_as_csv_and_instance_maps_give_the_same_boxes(setup, tmp_path):
