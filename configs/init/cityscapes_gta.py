@@ -2,8 +2,9 @@
 maps) and GTA frames (domain B, without boxes), the paper-default networks. Lay the folder out as
 docs/models/init.md#real-street-photos shows and pass it with --config.data.source=<folder>.
 
-The GTA side has no boxes (data.boxes.unboxed_domains): its crop discriminator then never trains and
-the object terms towards it are off, so object styles are learnt for Cityscapes only."""
+The GTA side has no boxes (data.boxes.unboxed_domains): the crop discriminators then never train and
+the crop GAN terms are off; Cityscapes objects still learn their codes through the reconstruction, code
+and cycle terms."""
 
 from tf_i2i.config_utils import load_sibling
 

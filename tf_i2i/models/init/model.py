@@ -140,11 +140,12 @@ class INIT(MUNIT):
     def train_step(self, batch):
         """MUNIT's iteration (discriminators on fresh fakes, then the generators) with the crop
         discriminators beside the image ones. A domain's crop discriminator and the generators' crop
-        GAN term towards it count only in batches where that domain's pictures have a valid box: with
-        no real object to compare, there is nothing to learn (e.g. GTA frames without boxes)."""
+        GAN term towards it count only in batches where both domains' pictures have a valid box: real
+        objects of its domain to learn from and objects of the other to translate (GTA frames without
+        boxes leave both crop discriminators idle)."""
         sides = batch_sides(batch)
         c, wd, lrs = self.cfg.loss, self.cfg.weight_decay, self.learning_rates()
-        has_objects = {x: tf.cast(tf.reduce_any(sides[x].valid), tf.float32) for x in DOMAINS}
+        both_boxed = tf.reduce_prod([tf.cast(tf.reduce_any(sides[x].valid), tf.float32) for x in DOMAINS])
         d_logs = {}
         with tf.GradientTape() as d_tape:
             for x, y in (("a", "b"), ("b", "a")):
@@ -153,23 +154,24 @@ class INIT(MUNIT):
                 real_crops = instances.object_crops(sides[y].images, sides[y].boxes, sides[y].valid, self.crop_size)
                 d_logs[f"d_{y}_fake"] = 0.5 * self._image_gan(dis, tf.stop_gradient(image_fakes), 2, False, True)
                 d_logs[f"d_{y}_real"] = self._image_gan(dis, sides[y].images, 1, True, True)
-                d_logs[f"d_obj_{y}_fake"] = has_objects[y] * self._object_gan(
+                d_logs[f"d_obj_{y}_fake"] = both_boxed * self._object_gan(
                     dis_obj, tf.stop_gradient(object_fakes), sides[x].valid, False, True)
-                d_logs[f"d_obj_{y}_real"] = self._object_gan(dis_obj, real_crops, sides[y].valid, True, True)
+                d_logs[f"d_obj_{y}_real"] = both_boxed * self._object_gan(dis_obj, real_crops, sides[y].valid,
+                                                                           True, True)
             d_total = tf.add_n([d_logs[k] for k in d_logs if not k.startswith("d_obj")]) + c.instance_w * tf.add_n(
                 [d_logs[k] for k in d_logs if k.startswith("d_obj")])
             d_loss = self.reduce_loss(c.gan_w * d_total)
         self.apply(self.d_optimizer, d_tape, d_loss, self.d_variables, wd)
         with tf.GradientTape() as g_tape:
-            terms = self.instance_generator_terms(sides, has_objects)
+            terms = self.instance_generator_terms(sides, both_boxed)
             g_loss = self.reduce_loss(tf.add_n(list(terms.values())))
         self.apply(self.g_optimizer, g_tape, g_loss, self.g_variables, wd)
         logs = {name: tf.reduce_mean(value) for name, value in {**terms, **d_logs}.items()}
         return {**logs, **lrs}
 
-    def instance_generator_terms(self, sides: dict[str, Side], has_objects: dict[str, tf.Tensor]
-                                 ) -> dict[str, tf.Tensor]:
-        """Weighted per-picture terms of the generator update (the module docstring's list)."""
+    def instance_generator_terms(self, sides: dict[str, Side], both_boxed: tf.Tensor) -> dict[str, tf.Tensor]:
+        """Weighted per-picture terms of the generator update (the module docstring's list); the crop GAN
+        terms count only when `both_boxed` (1.0: both domains' pictures have a valid box)."""
         c = self.cfg.loss
         gens = self._gens()
         terms = {}
@@ -202,11 +204,11 @@ class INIT(MUNIT):
             if self.vgg is not None:
                 terms[f"g_vgg_{y}"] = c.vgg_w * losses.domain_invariant_perceptual_loss(global_fake, side.images,
                                                                                       self.vgg)
-            terms.update(self._object_terms(x, y, side, own.objects, z.objects, has_objects[y]))
+            terms.update(self._object_terms(x, y, side, own.objects, z.objects, both_boxed))
         return terms
 
     def _object_terms(self, x: str, y: str, side: Side, own_objects: tf.Tensor, random_objects: tf.Tensor,
-                      target_has_objects: tf.Tensor) -> dict[str, tf.Tensor]:
+                      both_boxed: tf.Tensor) -> dict[str, tf.Tensor]:
         """The image-level terms on each valid box's crop, scaled by instance_w, per picture."""
         c, gens = self.cfg.loss, self._gens()
         gen_x, gen_y = gens[x], gens[y]
@@ -217,7 +219,7 @@ class INIT(MUNIT):
         content_back, style_back = gen_y.encode(fake, training=True)
         w = c.instance_w
         terms = {
-            f"o_adv_{y}": w * c.gan_w * target_has_objects * self._object_gan(
+            f"o_adv_{y}": w * c.gan_w * both_boxed * self._object_gan(
                 getattr(self, f"dis_obj_{y}"), fake, valid, True, False),
             f"o_recon_x_{x}": w * c.recon_x_w * per_picture(
                 losses.l1_loss(gen_x.decode(content, self._rows(own_objects), training=True), crops), valid),
