@@ -13,7 +13,7 @@ def get_config():
     c.model.discriminator.update(dim=16, n_layer=3, num_scales=2)
     c.model.object_discriminator.update(num_scales=1)
     c.model.instance.crop_size = 32
-    use_small_synthetic_run(c, num_steps=2400, batch_size=1)
+    use_small_synthetic_run(c, num_steps=1800, batch_size=1)
     c.data.preprocess = "resize_and_crop"
     c.data.boxes.max_boxes = 4
     c.data.synthetic.signs = True
