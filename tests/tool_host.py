@@ -11,7 +11,6 @@ at its first op) makes a command unfit for the host: callers run those in a proc
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import select
@@ -85,19 +84,25 @@ class ToolHost:
         self.process = None
 
 
-_SHARED: list[ToolHost] = []
+_SHARED: list[tuple[ToolHost, tempfile.TemporaryDirectory]] = []
 
 
 def shared_host() -> ToolHost:
-    """This process's host (started on first use, ended when the process ends): the tests of a
-    pytest process share one, so TensorFlow and tf_i2i are imported once."""
+    """This process's host (started on first use, ended by close_shared_host at the end of the
+    pytest session): the tests of a pytest process share one, so TensorFlow and tf_i2i are imported once."""
     if not _SHARED:
         from tests.helpers_training import subprocess_env
         logs = tempfile.TemporaryDirectory(prefix="tool_host_")
-        _SHARED.append(ToolHost(subprocess_env(), Path(logs.name)))
-        atexit.register(logs.cleanup)
-        atexit.register(_SHARED[0].close)  # atexit runs the last registered first: the host ends, then its logs go
-    return _SHARED[0]
+        _SHARED.append((ToolHost(subprocess_env(), Path(logs.name)), logs))
+    return _SHARED[0][0]
+
+
+def close_shared_host() -> None:
+    """Ends the shared host and removes its logs (a pytest-xdist worker ends without atexit)."""
+    while _SHARED:
+        host, logs = _SHARED.pop()
+        host.close()
+        logs.cleanup()
 
 
 def _run_one(request: dict) -> int:
