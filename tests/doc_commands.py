@@ -8,8 +8,9 @@ harness then runs `sys.executable tools/<tool>.py <args>` (the test environment 
 tests/helpers_training.py) in a scratch working folder of the page, where `configs` is the repo's
 configs (a symlink) and relative paths such as `runs/<x>` live. Commands run in document order, one
 page per folder; a command identical to an earlier one of the same page runs once. The tools run
-in one child process per test module (tests/tool_host.py: TensorFlow starts once), as each would
-run alone; tools/bench.py, which sets TensorFlow's threads, runs in a process of its own.
+in the pytest process's tool host (tests/tool_host.py: TensorFlow starts once), as each would run
+alone; a tools/bench.py command that sets TensorFlow's threads (THREAD_FLAGS) runs in a process of
+its own.
 
 Every flag name is kept, and every value that sets neither a size nor a path. The substitutions
 the harness may make, and no others:
@@ -82,7 +83,7 @@ import re
 import shlex
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,13 +94,14 @@ from PIL import Image
 from tests.doc_checkpoints import WRITERS
 from tests.helpers_drit import TINY as DRIT_TINY
 from tests.helpers_training import REPO, run_bounded, subprocess_env, tiny_overrides
-from tests.tool_host import ToolHost
+from tests.tool_host import shared_host
 
 DOCS = ("README.md", *sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").rglob("*.md")))
 TOOLS = ("train", "translate", "export", "convert", "encode_features", "bench", "check_fixture",
          "performance_table", "compute_flow", "bench_flow", "warp_error", "instance_styles")
 TIMEOUT = 300  # seconds per command
-OWN_PROCESS = {"bench"}  # sets TensorFlow's threads, which a process fixes at its first op
+# bench flags that set TensorFlow's threads, which a process fixes at its first op
+THREAD_FLAGS = ("config.train.parallel_ops", "intra_threads", "inter_threads")
 # The pages of each tests/test_doc_commands_<group>.py (a few files, so the xdist workers share them).
 GROUPS = {
     "readme": ("README.md", "docs/translating.md", "docs/converting.md", "docs/development.md",
@@ -321,8 +323,8 @@ def page_model(doc: str) -> str | None:
 class Page:
     """The scratch folder of one page and the run folders its commands wrote so far."""
 
-    def __init__(self, doc: str, cwd: Path, commands: list[DocCommand], host: ToolHost):
-        self.doc, self.cwd, self.commands, self.host = doc, cwd, commands, host
+    def __init__(self, doc: str, cwd: Path, commands: list[DocCommand]):
+        self.doc, self.cwd, self.commands = doc, cwd, commands
         (cwd / "configs").symlink_to(REPO / "configs")
         self.runs: dict[str, Run] = {}
 
@@ -341,16 +343,17 @@ class Page:
         """Runs one command at its tiny size and checks what it wrote."""
         prepare = getattr(self, f"_{cmd.tool}")
         args, check = prepare(cmd)
-        self.execute(cmd.tool, args, str(cmd))
+        sets_threads = cmd.tool == "bench" and any(cmd.flag(name) for name in THREAD_FLAGS)
+        self.execute(cmd.tool, args, str(cmd), own_process=sets_threads)
         check()
 
-    def execute(self, tool: str, args: list[str], where: str) -> None:
+    def execute(self, tool: str, args: list[str], where: str, own_process: bool = False) -> None:
         path = REPO / "tools" / f"{tool}.py"
-        if tool in OWN_PROCESS:
+        if own_process:
             done = run_bounded([sys.executable, str(path), *args], TIMEOUT, env=subprocess_env(), cwd=self.cwd)
             code, output = done.returncode, f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
         else:
-            ran = self.host.run(path, args, self.cwd, TIMEOUT)
+            ran = shared_host().run(path, args, self.cwd, TIMEOUT)
             code, output = ran.returncode, ran.output[-6000:]
         assert code == 0, f"{where}: exit code {code}\n  {shlex.join([str(path), *args])}\n{output}"
 
@@ -663,17 +666,13 @@ class Pages:
 
     def __init__(self, tmp_path_factory, commands: list[DocCommand]):
         self.tmp_path_factory, self.commands = tmp_path_factory, commands
-        self.host = ToolHost(subprocess_env(), tmp_path_factory.mktemp("tool_logs"))
         self.pages: dict[str, Page] = {}
 
     def run(self, cmd: DocCommand) -> None:
         if cmd.doc not in self.pages:
             cwd = self.tmp_path_factory.mktemp(re.sub(r"\W", "_", cmd.doc))
-            self.pages[cmd.doc] = Page(cmd.doc, cwd, [c for c in self.commands if c.doc == cmd.doc], self.host)
+            self.pages[cmd.doc] = Page(cmd.doc, cwd, [c for c in self.commands if c.doc == cmd.doc])
         self.pages[cmd.doc].run(cmd)
-
-    def close(self) -> None:
-        self.host.close()
 
 
 def page_tests(group: str) -> tuple[Callable, Callable]:
@@ -683,10 +682,8 @@ def page_tests(group: str) -> tuple[Callable, Callable]:
     commands = runnable_commands(GROUPS[group])
 
     @pytest.fixture(scope="module")
-    def pages(tmp_path_factory) -> Iterator[Pages]:
-        made = Pages(tmp_path_factory, commands)
-        yield made
-        made.close()
+    def pages(tmp_path_factory) -> Pages:
+        return Pages(tmp_path_factory, commands)
 
     @pytest.mark.parametrize("cmd", commands, ids=str)
     def test_documented_command_runs(cmd: DocCommand, pages: Pages) -> None:

@@ -80,11 +80,15 @@ def tiny_config(model: str, **overrides):
     return config
 
 
-def train_command(model: str, workdir: Path, **overrides) -> list[str]:
-    """tools/train.py with the same tiny config as tiny_config(), given as --config.* flags."""
+def train_args(model: str, workdir: Path, **overrides) -> list[str]:
+    """tools/train.py's arguments for the same tiny config as tiny_config(), given as --config.* flags."""
     flags = [f"--config.{k}={v}" for k, v in tiny_overrides(model, **overrides).items()]
-    return [sys.executable, str(TRAIN_TOOL), f"--config={REPO / 'configs' / model / 'synthetic.py'}",
-            f"--workdir={workdir}", *flags]
+    return [f"--config={REPO / 'configs' / model / 'synthetic.py'}", f"--workdir={workdir}", *flags]
+
+
+def train_command(model: str, workdir: Path, **overrides) -> list[str]:
+    """tools/train.py with train_args(), as a command line."""
+    return [sys.executable, str(TRAIN_TOOL), *train_args(model, workdir, **overrides)]
 
 
 def subprocess_env(**extra: str) -> dict:
