@@ -660,6 +660,19 @@ class Page:
             assert self.path(cmd.flag(flag)).exists(), f"--{flag}={cmd.flag(flag)}: no earlier command wrote it"
         return list(cmd.args), lambda: None
 
+    # instance_styles: measures the run folders earlier commands of the page wrote, as written
+    def _instance_styles(self, cmd: DocCommand):
+        for flag in ("workdir", "baseline"):
+            if cmd.flag(flag):
+                assert self.path(cmd.flag(flag)).is_dir(), f"--{flag}={cmd.flag(flag)}: no earlier command wrote it"
+        out = self.path(cmd.flag("workdir")) / "instance_styles.json"
+
+        def check() -> None:
+            results = json.loads(out.read_text())["results"]
+            assert {"init_instances", "init_locality"} <= set(results), results
+
+        return list(cmd.args), check
+
 
 class Pages:
     """The Page of each document of a test module, made on its first command (a module fixture)."""
