@@ -44,6 +44,12 @@ LONG_FIRST = ("test_spade_model.py", "spade_run", "test_drit_training.py", "test
               "test_unit_tools.py", "munit_run", "test_drit_model.py", "test_munit_model.py")
 
 
+def pytest_sessionfinish(session):
+    """The tool host the session's tests shared (tests/tool_host.py) ends with the session."""
+    from tests.tool_host import close_shared_host
+    close_shared_host()
+
+
 def _unit(nodeid: str) -> str:
     path = nodeid.split("::", 1)[0]
     return SHARED_CACHES.get(Path(path).name, path)

@@ -8,8 +8,9 @@ harness then runs `sys.executable tools/<tool>.py <args>` (the test environment 
 tests/helpers_training.py) in a scratch working folder of the page, where `configs` is the repo's
 configs (a symlink) and relative paths such as `runs/<x>` live. Commands run in document order, one
 page per folder; a command identical to an earlier one of the same page runs once. The tools run
-in one child process per test module (tests/tool_host.py: TensorFlow starts once), as each would
-run alone; tools/bench.py, which sets TensorFlow's threads, runs in a process of its own.
+in the pytest process's tool host (tests/tool_host.py: TensorFlow starts once), as each would run
+alone; a tools/bench.py command that sets TensorFlow's threads (THREAD_FLAGS) runs in a process of
+its own.
 
 Every flag name is kept, and every value that sets neither a size nor a path. The substitutions
 the harness may make, and no others:
@@ -19,13 +20,15 @@ Paths (values the harness maps to scratch files it creates):
     folder.
   - inputs that do not exist yet are written before the command: translate's --input (a folder if the
     path ends in `/`, a data set root with test_label/ + test_inst/ (Cityscapes) or val_label/ +
-    val_inst/ (other data sets) if it was a /data/ path, else one file), --instance and --style;
+    val_inst/ (other data sets) if it was a /data/ path, else one file), --instance and --style,
+    and INIT's --boxes / --style_boxes (INIT annotation text of BOX_ROWS on the input / the style picture);
     convert's --checkpoint/--checkpoint_b/--checkpoint_d/--checkpoint_e/--opt_file/--official_config
     (official-format files of tiny networks).
   - a command that reads a run folder (`--workdir=runs/x`, `--saved_model=runs/x/...`) no earlier
     command of the page wrote gets a tiny run made by the harness (tools/train.py on the model's
     configs/<model>/synthetic.py with TRAIN_TINY, exported if this or a later command reads its
-    export); its model is the page's (docs/models/<model>.md), pix2pixhd for
+    export); its model is the page's (docs/models/<model>.md), the paper a run folder is named
+    after (runs/init), pix2pixhd for
     tools/encode_features.py, vid2vid for a translate command with a video flag (VIDEO_FLAGS), else
     pix2pix (README's examples). A translate command with `--edges=canny` reads a run the harness
     trains on edges (EDGES_RUN) of a clip written as below.
@@ -64,7 +67,8 @@ Sizes and lengths:
     (with `--config=configs/<model>/default.py`, the file bench loads without --config, when none
     is given).
   - bench_flow: `--size=32,48 --repeats=1` replace or join the documented ones.
-  - warp_error runs as written on the frames earlier commands of the page wrote.
+  - warp_error runs as written on the frames earlier commands of the page wrote; instance_styles on the
+    run folders earlier commands wrote.
 Everything else (the tool, the flags, their meaning) runs as written: a renamed flag, a removed tool
 or a broken mode fails.
 
@@ -79,7 +83,7 @@ import re
 import shlex
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,19 +94,20 @@ from PIL import Image
 from tests.doc_checkpoints import WRITERS
 from tests.helpers_drit import TINY as DRIT_TINY
 from tests.helpers_training import REPO, run_bounded, subprocess_env, tiny_overrides
-from tests.tool_host import ToolHost
+from tests.tool_host import shared_host
 
 DOCS = ("README.md", *sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").rglob("*.md")))
 TOOLS = ("train", "translate", "export", "convert", "encode_features", "bench", "check_fixture",
-         "performance_table", "compute_flow", "bench_flow", "warp_error")
+         "performance_table", "compute_flow", "bench_flow", "warp_error", "instance_styles")
 TIMEOUT = 300  # seconds per command
-OWN_PROCESS = {"bench"}  # sets TensorFlow's threads, which a process fixes at its first op
+# bench flags that set TensorFlow's threads, which a process fixes at its first op
+THREAD_FLAGS = ("config.train.parallel_ops", "intra_threads", "inter_threads")
 # The pages of each tests/test_doc_commands_<group>.py (a few files, so the xdist workers share them).
 GROUPS = {
     "readme": ("README.md", "docs/translating.md", "docs/converting.md", "docs/development.md",
                "docs/adding-a-model.md"),
     "image_models": ("docs/models/pix2pix.md", "docs/models/cyclegan.md", "docs/models/munit.md",
-                     "docs/models/unit.md"),
+                     "docs/models/unit.md", "docs/models/init.md"),
     "label_models": ("docs/models/pix2pixhd.md", "docs/models/spade.md"),
     "drit": ("docs/models/drit.md", "docs/models/drit_md.md"),
     "bench": ("docs/performance.md",),
@@ -135,6 +140,7 @@ TRAIN_TINY: dict[str, dict] = {
     # the content discriminator's smallest input; one discriminator pass per step (d_iter 1, batch 2)
     "drit": {**_drit_sizes(216), "model.d_iter": 1, "train.batch_size": 2},
     "drit_md": _drit_sizes(64),  # MD_Dis's smallest
+    "init": {**tiny_overrides("init"), **_STEPS, **_SMALL},
 }
 TRAIN_TINY["spade"]["data.aspect_ratio"] = 1.0
 VIDEO_SIZE = (32, 64)  # vid2vid's frames (height, width): its tiny size multiple is 2 (4 with two spatial scales)
@@ -155,6 +161,7 @@ BENCH_SIZE = {"drit": 216, "drit_md": 64, "spade": 64}  # others 32 (SPADE: its 
 BENCH_FIXED = {"steps": "1", "warmup": "0", "conv_repeats": "0", "data_batches": "2", "matmul": "256"}
 BENCH_BATCH = {"drit": 2}  # DRIT's batch is 2 * d_iter (TRAIN_TINY's d_iter 1); others 1 where documented
 FLOW_FRAMES = 4  # per sequence folder compute_flow's commands get
+BOX_ROWS = ("1 2 2 12 12", "1 18 4 30 14", "3 10 18 20 30")  # INIT rows (cls x1 y1 x2 y2) on a 32 px picture
 
 
 # --- reading the pages -------------------------------------------------------------------------
@@ -316,8 +323,8 @@ def page_model(doc: str) -> str | None:
 class Page:
     """The scratch folder of one page and the run folders its commands wrote so far."""
 
-    def __init__(self, doc: str, cwd: Path, commands: list[DocCommand], host: ToolHost):
-        self.doc, self.cwd, self.commands, self.host = doc, cwd, commands, host
+    def __init__(self, doc: str, cwd: Path, commands: list[DocCommand]):
+        self.doc, self.cwd, self.commands = doc, cwd, commands
         (cwd / "configs").symlink_to(REPO / "configs")
         self.runs: dict[str, Run] = {}
 
@@ -336,16 +343,17 @@ class Page:
         """Runs one command at its tiny size and checks what it wrote."""
         prepare = getattr(self, f"_{cmd.tool}")
         args, check = prepare(cmd)
-        self.execute(cmd.tool, args, str(cmd))
+        sets_threads = cmd.tool == "bench" and any(cmd.flag(name) for name in THREAD_FLAGS)
+        self.execute(cmd.tool, args, str(cmd), own_process=sets_threads)
         check()
 
-    def execute(self, tool: str, args: list[str], where: str) -> None:
+    def execute(self, tool: str, args: list[str], where: str, own_process: bool = False) -> None:
         path = REPO / "tools" / f"{tool}.py"
-        if tool in OWN_PROCESS:
+        if own_process:
             done = run_bounded([sys.executable, str(path), *args], TIMEOUT, env=subprocess_env(), cwd=self.cwd)
             code, output = done.returncode, f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
         else:
-            ran = self.host.run(path, args, self.cwd, TIMEOUT)
+            ran = shared_host().run(path, args, self.cwd, TIMEOUT)
             code, output = ran.returncode, ran.output[-6000:]
         assert code == 0, f"{where}: exit code {code}\n  {shlex.join([str(path), *args])}\n{output}"
 
@@ -362,7 +370,7 @@ class Page:
         """The run folder `path` reads, made by the harness if no earlier command wrote it."""
         key = run_key(path)
         if key not in self.runs:
-            model = page_model(self.doc) or self._reader_model(cmd)
+            model = page_model(self.doc) or self._reader_model(cmd, key)
             height, width = tiny_frame_size(model)
             exports = bool(cmd.flag("saved_model")) or self.later_reads_export(cmd, key)
             settings = {**TRAIN_TINY[model], "export.at_end": exports, "export.tflite": "",
@@ -378,8 +386,10 @@ class Page:
         return key, run
 
     @staticmethod
-    def _reader_model(cmd: DocCommand) -> str:
+    def _reader_model(cmd: DocCommand, key: str) -> str:
         """The model of a run a command of a page without a model reads."""
+        if Path(key).name in TRAIN_TINY:
+            return Path(key).name
         if cmd.tool == "encode_features":
             return "pix2pixhd"
         if cmd.tool == "translate" and any(cmd.flag(name) for name in VIDEO_FLAGS):
@@ -462,6 +472,10 @@ class Page:
         for i, style in enumerate(s for s in (cmd.flag("style") or "").split(",") if s):
             if not self.path(style).exists():
                 write_picture(self.path(style), size, 100 + i)
+        for flag, picture in (("boxes", cmd.flag("input")), ("style_boxes", cmd.flag("style"))):
+            if cmd.flag(flag) and not self.path(cmd.flag(flag)).exists():
+                rows = [Path(picture).name, f"{size[1]} {size[0]}", *BOX_ROWS]
+                self.path(cmd.flag(flag)).write_text("\n".join(rows) + "\n")
         out = self.path(cmd.flag("output"))
         shutil.rmtree(out, ignore_errors=True)
         args = [f"{a.split('=', 1)[0]}={self.mapped(a.split('=', 1)[1])}" if "=" in a else a for a in cmd.args]
@@ -470,7 +484,9 @@ class Page:
         elif cmd.flag("variants"):
             suffixes = [f"_v{i}" for i in range(int(cmd.flag("variants")))]
         else:
-            suffixes = [""]
+            suffixes = ["", "_restyled"] if cmd.flag("restyle") else [""]
+        if cmd.flag("boxes"):  # and the input with its boxes outlined
+            suffixes.append("_boxes")
         expected = sorted(f"{stem}{s}.png" for stem in stems for s in suffixes)
         if inputs == "video":  # and the .mp4 of all frames, named after the input folder or file
             expected = sorted([*expected, f"{Path(cmd.flag('input')).stem}.mp4"])
@@ -644,23 +660,32 @@ class Page:
             assert self.path(cmd.flag(flag)).exists(), f"--{flag}={cmd.flag(flag)}: no earlier command wrote it"
         return list(cmd.args), lambda: None
 
+    # instance_styles: measures the run folders earlier commands of the page wrote, as written
+    def _instance_styles(self, cmd: DocCommand):
+        for flag in ("workdir", "baseline"):
+            if cmd.flag(flag):
+                assert self.path(cmd.flag(flag)).is_dir(), f"--{flag}={cmd.flag(flag)}: no earlier command wrote it"
+        out = self.path(cmd.flag("workdir")) / "instance_styles.json"
+
+        def check() -> None:
+            results = json.loads(out.read_text())["results"]
+            assert {"init_instances", "init_locality"} <= set(results), results
+
+        return list(cmd.args), check
+
 
 class Pages:
     """The Page of each document of a test module, made on its first command (a module fixture)."""
 
     def __init__(self, tmp_path_factory, commands: list[DocCommand]):
         self.tmp_path_factory, self.commands = tmp_path_factory, commands
-        self.host = ToolHost(subprocess_env(), tmp_path_factory.mktemp("tool_logs"))
         self.pages: dict[str, Page] = {}
 
     def run(self, cmd: DocCommand) -> None:
         if cmd.doc not in self.pages:
             cwd = self.tmp_path_factory.mktemp(re.sub(r"\W", "_", cmd.doc))
-            self.pages[cmd.doc] = Page(cmd.doc, cwd, [c for c in self.commands if c.doc == cmd.doc], self.host)
+            self.pages[cmd.doc] = Page(cmd.doc, cwd, [c for c in self.commands if c.doc == cmd.doc])
         self.pages[cmd.doc].run(cmd)
-
-    def close(self) -> None:
-        self.host.close()
 
 
 def page_tests(group: str) -> tuple[Callable, Callable]:
@@ -670,10 +695,8 @@ def page_tests(group: str) -> tuple[Callable, Callable]:
     commands = runnable_commands(GROUPS[group])
 
     @pytest.fixture(scope="module")
-    def pages(tmp_path_factory) -> Iterator[Pages]:
-        made = Pages(tmp_path_factory, commands)
-        yield made
-        made.close()
+    def pages(tmp_path_factory) -> Pages:
+        return Pages(tmp_path_factory, commands)
 
     @pytest.mark.parametrize("cmd", commands, ids=str)
     def test_documented_command_runs(cmd: DocCommand, pages: Pages) -> None:

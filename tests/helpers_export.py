@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import keras
@@ -14,6 +12,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.tool_host import shared_host
 from tf_i2i.config_utils import CONFIG_DIR, load_config_file
 from tf_i2i.export import Preprocessing, export_model, run_tflite
 from tf_i2i.models.base import GANModel
@@ -115,6 +114,10 @@ def write_run(workdir: Path, config: ml_collections.ConfigDict) -> GANModel:
 def _zero_batch(config: ml_collections.ConfigDict) -> dict[str, tf.Tensor]:
     """One all-zero training batch of config's layout, enough to build every network."""
     side, d = config.data.crop_size, config.data
+    if d.layout == "boxes":  # INIT: no box in either domain
+        return {**{f"{x}_boxes": tf.zeros([1, d.boxes.max_boxes, 4]) for x in "AB"},
+                **{f"{x}_box_valid": tf.zeros([1, d.boxes.max_boxes], tf.bool) for x in "AB"},
+                "A": tf.zeros([1, side, side, d.a_channels]), "B": tf.zeros([1, side, side, d.b_channels])}
     if d.layout != "labels":
         return {"A": tf.zeros([1, side, side, d.a_channels]), "B": tf.zeros([1, side, side, d.b_channels])}
     ids = tf.zeros([1, side, side, 1], tf.int32)
@@ -131,23 +134,10 @@ def keras_output(generator, images: np.ndarray) -> np.ndarray:
 
 
 def run_tools(*commands: tuple[str, ...], timeout: float = 180) -> list[subprocess.CompletedProcess]:
-    """Runs each (tool, *args) as tools/<tool>.py at the same time (2 cores: about half the wall
-    time of running them in turn), with quiet TF logs; returns the finished processes in order."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    started = []
-    for tool, *args in commands:
-        cmd = [sys.executable, str(REPO / "tools" / f"{tool}.py"), *args]
-        started.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                              cwd=REPO, env=env)))
-    finished = []
-    for cmd, process in started:
-        try:
-            out, err = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            out, err = process.communicate()
-        finished.append(subprocess.CompletedProcess(cmd, process.returncode, out, err))
-    return finished
+    """Runs each (tool, *args) as tools/<tool>.py in turn, in this process's tool host (TensorFlow's
+    start-up paid once, tests/tool_host.py); returns them as finished processes, in order."""
+    host = shared_host()
+    return [host.completed(REPO / "tools" / f"{tool}.py", list(args), REPO, timeout) for tool, *args in commands]
 
 
 def serving_error(signature, **inputs: np.ndarray) -> str:

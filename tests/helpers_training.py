@@ -52,6 +52,10 @@ _PER_MODEL = {
                 "data.video.synthetic.num_sequences": 2, "data.video.synthetic.n_frames": 6,
                 "data.video.synthetic.image_size": (32, 64), "data.video.n_frames_total": 3,
                 "data.video.niter_step": 2, "data.video.flow_preset": "ultrafast"},
+    "init": {"model.generator.dim": 4, "model.generator.mlp_dim": 8, "model.generator.n_res": 1,
+             "model.discriminator.dim": 4, "model.discriminator.n_layer": 2, "model.discriminator.num_scales": 2,
+             "model.instance.crop_size": 16, "data.boxes.max_boxes": 3, "data.boxes.min_size": 2.0,
+             "model.loss.vgg_weights": "random"},
     "unit": {"model.generator.dim": 4, "model.generator.n_res": 1, "model.discriminator.dim": 4,
              "model.discriminator.n_layer": 2, "model.discriminator.num_scales": 2},
 }
@@ -76,11 +80,15 @@ def tiny_config(model: str, **overrides):
     return config
 
 
-def train_command(model: str, workdir: Path, **overrides) -> list[str]:
-    """tools/train.py with the same tiny config as tiny_config(), given as --config.* flags."""
+def train_args(model: str, workdir: Path, **overrides) -> list[str]:
+    """tools/train.py's arguments for the same tiny config as tiny_config(), given as --config.* flags."""
     flags = [f"--config.{k}={v}" for k, v in tiny_overrides(model, **overrides).items()]
-    return [sys.executable, str(TRAIN_TOOL), f"--config={REPO / 'configs' / model / 'synthetic.py'}",
-            f"--workdir={workdir}", *flags]
+    return [f"--config={REPO / 'configs' / model / 'synthetic.py'}", f"--workdir={workdir}", *flags]
+
+
+def train_command(model: str, workdir: Path, **overrides) -> list[str]:
+    """tools/train.py with train_args(), as a command line."""
+    return [sys.executable, str(TRAIN_TOOL), *train_args(model, workdir, **overrides)]
 
 
 def subprocess_env(**extra: str) -> dict:

@@ -4,14 +4,13 @@ folders whose restored model reproduces the official outputs; options and folder
 fail clearly."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.helpers_export import run_tools
 from tests.helpers_fixtures import fixture_dir
 from tests.pth_writer import torch_save
 from tf_i2i.convert.official_drit import convert_drit
@@ -20,7 +19,6 @@ from tf_i2i.export.workdir import load_run_config, load_trained_model
 from tf_i2i.registry import build_model
 from tools.fixtures.fixture import Fixture, load_fixture
 
-REPO = Path(__file__).resolve().parents[1]
 # What DRIT.save / MD_multi.save add to the networks: optimiser states and counters (ignored).
 TRAINER_STATE = {"gen_opt": {"state": {0: {"exp_avg": np.zeros(3, np.float32)}}}, "ep": np.int64(7),
                  "total_it": np.int64(700)}
@@ -85,10 +83,8 @@ def test_drit_feature_wise_variant_converts_through_the_cli(shared_dir, tmp_path
     checkpoint = _checkpoint(tmp_path / "00007.pth", fixture, roles, monkeypatch)
     run = tmp_path / "run"
     widths = _widths(fixture)
-    proc = subprocess.run(
-        [sys.executable, str(REPO / "tools" / "convert.py"), "--model=drit", f"--checkpoint={checkpoint}",
-         "--concat=0", f"--dim={widths['dim']}", f"--mlp_dim={widths['mlp_dim']}", f"--output={run}"],
-        capture_output=True, text=True, cwd=REPO, timeout=300)
+    (proc,) = run_tools(("convert", "--model=drit", f"--checkpoint={checkpoint}", "--concat=0",
+                         f"--dim={widths['dim']}", f"--mlp_dim={widths['mlp_dim']}", f"--output={run}"), timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert f"wrote {run / 'config.json'}" in proc.stdout
     assert _networks(run) == list(roles)

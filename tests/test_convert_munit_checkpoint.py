@@ -3,8 +3,6 @@
 run folders whose restored model reproduces the official fixture outputs; files that do not fit
 fail clearly."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +10,7 @@ import pytest
 import tensorflow as tf
 import yaml
 
+from tests.helpers_export import run_tools
 from tests.helpers_fixtures import fixture_dir
 from tests.official_munit_state import unit_generator_state
 from tests.pth_writer import torch_save
@@ -21,7 +20,6 @@ from tf_i2i.export.workdir import load_run_config, load_trained_model
 from tf_i2i.registry import build_model
 from tools.fixtures.fixture import load_fixture
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _snapshot(shared_dir: Path, name: str, tmp_path: Path, monkeypatch):
@@ -48,11 +46,9 @@ def _assert_close(ours: np.ndarray, official: np.ndarray) -> None:
 
 def test_munit_snapshot_converts_through_the_cli(shared_dir, tmp_path, monkeypatch):
     fixture = _snapshot(shared_dir, "munit", tmp_path, monkeypatch)
-    proc = subprocess.run(
-        [sys.executable, str(REPO / "tools" / "convert.py"), "--model=munit",
-         f"--checkpoint={tmp_path / 'gen_00010000.pt'}", f"--checkpoint_d={tmp_path / 'dis_00010000.pt'}",
-         f"--official_config={tmp_path / 'config.yaml'}", f"--output={tmp_path / 'out'}"],
-        capture_output=True, text=True, cwd=REPO, timeout=300)
+    (proc,) = run_tools(("convert", "--model=munit", f"--checkpoint={tmp_path / 'gen_00010000.pt'}",
+                         f"--checkpoint_d={tmp_path / 'dis_00010000.pt'}",
+                         f"--official_config={tmp_path / 'config.yaml'}", f"--output={tmp_path / 'out'}"), timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     run = tmp_path / "out"
     assert sorted(p.name for p in run.iterdir()) == ["checkpoints", "config.json", "options.json"]

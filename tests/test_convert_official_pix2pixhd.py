@@ -73,7 +73,7 @@ def test_opt_file_gives_typed_official_options(tmp_path):
 
 def test_convert_tool_writes_a_run_folder_that_the_export_tool_accepts(tmp_path):
     """tools/convert.py on the official .pth files, and tools/export.py on a run folder converted
-    in-process, started together (2 cores: about half the wall time of running them in turn)."""
+    in-process."""
     run, exported = tmp_path / "run", tmp_path / "exported"
     convert_pix2pixhd(TINY["checkpoint"], exported, official_options(DATA / "opt.txt"), checkpoint_e=TINY["checkpoint_e"])
     converted, export = run_tools(

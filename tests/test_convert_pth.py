@@ -16,9 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.helpers_training import subprocess_env
 from tests.pth_writer import FakeTorch, write_zip
-from tests.tool_host import REPO, ToolHost
+from tests.tool_host import REPO, shared_host
 from tf_i2i.convert.pth import entry_limit, load_state_dict, read_pth
 from tf_i2i.convert.state_dict import ConversionError
 
@@ -146,14 +145,10 @@ def test_oversized_entries_are_refused_by_name_before_any_memory_is_asked(tmp_pa
 def test_convert_tool_reports_missing_files_bad_npz_and_oversized_entries_in_one_line(tmp_path):
     np.savez(tmp_path / "objects.npz", w=np.array([{"a": 1}], dtype=object))
     np.savez(tmp_path / "big.npz", w=np.zeros(1 << 19, np.float32))  # 2 MiB
-    host = ToolHost(subprocess_env(), tmp_path)
-    try:
-        runs = {checkpoint: host.run(REPO / "tools" / "convert.py", [
-            "--model=pix2pix", f"--checkpoint={tmp_path / checkpoint}", f"--output={tmp_path / 'out'}", *more],
-            cwd=REPO, timeout=120) for checkpoint, *more in (
-            ("missing.pth",), ("objects.npz",), ("big.npz", "--max_entry_mb=1"))}
-    finally:
-        host.close()
+    runs = {checkpoint: shared_host().run(REPO / "tools" / "convert.py", [
+        "--model=pix2pix", f"--checkpoint={tmp_path / checkpoint}", f"--output={tmp_path / 'out'}", *more],
+        cwd=REPO, timeout=120) for checkpoint, *more in (
+        ("missing.pth",), ("objects.npz",), ("big.npz", "--max_entry_mb=1"))}
     expected = {"missing.pth": f"error: no such file: --checkpoint={tmp_path / 'missing.pth'}",
                 "objects.npz": f"error: {tmp_path / 'objects.npz'}: entry 'w' holds object values, not numbers",
                 "big.npz": f"error: {tmp_path / 'big.npz'}: entry 'w' (shape (524288,)) would take 2097152 bytes, "

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +21,7 @@ import yaml
 from PIL import Image
 
 from tests import official_drit_state as drit_state, official_mdmm_state as mdmm_state
+from tests.helpers_export import run_tools
 from tests.official_munit_state import discriminator_state, munit_generator_state, unit_generator_state
 from tests.official_pix2pix_state import loaded, opt_lines, resnet_state, spade_generator_state, unet_state
 from tests.pth_writer import torch_save
@@ -226,27 +225,16 @@ CASES = {"pix2pix": _pix2pix, "cyclegan": _cyclegan, "pix2pixhd": _pix2pixhd, "s
          "drit": _drit, "drit_md": _mdmm}
 
 
-def _tool(tool: str, *args: str) -> list[str]:
-    return [sys.executable, str(REPO / "tools" / f"{tool}.py"), *args]
+def _tool(tool: str, *args: str) -> tuple[str, ...]:
+    return tool, *args
 
 
-def _run_all(commands: dict[str, list[str]], parallel: int = 4) -> dict[str, subprocess.CompletedProcess]:
-    """Runs the commands, `parallel` at a time (TF start-up dominates; 2 cores)."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    pending, running, done = list(commands.items()), {}, {}
-    while pending or running:
-        while pending and len(running) < parallel:
-            name, cmd = pending.pop(0)
-            running[name] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                             cwd=REPO, env=env)
-        name, process = next(iter(running.items()))
-        out, err = process.communicate(timeout=300)
-        done[name] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
-        del running[name]
-    return done
+def _run_all(commands: dict[str, tuple[str, ...]]) -> dict[str, subprocess.CompletedProcess]:
+    """Runs the commands in turn in the tool host (TensorFlow's start-up paid once)."""
+    return dict(zip(commands, run_tools(*commands.values(), timeout=300)))
 
 
-def _translate_args(case: Case, run: Path, out: Path, pictures: Pictures, *extra: str) -> list[str]:
+def _translate_args(case: Case, run: Path, out: Path, pictures: Pictures, *extra: str) -> tuple[str, ...]:
     source = pictures.path("labels" if case.model in ("pix2pixhd", "spade") else "image")
     # --preprocess=none: the reference runs the networks on the picture at its own size
     return _tool("translate", f"--workdir={run}", f"--input={source}", f"--output={out}", "--preprocess=none",
@@ -281,9 +269,9 @@ def converted(tmp_path_factory):
     }
     commands.update({f"translate_{m}": _translate_args(c, runs[m], root / "out" / m, pictures)
                      for m, c in cases.items() if m != "cyclegan"})
+    # in turn: translate_cyclegan reads what convert_cyclegan wrote
+    commands["translate_cyclegan"] = _translate_args(cyclegan, runs["cyclegan"], root / "out" / "cyclegan", pictures)
     results = _run_all(commands)
-    results.update(_run_all({
-        "translate_cyclegan": _translate_args(cyclegan, runs["cyclegan"], root / "out" / "cyclegan", pictures)}))
     return root, cases, runs, results
 
 

@@ -41,6 +41,13 @@ def test_init_text_reads_boxes_and_pads_normalised(tmp_path):
     assert not out["boxes"][2:].any()
 
 
+def test_init_text_size_line_may_be_height_first(tmp_path):
+    path = _init_text(tmp_path, ["1 3 4 9 14"], "20 30", "a.png")
+    boxes = read_init_annotation(path)
+    assert (boxes.width, boxes.height) == (30, 20)
+    np.testing.assert_array_equal(boxes.xyxy, [[3, 4, 9, 14]])
+
+
 def test_init_text_finds_the_image_by_name_in_the_image_folder(tmp_path):
     images = tmp_path / "trainA"
     images.mkdir()
@@ -290,13 +297,19 @@ def test_unboxed_domains_read_no_box_files(tmp_path):
         build_dataset(_folder_cfg(root, **{"boxes.unboxed_domains": (2,)}), batch_size=1)
 
 
-def test_written_synthetic_boxes_folders_read_back_as_the_in_memory_set(tmp_path):
-    root = write_synthetic_dataset(tmp_path, "boxes", 3, 40, num_domains=2)
-    assert (root / "trainB_boxes/night_00002.txt").read_text().startswith("night_00002.png\n40 40\n")
+@pytest.mark.parametrize(("options", "look_b"), [({}, "night"),
+                                                ({"looks": ("day", "night_instances"), "signs": True}, "night_instances")])
+def test_written_synthetic_boxes_folders_read_back_as_the_in_memory_set(tmp_path, options, look_b):
+    root = write_synthetic_dataset(tmp_path, "boxes", 3, 40, num_domains=2, **options)
+    assert (root / f"trainB_boxes/{look_b}_00002.txt").read_text().startswith(f"{look_b}_00002.png\n40 40\n")
     cfg = _folder_cfg(root, **{"boxes.format": "txt"})
     from_files = build_dataset(cfg, batch_size=2, shuffle=False, repeat=False)
-    rendered = build_dataset(_folder_cfg("synthetic", **{"synthetic.num_images": 3, "synthetic.image_size": 40}),
-                             batch_size=2, shuffle=False, repeat=False)
-    for got, want in zip(from_files.as_numpy_iterator(), rendered.as_numpy_iterator()):
+    synthetic = {"synthetic.num_images": 3, "synthetic.image_size": 40,
+                 **{f"synthetic.{key}": value for key, value in options.items()}}
+    rendered = build_dataset(_folder_cfg("synthetic", **synthetic), batch_size=2, shuffle=False, repeat=False)
+    classes = set()
+    for got, want in zip(from_files.as_numpy_iterator(), rendered.as_numpy_iterator(), strict=True):
         for key in want:
             np.testing.assert_allclose(got[key], want[key])
+        classes |= set(want["box_classes"][want["box_valid"]].tolist())
+    assert (2 in classes) == bool(options)  # sign boxes only with data.synthetic.signs

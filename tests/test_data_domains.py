@@ -16,6 +16,7 @@ from tf_i2i.data import DatasetError, build_dataset, write_synthetic_dataset
 from tf_i2i.data.synthetic import LOOKS, render_sample
 
 LETTERS = "ABCD"
+WEATHER = LOOKS[:4]  # day, night, dusk, fog; night_instances is night with per-object looks
 
 
 def _colour(domain: int, i: int) -> tuple[int, int, int]:
@@ -122,7 +123,10 @@ def test_a_corrupt_picture_is_named(tmp_path):
         ({"num_domains": 1}, r"data\.num_domains must be 2\.\.26"),
         ({"num_domains": 27}, r"data\.num_domains must be 2\.\.26"),
         ({"source": "tfds:cycle_gan/horse2zebra"}, r"reads folders .* or the synthetic set only"),
-        ({"num_domains": 5}, r"synthetic data set has 4 domain looks"),
+        ({"num_domains": 6}, r"synthetic data set has 5 domain looks"),
+        ({"num_domains": 2, "synthetic.looks": ("day", "sunny")}, r"data\.synthetic\.looks .* \(unknown: sunny\)"),
+        ({"num_domains": 3, "synthetic.looks": ("day", "night")}, r"data\.synthetic\.looks must name data\.num_domains \(3\)"),
+        ({"num_domains": 2, "synthetic.looks": ("day", "day")}, r"different looks"),
     ],
 )
 def test_impossible_settings_are_rejected(fields, message):
@@ -131,10 +135,10 @@ def test_impossible_settings_are_rejected(fields, message):
 
 
 def test_synthetic_looks_have_distinct_mean_colours():
-    scenes = [render_sample(0, "train", i, 48, 48, LOOKS) for i in range(6)]
-    means = {look: np.mean([s[look].reshape(-1, 3).mean(0) for s in scenes], axis=0) for look in LOOKS}
-    for a in LOOKS:
-        for b in LOOKS:
+    scenes = [render_sample(0, "train", i, 48, 48, WEATHER) for i in range(6)]
+    means = {look: np.mean([s[look].reshape(-1, 3).mean(0) for s in scenes], axis=0) for look in WEATHER}
+    for a in WEATHER:
+        for b in WEATHER:
             assert a == b or np.abs(means[a] - means[b]).max() > 25, (a, b, means)
     warmth = {look: m[0] - m[2] for look, m in means.items()}
     assert max(warmth, key=warmth.get) == "dusk" and warmth["dusk"] > 25  # orange low sun
@@ -158,7 +162,7 @@ def test_synthetic_domain_d_shows_its_look_of_other_scenes():
 def test_written_synthetic_folders_read_back_as_the_in_memory_set(tmp_path):
     root = write_synthetic_dataset(tmp_path, "domains", 3, 32, seed=4, num_domains=4)
     written = sorted(str(p.relative_to(root)) for p in root.rglob("*.png"))
-    assert written == [f"train{letter}/{look}_{i:05d}.png" for letter, look in zip(LETTERS, LOOKS, strict=True) for i in range(3)]
+    assert written == [f"train{letter}/{look}_{i:05d}.png" for letter, look in zip(LETTERS, WEATHER, strict=True) for i in range(3)]
     cfg = exact(data_cfg(layout="domains", num_domains=4, **{"synthetic.num_images": 3, "synthetic.seed": 4}))
     from_memory = elements(cfg, shuffle=True)
     cfg.source = str(root)
@@ -167,8 +171,8 @@ def test_written_synthetic_folders_read_back_as_the_in_memory_set(tmp_path):
     for m, f in zip(from_memory, from_files, strict=True):
         assert m["domain"] == f["domain"]
         np.testing.assert_array_equal(m["image"], f["image"])
-    with pytest.raises(DatasetError, match="4 domain looks"):
-        write_synthetic_dataset(tmp_path / "five", "domains", 1, 16, num_domains=5)
+    with pytest.raises(DatasetError, match="5 domain looks"):
+        write_synthetic_dataset(tmp_path / "six", "domains", 1, 16, num_domains=6)
 
 
 # Weather tiles of MDMM's results figure (sunny, foggy: rows of MDMM's weather domains) and landscape photos

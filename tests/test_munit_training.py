@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.helpers_training import checkpoint_steps, read_summaries, run_bounded, tiny_config, train_command
+from tests.helpers_export import run_tools
+from tests.helpers_training import checkpoint_steps, read_summaries, tiny_config, train_args
 from tf_i2i.config_utils import CONFIG_DIR, load_config_file
 from tf_i2i.export import load_trained_model
 from tf_i2i.models.codes import sample_styles
@@ -37,9 +38,9 @@ def test_configs_keep_the_official_defaults():
 @pytest.mark.timeout(240)
 def test_train_tool_trains_samples_checkpoints_exports_and_resumes(tmp_path):
     workdir = tmp_path / "run"
-    done = run_bounded(train_command("munit", workdir, train__num_steps=4, train__sample_every=2,
-                                     train__checkpoint_every=2, data__a_channels=1, export__at_end=True,
-                                     export__tflite="", export__height=32, export__width=32), timeout=200)
+    (done,) = run_tools(("train", *train_args("munit", workdir, train__num_steps=4, train__sample_every=2,
+                                              train__checkpoint_every=2, data__a_channels=1, export__at_end=True,
+                                              export__tflite="", export__height=32, export__width=32)), timeout=200)
     assert done.returncode == 0, done.stderr[-3000:]
     assert checkpoint_steps(workdir) == {2, 4}
     assert sorted(p.name for p in (workdir / "samples").glob("*.png")) == ["step_0000002.png", "step_0000004.png"]

@@ -24,7 +24,7 @@ from tf_i2i.models.serving.checks import IdRange
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """A pix2pixHD run folder, its clusters (encode_features) and an export with them; a test data set;
-    and encode_features on a CycleGAN run folder, started together with the pix2pixHD one (2 cores)."""
+    and encode_features on a CycleGAN run folder, run right after the pix2pixHD one."""
     workdir, cyclegan = tmp_path_factory.mktemp("run"), tmp_path_factory.mktemp("cg")
     write_run(workdir, tiny_config("pix2pixhd"))
     write_run(cyclegan, tiny_config("cyclegan"))

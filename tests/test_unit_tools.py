@@ -13,7 +13,7 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
-from tests.helpers_training import checkpoint_steps, latest_step, run_bounded, tiny_config, train_command
+from tests.helpers_training import checkpoint_steps, latest_step, tiny_config, train_args
 from tests.helpers_export import random_images, run_tools
 from tf_i2i.export import export_model, load_trained_model, run_tflite
 from tf_i2i.export.preprocess import Preprocessing
@@ -31,7 +31,7 @@ RUN = {"data__a_channels": 1, "train__num_steps": 4, "train__sample_every": 2, "
 def run(tmp_path_factory):
     """(run folder, restored model, loaded SavedModel) of a finished 4-step tools/train.py run."""
     workdir = tmp_path_factory.mktemp("unit_run")
-    done = run_bounded(train_command("unit", workdir, **RUN), timeout=240)
+    (done,) = run_tools(("train", *train_args("unit", workdir, **RUN)), timeout=240)
     assert done.returncode == 0, done.stderr[-3000:]
     model = load_trained_model(workdir)
     return workdir, model, tf.saved_model.load(str(workdir / "export" / "saved_model"))
@@ -65,7 +65,7 @@ def test_exported_endpoints_match_keras(run, direction, endpoint, channels):
 
 
 def test_translate_tool_and_resume(run, tmp_path):
-    """One batch of processes (2 cores): translate from the run folder and from the SavedModel
+    """Through the tool host, in turn: translate from the run folder and from the SavedModel
     (b2a, 3-channel input), and train the copied run on to step 6. The export train() writes at the
     end records the run's preprocessing, so the SavedModel alone sizes inputs as the run would."""
     workdir, model, _ = run
@@ -75,13 +75,13 @@ def test_translate_tool_and_resume(run, tmp_path):
     Image.fromarray(photo).save(inputs / "photo.png")
     resumed = tmp_path / "resumed"
     shutil.copytree(workdir, resumed)
-    train = train_command("unit", resumed, **{**RUN, "train__num_steps": 6, "export__at_end": False})
+    train = train_args("unit", resumed, **{**RUN, "train__num_steps": 6, "export__at_end": False})
     ckpt, saved, more = run_tools(
         ("translate", f"--input={inputs}", f"--output={tmp_path / 'ckpt'}", f"--workdir={workdir}",
          "--endpoint=serve_b2a", "--preprocess=none", "--output_size=input"),
         ("translate", f"--input={inputs}", f"--output={tmp_path / 'sm'}", f"--saved_model={workdir / 'export'}",
          "--endpoint=serve_b2a", "--preprocess=none", "--output_size=input"),
-        ("train", *train[2:]), timeout=240)
+        ("train", *train), timeout=240)
     for done in (ckpt, saved, more):
         assert done.returncode == 0, done.stderr[-3000:]
     a, b = (np.asarray(Image.open(tmp_path / d / "photo.png")) for d in ("ckpt", "sm"))

@@ -1,12 +1,12 @@
 """Runs tools/<tool>.py programs one after another in ONE child process, as `python tools/x.py args`
-would run them, so a test that runs many documented commands pays TensorFlow's start-up (4-5 s)
-once instead of per command.
+would run them, so the tests that run tools pay TensorFlow's start-up (4-5 s) and the imports of
+tf_i2i once per pytest process (shared_host) instead of per command.
 
-The child executes each tool file as __main__ (runpy) in the requested folder, with its output in
-a log file, and between tools removes the flags the tool defined, unparses the rest and resets
-Keras' global state (policy, layer-name counters), so each tool starts as in a fresh process.
-What cannot be undone in-process (TensorFlow's thread pools, fixed at its first op) makes a
-command unfit for the host: callers run those in a process of their own.
+The child executes each tool file as __main__ (runpy) in the requested folder, with its stdout and
+stderr in two log files, and between tools removes the flags the tool defined, unparses the rest
+and resets Keras' global state (policy, layer-name counters) and absl's log level, so each tool
+starts as in a fresh process. What cannot be undone in-process (TensorFlow's thread pools, fixed
+at its first op) makes a command unfit for the host: callers run those in a process of their own.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,12 @@ REPO = Path(__file__).resolve().parents[1]
 @dataclass(frozen=True)
 class ToolRun:
     returncode: int
-    output: str  # the tool's stdout and stderr, interleaved as written
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return f"{self.stdout}\n{self.stderr}"
 
 
 class ToolHost:
@@ -46,16 +52,21 @@ class ToolHost:
         if self.process is None or self.process.poll() is not None:
             self.process = self._start()
         self.count += 1
-        log = self.log_dir / f"tool_{self.count}.log"
-        request = {"tool": str(tool), "args": args, "cwd": str(cwd), "log": str(log)}
+        logs = {name: self.log_dir / f"tool_{self.count}.{name}" for name in ("stdout", "stderr")}
+        request = {"tool": str(tool), "args": args, "cwd": str(cwd), **{k: str(v) for k, v in logs.items()}}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         reply = self._reply(timeout)
-        output = log.read_text(errors="replace") if log.exists() else ""
+        stdout, stderr = (path.read_text(errors="replace") if path.exists() else "" for path in logs.values())
         if reply is None:
             self.close()
-            return ToolRun(-1, output + f"\n[tool host: no answer within {timeout:.0f} s or the host died]")
-        return ToolRun(reply["returncode"], output)
+            return ToolRun(-1, stdout, stderr + f"\n[tool host: no answer within {timeout:.0f} s or the host died]")
+        return ToolRun(reply["returncode"], stdout, stderr)
+
+    def completed(self, tool: Path, args: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess:
+        """run() as subprocess.run would report `python tool args`."""
+        ran = self.run(tool, args, cwd, timeout)
+        return subprocess.CompletedProcess([sys.executable, str(tool), *args], ran.returncode, ran.stdout, ran.stderr)
 
     def _reply(self, timeout: float) -> dict | None:
         deadline = time.monotonic() + timeout
@@ -73,19 +84,40 @@ class ToolHost:
         self.process = None
 
 
+_SHARED: list[tuple[ToolHost, tempfile.TemporaryDirectory]] = []
+
+
+def shared_host() -> ToolHost:
+    """This process's host (started on first use, ended by close_shared_host at the end of the
+    pytest session): the tests of a pytest process share one, so TensorFlow and tf_i2i are imported once."""
+    if not _SHARED:
+        from tests.helpers_training import subprocess_env
+        logs = tempfile.TemporaryDirectory(prefix="tool_host_")
+        _SHARED.append((ToolHost(subprocess_env(), Path(logs.name)), logs))
+    return _SHARED[0][0]
+
+
+def close_shared_host() -> None:
+    """Ends the shared host and removes its logs (a pytest-xdist worker ends without atexit)."""
+    while _SHARED:
+        host, logs = _SHARED.pop()
+        host.close()
+        logs.cleanup()
+
+
 def _run_one(request: dict) -> int:
-    """Runs one tool as __main__ with its output in request['log']; returns its exit code."""
+    """Runs one tool as __main__ with its output in request['stdout'] and ['stderr']; returns its exit code."""
     import runpy
     import traceback
 
     import keras
-    from absl import flags
+    from absl import flags, logging
 
-    before = set(flags.FLAGS)
+    before, verbosity = set(flags.FLAGS), logging.get_verbosity()
     saved = os.dup(1), os.dup(2)
-    with open(request["log"], "w") as log:
-        os.dup2(log.fileno(), 1)
-        os.dup2(log.fileno(), 2)
+    with open(request["stdout"], "w") as out, open(request["stderr"], "w") as err:
+        os.dup2(out.fileno(), 1)
+        os.dup2(err.fileno(), 2)
         sys.argv = [request["tool"], *request["args"]]
         os.chdir(request["cwd"])
         try:
@@ -106,6 +138,7 @@ def _run_one(request: dict) -> int:
             for name in set(flags.FLAGS) - before:
                 delattr(flags.FLAGS, name)
             flags.FLAGS.unparse_flags()
+            logging.set_verbosity(verbosity)  # a user error sets ERROR (tf_i2i.cli)
             keras.mixed_precision.set_global_policy("float32")
             keras.backend.clear_session()
     return code

@@ -53,6 +53,15 @@ id: the data folder {split}A is 0, {split}B 1, ...), which it requires.
       --endpoint=serve_b2a --style=s1.png,s2.png --interpolate=5
   python tools/translate.py --workdir=runs/drit_md --input=day/ --output=out/ --domain=2 --style=dusk.png
 
+INIT takes MUNIT's flags (global codes) and, with --boxes=FILE (the input picture's boxes: INIT annotation
+text, CSV or an instance-id map; one picture), renders each box with its own code (tf_i2i/export/
+instance_choice.py): random background and object codes (--variants), a reference's (--style=REF
+--style_boxes=REF_BOXES; boxes matched by class and order, or --box_map=0:2,1:0), or --restyle=1,3: the
+same codes twice but new ones for boxes 1 and 3 (<stem>.png, <stem>_restyled.png). It also writes
+<stem>_boxes.png, the input with its boxes outlined; the log lists them by index.
+
+  python tools/translate.py --workdir=runs/init --input=street.png --boxes=street.txt --output=out/ --restyle=0
+
 Video models (vid2vid) translate a whole video, one frame per label frame, each made from the last
 n_frames_G label frames and the frames made before it: --input is a folder of label frames (sorted
 by name; --instance a folder of their instance maps), a video of label pictures (label_nc 0), or
@@ -131,6 +140,14 @@ _REAL_FRAMES = flags.DEFINE_string("real_frames", None, "Video models, --first_f
 _SINGLE_G_WORKDIR = flags.DEFINE_string("single_g_workdir", None, "Video models, --first_frame=single_g: a pix2pixHD "
                                         "run folder or export that makes the first frames from their label maps.")
 _FPS = flags.DEFINE_float("fps", None, "Video models: frame rate of the .mp4 (default: the input video's, else 24).")
+_BOXES = flags.DEFINE_string("boxes", None, "INIT: the input picture's boxes (INIT annotation .txt, .csv, or an "
+                             "instance-id map .png); each box is rendered with its own code. Without it: global codes.")
+_STYLE_BOXES = flags.DEFINE_string("style_boxes", None, "INIT, with --boxes and --style: the reference's boxes, "
+                                   "whose codes the input's boxes take.")
+_BOX_MAP = flags.DEFINE_list("box_map", [], "INIT: INPUT:REFERENCE box indices (0:2,1:0) instead of matching the "
+                             "input's boxes to the reference's by class and order.")
+_RESTYLE = flags.DEFINE_list("restyle", [], "INIT: box indices (1,3) that take new codes (the reference's with "
+                             "--style) in <stem>_restyled.png, the rest as in <stem>.png.")
 flags.mark_flags_as_required(["input", "output"])
 flags.mark_flags_as_mutual_exclusive(["workdir", "saved_model"], required=True)
 
@@ -170,7 +187,8 @@ def _options() -> TranslateOptions:
         cluster=_CLUSTER.value, instance_cluster=tuple(_INSTANCE_CLUSTER.value), preprocess=_PREPROCESS.value,
         output_size=_OUTPUT_SIZE.value, out_of_range_labels=_OUT_OF_RANGE_LABELS.value, edges=_EDGES.value,
         first_frame=_FIRST_FRAME.value, real_frames=_REAL_FRAMES.value, single_g_workdir=_SINGLE_G_WORKDIR.value,
-        fps=_FPS.value)
+        fps=_FPS.value, boxes=_BOXES.value, style_boxes=_STYLE_BOXES.value, box_map=tuple(_BOX_MAP.value),
+        restyle=tuple(_RESTYLE.value))
 
 
 def main(argv):
@@ -191,7 +209,7 @@ def main(argv):
             logging.info("translated %d frames: wrote %d files to %s", len(video), len(written), _OUTPUT.value)
             return
         samples = find_samples(translator, _INPUT.value, _INSTANCE.value)
-        progress.total = len(samples) * len(translator.outputs)
+        progress.total = len(samples) * translator.files_per_input
         written = translate_files(translator, samples, _OUTPUT.value, on_done=progress, on_failed=on_failed)
     finally:
         progress.end_line()

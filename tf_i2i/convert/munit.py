@@ -17,7 +17,7 @@ from tf_i2i.convert.assign import load_activation, load_conv_block, load_dense, 
 from tf_i2i.convert.state_dict import ConversionError, StateDict, StateDictView
 from tf_i2i.layers import ConvBlock, InstanceNorm
 from tf_i2i.layers.padding import PAD_MODES
-from tf_i2i.models.munit.networks import AdaINGenerator
+from tf_i2i.nets.adain_generator import AdaINGenerator
 from tf_i2i.nets import (AdaINResnetBlock, ContentEncoder, Decoder, MultiscaleDiscriminator, ResnetBlock,
                          StyleEncoder, StyleMLP, ms_image_discriminator)
 from tf_i2i.nets.munit_options import MUNIT_ACTIVATIONS, MUNIT_NORMS

@@ -55,7 +55,15 @@ def default_data_config() -> ml_collections.ConfigDict:
     cfg.use_instance = False
     cfg.use_image = True  # labels: False reads only label (and instance) maps, for inference (official test phase)
     cfg.strict = False  # True: a symbolic link to nothing (broken, or a loop) in a data folder is an error, not a warning
-    cfg.synthetic = ml_collections.ConfigDict({"num_images": 256, "image_size": 256, "seed": 0})
+    cfg.synthetic = ml_collections.ConfigDict(
+        {
+            "num_images": 256,
+            "image_size": 256,
+            "seed": 0,
+            "signs": False,  # True: traffic signs in every scene (label pole; boxes class 2); False keeps the scenes
+            "looks": (),  # domains, boxes: one look per domain, e.g. ("day", "night_instances"); () = the first ones
+        }
+    )
     cfg.tfds = ml_collections.ConfigDict(
         {
             "data_dir": "",  # "" = TFDS default (~/tensorflow_datasets)
@@ -107,6 +115,7 @@ def default_boxes_config() -> ml_collections.ConfigDict:
             "format": "txt",  # folders: {split}A_boxes/<stem>.txt (INIT text), .csv, or "instance" (.png id maps)
             "classes": (1, 2, 3),  # box class ids txt/csv files may use (INIT: 1 car, 2 sign, 3 person)
             "instance_classes": ((26, 1), (24, 3)),  # "instance": (label class, box class); Cityscapes car, person
+            "pair": (),  # (a, b): elements pair a picture of domain a with one of b, each with its boxes (INIT)
             "unboxed_domains": (),  # folders: domain ids without box files (e.g. GTA frames); their images have none
         }
     )
@@ -231,6 +240,9 @@ def _check_boxes(cfg: ml_collections.ConfigDict) -> None:
              f"data.boxes.unboxed_domains must hold domain ids 0..{cfg.num_domains - 1}, got {b.unboxed_domains}")
     _require(cfg.source != "synthetic" or not b.unboxed_domains,
              "data.boxes.unboxed_domains is for folders; the synthetic set has boxes in every domain")
+    _require(not b.pair or (len(b.pair) == 2 and b.pair[0] != b.pair[1]
+                            and all(0 <= d < cfg.num_domains for d in b.pair)),
+             f"data.boxes.pair must be () or two different domain ids 0..{cfg.num_domains - 1}, got {b.pair}")
     _require(b.max_boxes >= 1, f"data.boxes.max_boxes must be >= 1, got {b.max_boxes}")
     _require(b.min_size >= 0, f"data.boxes.min_size must be >= 0 (pixels), got {b.min_size}")
     _require(0 <= b.min_visible <= 1, f"data.boxes.min_visible must lie in 0..1, got {b.min_visible}")

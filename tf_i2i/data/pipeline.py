@@ -65,6 +65,28 @@ def make_element(
     return augment({"A": a, "B": b}, cfg, _seed(seed, 0, index))
 
 
+def _domain_pairs(source: Source, cfg: ml_collections.ConfigDict, seed: int, shuffle: bool, repeat: bool,
+                  deterministic: bool) -> tf.data.Dataset:
+    """Elements {"A", "A_boxes", "A_box_classes", "A_box_valid", "B", "B_..."}: a picture of domain
+    boxes.pair[0] beside one of boxes.pair[1], each with its boxes (INIT trains one pair of domains).
+
+    Each side is the boxes element stream kept to its domain; the sides take element numbers 2k and
+    2k + 1, so their crops and flips are drawn independently."""
+
+    def side(domain: int, prefix: str, parity: int) -> tf.data.Dataset:
+        records = source.records(seed, shuffle, repeat).filter(lambda r: tf.equal(r["domain"], domain))
+
+        def element(index: tf.Tensor, record: dict) -> dict:
+            e = make_element(source.load(record), 2 * index + parity, cfg, seed)
+            return {prefix: e["image"], **{f"{prefix}_{key}": e[key] for key in ("boxes", "box_classes", "box_valid")}}
+
+        return records.enumerate().map(element, num_parallel_calls=cfg.num_parallel_calls,
+                                       deterministic=deterministic)
+
+    a, b = cfg.boxes.pair
+    return tf.data.Dataset.zip(side(a, "A", 0), side(b, "B", 1)).map(lambda x, y: {**x, **y})
+
+
 def build_dataset(
     cfg: ml_collections.ConfigDict,
     *,
@@ -84,7 +106,9 @@ def build_dataset(
     [H, W, a_channels] in [-1, 1] of a uniformly drawn domain and ``"domain"`` int32 [] its id
     (0 = {split}A, 1 = {split}B, ...). For boxes (INIT) the same plus, per image, ``"boxes"`` float32
     [max_boxes, 4] (y1, x1, y2, x2) normalised to the element's image, ``"box_classes"`` int32
-    [max_boxes] and ``"box_valid"`` bool [max_boxes] (padding rows zero; see tf_i2i.data.boxes).
+    [max_boxes] and ``"box_valid"`` bool [max_boxes] (padding rows zero; see tf_i2i.data.boxes); with
+    ``boxes.pair`` (a, b) instead ``"A"`` a picture of domain a with ``"A_boxes"``, ``"A_box_classes"``,
+    ``"A_box_valid"``, and ``"B"``, ``"B_boxes"``, ... one of domain b (INIT).
     For labels, ade20k and cityscapes: ``"label"`` int32
     [H, W, 1] class ids (dontcare already mapped to num_classes), or with num_classes 0 (RGB label
     pictures, pix2pixHD label_nc 0) ``"label_image"`` float32 [H, W, a_channels] in [-1, 1]
@@ -107,12 +131,15 @@ def build_dataset(
         return video_dataset(cfg, split=split, batch_size=batch_size, seed=seed, deterministic=deterministic,
                              shuffle=shuffle, repeat=repeat, drop_remainder=drop_remainder, first_step=first_step)
     source = _make_source(cfg, split)
-    ds = source.records(seed, shuffle, repeat).enumerate()
-    ds = ds.map(
-        lambda index, record: make_element(source.load(record), index, cfg, seed),
-        num_parallel_calls=cfg.num_parallel_calls,
-        deterministic=deterministic,
-    )
+    if cfg.layout == "boxes" and cfg.boxes.pair:
+        ds = _domain_pairs(source, cfg, seed, shuffle, repeat, deterministic)
+    else:
+        ds = source.records(seed, shuffle, repeat).enumerate()
+        ds = ds.map(
+            lambda index, record: make_element(source.load(record), index, cfg, seed),
+            num_parallel_calls=cfg.num_parallel_calls,
+            deterministic=deterministic,
+        )
     ds = ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
     options = tf.data.Options()
     options.deterministic = deterministic

@@ -1,7 +1,12 @@
-"""Objects of the synthetic street scenes: cars and people (things), trees and street lamps.
+"""Objects of the synthetic street scenes: cars and people (things), trees and street lamps, and
+(an option) traffic signs.
 
 Sizes are in metres and scaled by the street's perspective; objects are drawn far to near so
 nearer ones occlude farther ones, as in a photo.
+
+A traffic sign is street furniture: its post and its plate have the label POLE, so the label
+classes (and NUM_CLASSES) stay the same; the plate is a thing with instance id POLE * 1000 + k
+(the post keeps the stuff id POLE), which the INIT boxes map to box class 2 (sign).
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ CLOTHES = (
 )
 SKIN = ((0.95, 0.80, 0.65), (0.78, 0.57, 0.42), (0.45, 0.30, 0.20))
 HEADLIGHT, TAILLIGHT, LAMP = (1.0, 0.95, 0.8), (1.0, 0.12, 0.05), (1.0, 0.85, 0.55)
+SIGN_RED, SIGN_WHITE, SIGN_BLUE = (0.75, 0.08, 0.08), (0.92, 0.92, 0.90), (0.10, 0.30, 0.70)
+# Sign plates: (shape, rim colour, face colour): prohibition, warning, information.
+SIGN_PLATES = (("round", SIGN_RED, SIGN_WHITE), ("triangle", SIGN_RED, SIGN_WHITE), ("square", SIGN_WHITE, SIGN_BLUE))
+SIGN_GLINT = 0.35  # retroreflective plates shine back this fraction of their colour at night
 
 
 def _span(x: float, half: float) -> tuple[float, float]:
@@ -57,7 +66,7 @@ def _car(c: Canvas, st: Street, rng: np.random.Generator, t: float, lane: int, i
     c.paint(c.twin(base - 0.88 * m, base - 0.72 * m, x, 0.72 * m, 0.13 * m), np.array(light) * 0.8, emission=light)
     for side in (-1, 1):
         glow = np.array(light) * (0.5 if lane < 0 else 0.35)
-        lights.append((base - 0.8 * m, x + side * 0.72 * m, (1.2 if lane < 0 else 0.5) * m, glow))
+        lights.append((base - 0.8 * m, x + side * 0.72 * m, (1.2 if lane < 0 else 0.5) * m, glow, inst))
     return covered
 
 
@@ -96,10 +105,38 @@ def _lamp(c: Canvas, st: Street, t: float, side: int, lights: list) -> None:
     arm_end = x - side * 1.6 * m
     c.paint(c.rect(base - 7.0 * m, base - 6.85 * m, min(x, arm_end), max(x, arm_end)), (0.35, 0.36, 0.38), POLE)
     c.paint(c.ellipse(base - 6.8 * m, arm_end, 0.15 * m, 0.4 * m), (0.85, 0.85, 0.8), POLE, emission=LAMP)
-    lights.append((base - 6.8 * m, arm_end, 2.5 * m, np.array(LAMP) * 0.45))
+    lights.append((base - 6.8 * m, arm_end, 2.5 * m, np.array(LAMP) * 0.45, 0))
 
 
-THING_CLASS = {"car": CAR, "person": PERSON}  # kinds with instance ids; trees and lamps are stuff
+def _plate(c: Canvas, shape: str, cy: float, x: float, r: float):
+    """The outline of a sign plate of half-size ``r`` centred at (cy, x)."""
+    if shape == "round":
+        return c.ellipse(cy, x, r, r)
+    if shape == "triangle":  # point up
+        return c.trapezoid(cy - r, cy + 0.8 * r, (x, x), (x - r, x + r))
+    return c.rect(cy - r, cy + r, x - r, x + r)
+
+
+def _sign(c: Canvas, st: Street, rng: np.random.Generator, t: float, x: float, inst: int) -> int:
+    """A round, triangular or square plate (instance ``inst``) about 2.5 m up a post standing at x."""
+    m, base = st.metre(t), st.y(t)
+    r, cy = 0.5 * m * rng.uniform(0.75, 0.95), base - m * rng.uniform(2.3, 2.8)
+    shape, rim, face = SIGN_PLATES[rng.integers(len(SIGN_PLATES))]
+    c.paint(c.rect(cy, base, *_span(x, 0.04 * m)), (0.55, 0.56, 0.58), POLE)  # post
+    covered = c.paint(_plate(c, shape, cy, x, r), rim, POLE, inst, emission=np.array(rim) * SIGN_GLINT)
+    c.paint(_plate(c, shape, cy + 0.08 * r * (shape == "triangle"), x, 0.72 * r), face,
+            emission=np.array(face) * SIGN_GLINT)
+    return covered
+
+
+def _sign_items(rng: np.random.Generator, st: Street) -> list[tuple[float, str, int, float]]:
+    """One to three signs at the roadside, at the kerb or on the sidewalk: (depth t, "sign", side, lateral)."""
+    outer = 1.0 + st.walk / st.road
+    return [(rng.uniform(0.15, 1.0), "sign", int(rng.choice((-1, 1))), rng.uniform(1.04, 1.0 + 0.5 * (outer - 1.0)))
+            for _ in range(rng.integers(1, 4))]
+
+
+THING_CLASS = {"car": CAR, "person": PERSON, "sign": POLE}  # kinds with instance ids; trees and lamps are stuff
 
 
 def draw_thing(
@@ -109,12 +146,15 @@ def draw_thing(
     """Draw one object of ``kind`` at depth t on ``side`` (``lateral`` road half-widths out: people and trees).
 
     Its look (colours, size) comes from ``rng``: the same RNG state draws the same object. Returns
-    the pixels covered with instance ``inst`` (cars and people), appends its night lights to ``lights``.
+    the pixels covered with instance ``inst`` (cars, people, sign plates), appends its night lights
+    (y, x, radius, rgb, owner ``inst``) to ``lights``.
     """
     if kind == "car":
         return _car(c, st, rng, t, side, inst, lights)
     if kind == "person":
         return _person(c, st, rng, t, st.edge(t, side, lateral), inst)
+    if kind == "sign":
+        return _sign(c, st, rng, t, st.edge(t, side, lateral), inst)
     if kind == "tree":
         _tree(c, st, rng, t, st.edge(t, side, lateral))
     else:
@@ -122,8 +162,13 @@ def draw_thing(
     return 0
 
 
-def place_objects(c: Canvas, st: Street, rng: np.random.Generator, parks: np.ndarray) -> list:
-    """Scatter cars, people, trees and lamps, draw them far to near, return the night lights."""
+def place_objects(c: Canvas, st: Street, rng: np.random.Generator, parks: np.ndarray,
+                  signs: np.random.Generator | None = None) -> list:
+    """Scatter cars, people, trees and lamps, draw them far to near, return the night lights.
+
+    With ``signs``, traffic signs too, placed and drawn from that RNG alone: ``rng`` is drawn from
+    exactly as without them, so the scene differs only where a sign shows.
+    """
     outer = 1.0 + st.walk / st.road
     items = [(rng.uniform(0.08, 1.25), "car", int(rng.choice((-1, 1))), 0.0) for _ in range(rng.integers(1, 6))]
     for _ in range(rng.integers(0, 6)):
@@ -136,12 +181,14 @@ def place_objects(c: Canvas, st: Street, rng: np.random.Generator, parks: np.nda
             for _ in range(rng.integers(3, 8) if park else rng.integers(0, 3))
         ]
         items += [(rng.uniform(0.1, 0.9), "lamp", side, 0.0) for _ in range(rng.integers(0, 3))]
+    if signs is not None:
+        items += _sign_items(signs, st)
     lights: list = []
-    counts = {CAR: 0, PERSON: 0}  # instance k counts the things seen so far, per class
+    counts = dict.fromkeys(THING_CLASS.values(), 0)  # instance k counts the things seen so far, per class
     for t, kind, side, lateral in sorted(items, key=lambda item: item[0]):
         cls = THING_CLASS.get(kind)
         inst = 0 if cls is None else cls * 1000 + counts[cls]
-        covered = draw_thing(c, st, rng, kind, t, side, lateral, inst, lights)
+        covered = draw_thing(c, st, signs if kind == "sign" else rng, kind, t, side, lateral, inst, lights)
         if cls is not None:
             counts[cls] += covered > 0
     return lights

@@ -4,8 +4,11 @@ Day: shaded albedo x per-class texture, soft clouds, darkened object outlines, v
 a slight blur (no vector-graphics edges) and sensor noise. Night: the same surfaces under dim
 blue moonlight plus warm glows from lamps, lit windows and car lights, and a starry sky.
 Dusk: warm orange light from a low sun, a violet-to-orange sky and orange haze toward the
-horizon. Fog: washed-out grey daylight fading into grey-white fog with distance. The four
-looks are the domains of the synthetic ``domains`` layout.
+horizon. Fog: washed-out grey daylight fading into grey-white fog with distance. Night
+instances: a night whose objects change one by one, independently of the background (INIT's
+instance styles): per image a moon level and a haze, per car a body tint and its lights on or
+off, per person a clothing brightness, per sign its glint on or off. These looks are the
+domains of the synthetic ``domains`` and ``boxes`` layouts.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from tf_i2i.data.synthetic_scene import Scene
-from tf_i2i.data.synthetic_street import ROAD, SKY
+from tf_i2i.data.synthetic_street import CAR, PERSON, POLE, ROAD, SKY
 
 # Texture strength per class: sky, building, road, sidewalk, grass, tree, pole, car, person.
 TEXTURE = np.array([0.02, 0.10, 0.14, 0.12, 0.30, 0.40, 0.05, 0.04, 0.10], np.float32)
@@ -23,6 +26,8 @@ DUSK_SKY_TOP, DUSK_SKY_LOW = np.array((0.20, 0.15, 0.36), np.float32), np.array(
 DUSK_HAZE = np.array((0.95, 0.55, 0.30), np.float32)
 DUSK_CLOUD = np.array((1.0, 0.45, 0.50), np.float32)  # clouds lit pink from below
 FOG = np.array((0.80, 0.81, 0.83), np.float32)
+NIGHT_SKY = np.array((0.06, 0.07, 0.16))
+NIGHT_HAZE = np.array((0.13, 0.15, 0.22), np.float32)
 
 
 def smooth_noise(rng: np.random.Generator, height: int, width: int, cell: float) -> np.ndarray:
@@ -101,11 +106,10 @@ def render_day(scene: Scene, rng: np.random.Generator) -> np.ndarray:
     return to_uint8(img + 0.012 * rng.standard_normal(img.shape, dtype=np.float32))
 
 
-def _glow(scene: Scene) -> np.ndarray:
-    """Sum of Gaussian light pools around each light source, float32 [H, W, 3]."""
-    h, w = scene.label.shape
+def _glow(lights: list, h: int, w: int) -> np.ndarray:
+    """Sum of Gaussian light pools around each of ``lights`` (a Scene's), float32 [H, W, 3]."""
     out = np.zeros((h, w, 3), np.float32)
-    for y, x, radius, rgb in scene.lights:
+    for y, x, radius, rgb, _ in lights:
         r = max(radius, 1.0)
         y0, y1 = max(int(y - 3 * r), 0), min(int(y + 3 * r) + 1, h)
         x0, x1 = max(int(x - 3 * r), 0), min(int(x + 3 * r) + 1, w)
@@ -117,18 +121,68 @@ def _glow(scene: Scene) -> np.ndarray:
     return out
 
 
+def _night_photo(scene: Scene, rng: np.random.Generator, img: np.ndarray, light: np.ndarray, moon: float = 1.0,
+                 haze: float = 0.0) -> np.ndarray:
+    """uint8 night photo of ``img``, the lit surfaces under the glows ``light``: a starry sky (``moon`` x as
+    bright), ``haze`` (0 to 1) over everything, lens softness, vignetting, compressed highlights, noise."""
+    h, w = scene.label.shape
+    sky = (scene.label == SKY)[..., None]
+    stars = (rng.random((h, w, 1)) < 0.004) * rng.uniform(0.3, 0.8, size=(h, w, 1))
+    img = np.where(sky, scene.albedo**2 * NIGHT_SKY * moon + stars + 0.25 * light, img)
+    img = img + (NIGHT_HAZE - img) * haze
+    img = _soften(img * _vignette(h, w))
+    img = img / (1.0 + 0.6 * img) * 1.6  # compress highlights instead of clipping them flat
+    return to_uint8(img + 0.02 * rng.standard_normal(img.shape, dtype=np.float32))
+
+
 def render_night(scene: Scene, rng: np.random.Generator) -> np.ndarray:
     """Night photo of the same scene, uint8 [H, W, 3]: dark, blue-shifted, lit by its own lights."""
     h, w = scene.label.shape
     surface = _surface(scene, rng)
-    light = _glow(scene)
+    light = _glow(scene.lights, h, w)
     img = surface * (MOONLIGHT + 0.9 * light) + scene.emission + 0.25 * light
-    sky = (scene.label == SKY)[..., None]
-    stars = (rng.random((h, w, 1)) < 0.004) * rng.uniform(0.3, 0.8, size=(h, w, 1))
-    img = np.where(sky, scene.albedo**2 * np.array((0.06, 0.07, 0.16)) + stars + 0.25 * light, img)
-    img = _soften(img * _vignette(h, w))
-    img = img / (1.0 + 0.6 * img) * 1.6  # compress highlights instead of clipping them flat
-    return to_uint8(img + 0.02 * rng.standard_normal(img.shape, dtype=np.float32))
+    return _night_photo(scene, rng, img, light)
+
+
+def _tint(rng: np.random.Generator) -> np.ndarray:
+    """A random colour light (any hue, some saturation), float32 [3] in [0, 1]."""
+    hue = rng.random() + np.array((0.0, 1.0 / 3.0, 2.0 / 3.0))
+    return (1.0 - rng.uniform(0.6, 1.0) * (0.5 - 0.5 * np.cos(2 * np.pi * hue))).astype(np.float32)
+
+
+def _object_styles(scene: Scene, rng: np.random.Generator, moon: float):
+    """Each object's own night look, drawn independently of the others and of the background (moonlight x
+    ``moon``). Per instance id (np.unique order): the light its surface reflects [N, 3], a sheen added
+    [N, 3], whether its own lights (emission, glows) are on [N]. A car gets a body tint and its lights
+    on or off, a person a clothing brightness, a sign plate its glint on or off; stuff the moonlight."""
+    ids = np.unique(scene.instance)
+    gain = np.tile(moon * MOONLIGHT, (len(ids), 1))
+    sheen = np.zeros((len(ids), 3), np.float32)
+    on = np.ones(len(ids), bool)
+    for k, cls in enumerate(ids // 1000):
+        if cls == CAR:
+            gain[k] = _tint(rng) * rng.uniform(0.3, 1.0)
+            sheen[k], on[k] = 0.4 * gain[k], rng.random() < 0.6  # the tint shows on dark paint too
+        elif cls == PERSON:
+            gain[k] = rng.uniform(0.1, 0.8) * np.array((1.0, 0.95, 0.9))
+        elif cls == POLE:
+            on[k] = rng.random() < 0.5
+    return ids, gain, sheen, on
+
+
+def render_night_instances(scene: Scene, rng: np.random.Generator) -> np.ndarray:
+    """Night photo whose objects each take a look of their own (INIT's instance styles), uint8 [H, W, 3]:
+    the background varies per image (moon level, haze), each object per object (_object_styles), so an
+    object's change from day is not the background's colour transform, nor another object's."""
+    h, w = scene.label.shape
+    surface = _surface(scene, rng)
+    moon, haze = rng.uniform(0.4, 1.8), rng.uniform(0.0, 0.35)
+    ids, gain, sheen, on = _object_styles(scene, rng, moon)
+    off = set(ids[~on].tolist())
+    light = _glow([lamp for lamp in scene.lights if lamp[4] not in off], h, w)
+    which = np.searchsorted(ids, scene.instance)
+    img = surface * (gain[which] + 0.9 * light) + sheen[which] + scene.emission * on[which][..., None] + 0.25 * light
+    return _night_photo(scene, rng, img, light, moon, haze)
 
 
 def _near_horizon(scene: Scene) -> np.ndarray:

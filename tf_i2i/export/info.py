@@ -40,7 +40,7 @@ class EndpointInfo:
 
     name: str
     inputs: tuple[tf.TensorSpec, ...]
-    output_channels: int
+    output_channels: int | None  # None: named outputs without an image
     size_multiple: int
     uint8_inputs: tuple[tf.TensorSpec, ...] | None = None  # None: no '<name>_uint8' endpoint
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)

@@ -12,7 +12,7 @@ import dataclasses
 from tf_i2i.data.video.edges import EDGE_MODES
 from tf_i2i.export.label_ids import ERROR, OUT_OF_RANGE_LABELS
 from tf_i2i.models.serving.errors import ExportInputError
-from tf_i2i.models.spec import CLUSTERS, DOMAIN, INTERPOLATE, LABELS, STYLE, VARIANTS, VIDEO, TranslateSpec
+from tf_i2i.models.spec import BOXES, CLUSTERS, DOMAIN, INTERPOLATE, LABELS, STYLE, VARIANTS, VIDEO, TranslateSpec
 
 PREPROCESS_MODES = ("run", "none")  # the run's inference preprocessing (tf_i2i.export.preprocess), or none
 OUTPUT_SIZES = ("model", "input")   # write at the size the generator made, or back at the input's
@@ -45,11 +45,17 @@ class TranslateOptions:
     real_frames: str | None = None
     single_g_workdir: str | None = None
     fps: float | None = None
+    boxes: str | None = None
+    style_boxes: str | None = None
+    box_map: tuple[str, ...] = ()
+    restyle: tuple[str, ...] = ()
 
 
 # flag -> the modes of which one must be declared for it to apply
 _NEEDS = {"variants": (VARIANTS,), "seed": (VARIANTS, CLUSTERS), "style": (STYLE,), "interpolate": (INTERPOLATE,),
-          "clusters": (CLUSTERS,), "cluster": (CLUSTERS,), "instance_cluster": (CLUSTERS,), "domain": (DOMAIN,)}
+          "clusters": (CLUSTERS,), "cluster": (CLUSTERS,), "instance_cluster": (CLUSTERS,), "domain": (DOMAIN,),
+          "boxes": (BOXES,), "style_boxes": (BOXES,), "box_map": (BOXES,), "restyle": (BOXES,)}
+_BOX_FLAGS = ("style_boxes", "box_map", "restyle")  # flags that need --boxes
 _VIDEO_FLAGS = ("edges", "first_frame", "real_frames", "single_g_workdir", "fps")  # VIDEO papers only
 
 
@@ -60,6 +66,9 @@ def check_options(options: TranslateOptions, paper: str, spec: TranslateSpec) ->
     for flag, needs in _NEEDS.items():
         if getattr(options, flag) not in (None, ()) and not set(needs) & set(spec.modes):
             raise ExportInputError(f"--{flag} does not apply to {paper} (its translate modes: {modes})")
+    given = [f"--{flag}" for flag in _BOX_FLAGS if getattr(options, flag) not in (None, ())]
+    if given and options.boxes is None:
+        raise ExportInputError(f"{', '.join(given)} need the input picture's boxes (--boxes)")
     if options.instance is not None and spec.inputs not in (LABELS, VIDEO):
         raise ExportInputError(f"--instance does not apply to {paper}: it translates pictures, not label maps")
     for flag in _VIDEO_FLAGS:

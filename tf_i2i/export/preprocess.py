@@ -22,7 +22,9 @@ So, with load_size L and crop_size C:
 The translator then rounds both sides to the generator's size multiple (pix2pixHD's
 __make_power_2 rounds the same way); a generator with one output size (SPADE) takes that size.
 A video run also records its Canny thresholds (data.video.canny_low/high), which edge maps of a
-video given to tools/translate.py --edges=canny are made with, as in training (data/video/edges.py).
+video given to tools/translate.py --edges=canny are made with, as in training (data/video/edges.py);
+a run of the boxes layout (INIT) its box classes (data.boxes.classes, instance_classes), which box
+files given to tools/translate.py --boxes are read with.
 """
 
 from __future__ import annotations
@@ -44,22 +46,28 @@ class Preprocessing:
     crop_size: int
     aspect_ratio: float
     canny: tuple[float, float] | None = None  # (low, high) hysteresis thresholds of a video run
+    box_classes: tuple[int, ...] | None = None  # a boxes-layout run's data.boxes.classes
+    instance_classes: tuple[tuple[int, int], ...] | None = None  # and its data.boxes.instance_classes
 
     @classmethod
     def of(cls, data: ml_collections.ConfigDict) -> Preprocessing:
         """The preprocessing of a run's `data` config."""
         video = data.get("video")
         canny = None if video is None else (float(video.canny_low), float(video.canny_high))
-        return cls(data.preprocess, int(data.load_size), int(data.crop_size), float(data.aspect_ratio), canny)
+        boxes = data.boxes if data.get("layout") == "boxes" else None
+        return cls(data.preprocess, int(data.load_size), int(data.crop_size), float(data.aspect_ratio), canny,
+                   None if boxes is None else tuple(int(c) for c in boxes.classes),
+                   None if boxes is None else tuple((int(k), int(v)) for k, v in boxes.instance_classes))
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_json(cls, entry: dict[str, Any]) -> Preprocessing:
-        canny = entry.get("canny")
+        canny, classes, instance_classes = (entry.get(k) for k in ("canny", "box_classes", "instance_classes"))
         return cls(entry["preprocess"], entry["load_size"], entry["crop_size"], entry["aspect_ratio"],
-                   None if canny is None else tuple(canny))
+                   None if canny is None else tuple(canny), None if classes is None else tuple(classes),
+                   None if instance_classes is None else tuple(tuple(pair) for pair in instance_classes))
 
     def size(self, height: int, width: int) -> tuple[int, int]:
         """(height, width) an input of this size is resized to, before rounding to a size multiple."""

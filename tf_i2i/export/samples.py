@@ -15,6 +15,7 @@ import tensorflow as tf
 from tf_i2i.data.decode import read_instance
 from tf_i2i.data.files import IMAGE_EXTENSIONS, label_key
 from tf_i2i.export.images import list_inputs
+from tf_i2i.export.instance_choice import PictureBoxes
 from tf_i2i.models.serving.errors import ExportInputError
 
 ROOT_SPLITS = ("test", "val")  # data set root splits, looked for in this order
@@ -22,10 +23,12 @@ ROOT_SPLITS = ("test", "val")  # data set root splits, looked for in this order
 
 @dataclasses.dataclass(frozen=True)
 class Sample:
-    """One input file and, for a label map, its instance map (None when none is used)."""
+    """One input file and, for a label map, its instance map (None when none is used); for a model
+    given --boxes, the picture's boxes."""
 
     path: Path
     instance: Path | None = None
+    boxes: PictureBoxes | None = None
 
 
 def image_samples(inputs: str | Path) -> list[Sample]:

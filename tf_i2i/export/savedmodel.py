@@ -37,12 +37,19 @@ def write_saved_model(endpoints: list[Endpoint], path: Path, check_range: bool =
         if e.uint8:
             archive.add_endpoint(e.uint8_name, e.uint8_fn(check_range), input_signature=list(e.uint8_inputs()))
         outputs = float_endpoint.get_concrete_function().structured_outputs
-        image = outputs["image"] if isinstance(outputs, dict) else outputs
-        infos.append(EndpointInfo(e.name, e.inputs, int(image.shape[-1]), e.size_multiple,
+        infos.append(EndpointInfo(e.name, e.inputs, _output_channels(outputs), e.size_multiple,
                                   e.uint8_inputs() if e.uint8 else None,
                                   {**e.info, **_size_info(e), **_value_info(e), **_output_info(outputs)}))
     archive.write_out(str(path), verbose=False)
     return infos
+
+
+def _output_channels(outputs: tf.Tensor | dict[str, tf.Tensor]) -> int | None:
+    """The last dimension of the image (named 'image' among named outputs; a code's length for a
+    code endpoint); None for named outputs without an image (INIT's instance codes)."""
+    if not isinstance(outputs, dict):
+        return int(outputs.shape[-1])
+    return int(outputs["image"].shape[-1]) if "image" in outputs else None
 
 
 def _size_info(e: Endpoint) -> dict:

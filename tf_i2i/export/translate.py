@@ -7,6 +7,8 @@ names, whatever the paper:
   z                   a code: random, a --style reference's, or between two (code_choice)
   domain              the --domain target id (multi-domain models)
   features            the cluster feature map (cluster_choice; pix2pixHD's features endpoint)
+  boxes, box_valid,   the picture's boxes and per-box codes (instance_choice; INIT's serve_instances,
+  z_objects           called instead of the direction with --boxes, which also writes <stem>_boxes.png)
 
 Inputs are resized by the run's inference preprocessing (tf_i2i.export.preprocess) and rounded to
 the endpoint's size multiple (a fixed-size generator takes its size); the outputs are written at
@@ -18,16 +20,18 @@ endpoint's class count (tf_i2i.export.label_ids); a bad input can be reported an
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
 from tf_i2i.errors import UserError
+from tf_i2i.layers.boxes import draw_boxes
 from tf_i2i.export.cluster_choice import ClusterChoice, parse_instance_clusters
 from tf_i2i.export.code_choice import choose_codes
 from tf_i2i.export.images import read_image, resize_uint8, write_png
+from tf_i2i.export.instance_choice import InstanceChoice, make_instance_choice
 from tf_i2i.export.label_ids import ERROR, checked_label_ids
 from tf_i2i.export.options import TranslateOptions, check_options
 from tf_i2i.export.preprocess import UNCHANGED, Preprocessing
@@ -42,12 +46,13 @@ PICTURES = ("image", "label_image")  # first inputs that are pictures; the other
 
 @dataclasses.dataclass(frozen=True)
 class Output:
-    """One output per input: its file-name suffix, its code (None: the endpoint takes none) and
-    its cluster variant (centre --cluster + variant)."""
+    """One output per input: its file-name suffix, its code (None: the endpoint takes none), its
+    cluster variant (centre --cluster + variant) and other inputs by name (one item each)."""
 
     suffix: str
     z: np.ndarray | None = None
     variant: int = 0
+    inputs: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +67,12 @@ class Translator:
     clusters: ClusterChoice | None = None
     seed: int = 0
     out_of_range_labels: str = ERROR
+    instances: InstanceChoice | None = None
+
+    @property
+    def files_per_input(self) -> int:
+        """The outputs of one input, and with --boxes the copy of it with the boxes outlined."""
+        return len(self.outputs) + (self.instances is not None)
 
     @property
     def first(self) -> str:
@@ -94,6 +105,10 @@ def make_translator(model: ServedModel, options: TranslateOptions) -> Translator
     if preprocessing is None:
         raise ExportInputError("this export records no preprocessing (its export_info.json was written without "
                                "the run's data config): re-export with tools/export.py, or pass --preprocess=none")
+    if options.boxes is not None:
+        instances = make_instance_choice(model, options)
+        return Translator(instances.endpoint, preprocessing, tuple(Output(suffix) for suffix in instances.suffixes),
+                          options.output_size, seed=options.seed or 0, instances=instances)
     domain = _domain(endpoint, options.domain) if "domain" in names else None
     variants = 1 if options.variants is None else options.variants
     uses_code = options.style or options.interpolate is not None or variants > 1
@@ -146,7 +161,13 @@ def find_samples(translator: Translator, inputs: str | Path, instance: str | Pat
         if instance is not None and not translator.needs_instance:
             raise ExportInputError("--instance does not apply: this model takes no instance maps")
         return label_samples(inputs, instance, translator.needs_instance)
-    return image_samples(inputs)
+    samples = image_samples(inputs)
+    if translator.instances is None:
+        return samples
+    if len(samples) != 1:
+        raise ExportInputError(f"--boxes={translator.instances.boxes_file} holds the boxes of one picture, but "
+                               f"--input={inputs} gives {len(samples)}")
+    return [dataclasses.replace(samples[0], boxes=translator.instances.read(samples[0].path))]
 
 
 def read_maps(translator: Translator, sample: Sample) -> dict[str, tf.Tensor]:
@@ -206,15 +227,27 @@ def _translate(translator: Translator, sample: Sample, outdir: Path, rng: np.ran
     inputs = resized_maps(maps, translator.size(height, width))
     if translator.domain is not None:
         inputs["domain"] = tf.constant([translator.domain], tf.int32)
-    for output in translator.outputs:
+    outputs = translator.outputs
+    if translator.instances is not None:
+        chosen = translator.instances.inputs(sample.boxes)
+        outputs = tuple(dataclasses.replace(o, inputs=chosen[o.suffix]) for o in outputs)
+        outlined = draw_boxes(inputs[translator.first], sample.boxes.boxes[None], sample.boxes.valid[None])
+        yield _write(translator, outlined, outdir / f"{sample.path.stem}_boxes.png", height, width)
+    for output in outputs:
+        inputs.update({name: tf.constant(value[None]) for name, value in output.inputs.items()})
         if output.z is not None:
             inputs["z"] = tf.constant(output.z[None])
         if translator.clusters is not None:
             inputs["features"] = translator.clusters.features(
                 inputs[translator.first], inputs.get("instance"), translator.clusters.choice(output.variant, rng))
-        image = tensors.to_uint8(translator.endpoint(inputs, str(sample.path)))[0]
-        if translator.output_size == "input" and tuple(image.shape[:2]) != (height, width):
-            image = resize_uint8(image, height, width)
-        path = outdir / f"{sample.path.stem}{output.suffix}.png"
-        write_png(path, image)
-        yield path
+        image = translator.endpoint(inputs, str(sample.path))
+        yield _write(translator, image, outdir / f"{sample.path.stem}{output.suffix}.png", height, width)
+
+
+def _write(translator: Translator, image: tf.Tensor, path: Path, height: int, width: int) -> Path:
+    """Writes a batch of one image in [-1, 1] as a PNG, at the input's height x width with output_size 'input'."""
+    pixels = tensors.to_uint8(image)[0]
+    if translator.output_size == "input" and tuple(pixels.shape[:2]) != (height, width):
+        pixels = resize_uint8(pixels, height, width)
+    write_png(path, pixels)
+    return path

@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 
 from tf_i2i.layers.normalization import InstanceNorm
+from tf_i2i.layers.region_norm import region_normalize
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")
@@ -15,8 +16,10 @@ class AdaIN(keras.layers.Layer):
     params [B, 2C] comes from outside (MUNIT's MLP of the style code), in the official layout: the
     first C values are the shift (the AdaIN layer's `bias`, the target mean), the next C the scale
     (its `weight`, the target std). Per-pixel params [B, H, W, 2C] (INIT's region-wise AdaIN, see
-    region_adain.py) scale and shift each pixel with its own values. The statistics are always the
-    input's own, in training and at inference (the official layer's running buffers are never read).
+    region_adain.py) scale and shift each pixel with its own values; with `regions` [B, H, W, R]
+    (one-hot) each region is normalised with its own statistics (region_norm.py), so one object's
+    style or content never moves the rest. The statistics are always the input's own, in training and
+    at inference (the official layer's running buffers are never read).
     """
 
     def __init__(self, epsilon: float = 1e-5, **kwargs):
@@ -29,9 +32,12 @@ class AdaIN(keras.layers.Layer):
         """Length of this layer's slice of the style MLP's output."""
         return 2 * channels
 
-    def call(self, x, params, training=None):
+    def call(self, x, params, regions=None, training=None):
         channels = x.shape[-1]
-        y = tf.cast(self.norm(x, training=training), tf.float32)
+        if regions is None:
+            y = tf.cast(self.norm(x, training=training), tf.float32)
+        else:
+            y = region_normalize(x, regions, self.epsilon)
         params = tf.cast(params, tf.float32)
         if params.shape.rank == 2:
             params = params[:, None, None, :]
@@ -39,10 +45,10 @@ class AdaIN(keras.layers.Layer):
         scale = params[..., channels:2 * channels]
         return tf.cast(y * scale + shift, self.compute_dtype)
 
-    def build(self, x_shape, params_shape=None):
+    def build(self, x_shape, params_shape=None, regions_shape=None):
         self.norm.build(x_shape)
 
-    def compute_output_shape(self, x_shape, params_shape=None):
+    def compute_output_shape(self, x_shape, params_shape=None, regions_shape=None):
         return x_shape
 
     def get_config(self):

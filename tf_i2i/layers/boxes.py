@@ -1,4 +1,5 @@
-"""Boxes on images (INIT's instances): rasterised masks at any resolution and fixed-size object crops.
+"""Boxes on images (INIT's instances): rasterised masks at any resolution, fixed-size object crops and
+box outlines (what sample grids and tools/translate.py show).
 
 Convention (shared with the box data): per image float boxes [N, 4] = (y1, x1, y2, x2) normalised to
 the image, as tf.image.crop_and_resize takes them, and a bool `valid` [N] for the padded slots."""
@@ -9,14 +10,17 @@ import tensorflow as tf
 
 from tf_i2i.layers.bilinear import sample_bilinear
 
+OUTLINE_RGB = (1.0, 1.0, -1.0)  # yellow in [-1, 1]
 
-def _pixel_centres(size: int) -> tf.Tensor:
+
+def _pixel_centres(size: int | tf.Tensor) -> tf.Tensor:
     """Normalised centres (i + 0.5) / size of the `size` pixels along one axis."""
-    return (tf.range(size, dtype=tf.float32) + 0.5) / float(size)
+    return (tf.range(size, dtype=tf.float32) + 0.5) / tf.cast(size, tf.float32)
 
 
-def box_masks(boxes: tf.Tensor, valid: tf.Tensor, height: int, width: int) -> tf.Tensor:
-    """Float masks [B, N, height, width, 1] of boxes [B, N, 4] at any resolution.
+def box_masks(boxes: tf.Tensor, valid: tf.Tensor, height: int | tf.Tensor, width: int | tf.Tensor) -> tf.Tensor:
+    """Float masks [B, N, height, width, 1] of boxes [B, N, 4] at any resolution (sides may be tensors,
+    so graphs traced once serve every picture size).
 
     A pixel belongs to a box when its centre lies in the half-open box: y1 <= (row + 0.5) / height < y2
     and x1 <= (col + 0.5) / width < x2, so boxes that share an edge never share a pixel and a box
@@ -59,3 +63,18 @@ def crop_objects(images: tf.Tensor, boxes: tf.Tensor, valid: tf.Tensor, size: in
     x = _sample_positions(boxes[..., 1, None], boxes[..., 3, None], size, w)[..., None, :]  # [B, N, 1, S]
     crops = sample_bilinear(images, y, x) * tf.cast(tf.reshape(valid, [b, n, 1, 1, 1]), tf.float32)
     return tf.cast(crops, dtype)
+
+
+def draw_boxes(images: tf.Tensor, boxes: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
+    """images [B, H, W, C] in [-1, 1] with a one-pixel outline of each valid box of boxes [B, N, 4].
+
+    The outline is the box's own pixels (box_masks' pixel-centre rule) minus those of the box one pixel
+    smaller on every side, so it shows exactly the pixels region-wise AdaIN gives to the box."""
+    images = tf.cast(images, tf.float32)
+    height, width, channels = tf.shape(images)[1], tf.shape(images)[2], images.shape[3]
+    boxes = tf.cast(boxes, tf.float32)
+    pixel = 1.0 / tf.cast(tf.stack([height, width]), tf.float32)
+    inner = boxes + tf.concat([pixel, -pixel], 0)
+    outline = tf.reduce_max(box_masks(boxes, valid, height, width) - box_masks(inner, valid, height, width), axis=1)
+    colour = tf.constant(OUTLINE_RGB[:channels] if channels <= 3 else OUTLINE_RGB + (1.0,) * (channels - 3))
+    return images * (1.0 - outline) + outline * colour

@@ -82,8 +82,10 @@ class ConvBlock(keras.layers.Layer):
         out.set_shape([y.shape[0], crop(y.shape[1]), crop(y.shape[2]), y.shape[3]])  # tf.slice drops it
         return out
 
-    def stages(self, x, training=None) -> list[tuple[str, tf.Tensor]]:
-        """Outputs after conv, norm and activation (only the parts present), for feature matching/tests."""
+    def stages(self, x, training=None, regions=None) -> list[tuple[str, tf.Tensor]]:
+        """Outputs after conv, norm and activation (only the parts present), for feature matching/tests.
+        `regions` (one-hot [B, H, W, R] at the output's resolution) go to a norm that takes them (MUNIT's
+        LayerNorm: INIT's region-wise rendering)."""
         if self.pad is not None:
             x = self.pad(x)
         x = self.conv(x, training=training) if self.spectral_norm else self.conv(x)
@@ -91,15 +93,16 @@ class ConvBlock(keras.layers.Layer):
             x = self._crop_transposed(x)
         out = [("conv", x)]
         if self.norm is not None:
-            x = self.norm(x, training=training)
+            x = self.norm(x, training=training) if regions is None else self.norm(x, training=training,
+                                                                                  regions=regions)
             out.append(("norm", x))
         if self.act is not None:
             x = self.act(x)
             out.append(("act", x))
         return out
 
-    def call(self, x, training=None):
-        return self.stages(x, training=training)[-1][1]
+    def call(self, x, training=None, regions=None):
+        return self.stages(x, training=training, regions=regions)[-1][1]
 
     def get_config(self):
         return {

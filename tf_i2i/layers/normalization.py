@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 
 from tf_i2i.errors import ConfigError
+from tf_i2i.layers.region_norm import region_layer_normalize
 
 
 class _AffineNorm(keras.layers.Layer):
@@ -30,7 +31,10 @@ class _AffineNorm(keras.layers.Layer):
         raise NotImplementedError
 
     def call(self, x, training=None):
-        y = self._normalize(tf.cast(x, tf.float32), bool(training))
+        return self._affine(self._normalize(tf.cast(x, tf.float32), bool(training)))
+
+    def _affine(self, y: tf.Tensor) -> tf.Tensor:
+        """The per-channel scale/shift of normalised float32 y, cast to the compute dtype."""
         if self.affine:
             y = y * tf.cast(self.gamma, tf.float32) + tf.cast(self.beta, tf.float32)
         return tf.cast(y, self.compute_dtype)
@@ -132,6 +136,13 @@ class LayerNorm(_AffineNorm):
         n = tf.cast(tf.reduce_prod(tf.shape(x32)[1:]), tf.float32)
         std = tf.sqrt(var * n / tf.maximum(n - 1.0, 1.0))
         return (x32 - mean) / (std + self.epsilon)
+
+    def call(self, x, training=None, regions=None):
+        """With `regions` [B, H, W, R] (one-hot) each region is normalised on its own (INIT's region-wise
+        rendering, layers/region_norm.py)."""
+        if regions is None:
+            return super().call(x, training=training)
+        return self._affine(region_layer_normalize(x, regions, self.epsilon))
 
 
 @keras.saving.register_keras_serializable(package="tf_i2i")

@@ -21,7 +21,8 @@ STYLE = "style"              # a reference picture's code (example-guided)
 INTERPOLATE = "interpolate"  # the codes between two reference pictures
 CLUSTERS = "clusters"        # pix2pixHD's per-class feature clusters
 DOMAIN = "domain"            # multi-domain models: the target domain's id
-MODES = (VARIANTS, STYLE, INTERPOLATE, CLUSTERS, DOMAIN)
+BOXES = "boxes"              # an input picture's object boxes, each rendered with its own code (INIT)
+MODES = (VARIANTS, STYLE, INTERPOLATE, CLUSTERS, DOMAIN, BOXES)
 
 IMAGES = "images"  # inputs are pictures
 LABELS = "labels"  # inputs are label maps of class ids (+ instance maps)
@@ -42,6 +43,11 @@ class TranslateSpec:
     `features_endpoint`: the endpoint (plus the suffix) that takes a direction's inputs + a
     'features' map, called instead of the direction when the model exports it (pix2pixHD's
     feature encoder: the clusters mode picks those features).
+    `instances_endpoint` (BOXES mode): the endpoint (plus the suffix) that takes a direction's
+    'image' + 'boxes' [B,N,4] + 'box_valid' [B,N] + a background code 'z' + per-box codes
+    'z_objects' [B,N,S], called instead of the direction when --boxes is given;
+    `instance_codes_endpoint`: the endpoint (plus the suffix) that maps a reference 'style' + its
+    'boxes' + 'box_valid' to its codes 'z', 'z_background' and 'z_objects'.
     """
 
     inputs: str = IMAGES
@@ -49,6 +55,8 @@ class TranslateSpec:
     directions: tuple[str, ...] = ("serve",)
     code_endpoint: str | None = None
     features_endpoint: str | None = None
+    instances_endpoint: str | None = None
+    instance_codes_endpoint: str | None = None
 
     def __post_init__(self) -> None:
         if self.inputs not in INPUT_KINDS:
@@ -59,12 +67,14 @@ class TranslateSpec:
 
     def to_json(self) -> dict[str, Any]:
         return {"inputs": self.inputs, "modes": list(self.modes), "directions": list(self.directions),
-                "code_endpoint": self.code_endpoint, "features_endpoint": self.features_endpoint}
+                "code_endpoint": self.code_endpoint, "features_endpoint": self.features_endpoint,
+                "instances_endpoint": self.instances_endpoint, "instance_codes_endpoint": self.instance_codes_endpoint}
 
     @classmethod
     def from_json(cls, entry: dict[str, Any]) -> TranslateSpec:
+        """An export_info.json entry (written before the instance endpoints existed: without them)."""
         return cls(entry["inputs"], tuple(entry["modes"]), tuple(entry["directions"]), entry["code_endpoint"],
-                   entry["features_endpoint"])
+                   entry["features_endpoint"], entry.get("instances_endpoint"), entry.get("instance_codes_endpoint"))
 
     def suffix(self, direction: str) -> str:
         """What `direction` adds to the paper's endpoint names ('' for serve, '_b2a' for serve_b2a)."""

@@ -35,17 +35,19 @@ class TwoDomainModel(GANModel):
         if d.gan_type not in GAN_TYPES:
             raise ConfigError(f"unknown discriminator.gan_type {d.gan_type!r}; expected one of {sorted(GAN_TYPES)}")
         self.gan_mode = GAN_TYPES[d.gan_type]
-
-        def dis(name: str) -> keras.Model:
-            return ms_image_discriminator(d.dim, d.n_layer, d.norm, d.activ, d.num_scales, d.pad_type,
-                                          get_interm_feat=False, name=name)
-
         self.gen_a, self.gen_b = self.make_generators()
-        self.dis_a, self.dis_b = dis("dis_a"), dis("dis_b")
+        self.dis_a, self.dis_b = self.make_discriminator(d, "dis_a"), self.make_discriminator(d, "dis_b")
         self.vgg = None  # VGG16 of the perceptual loss: made by build_networks, only training needs it
 
     def make_generators(self) -> tuple[keras.Model, keras.Model]:
         raise NotImplementedError
+
+    @staticmethod
+    def make_discriminator(options: ml_collections.ConfigDict, name: str) -> keras.Model:
+        """The official MsImageDis from discriminator options (dim, n_layer, norm, activ, num_scales, pad_type)."""
+        o = options
+        return ms_image_discriminator(o.dim, o.n_layer, o.norm, o.activ, o.num_scales, o.pad_type,
+                                      get_interm_feat=False, name=name)
 
     def discriminator_fakes(self, real_a: tf.Tensor, real_b: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         """(fake A, fake B) for the discriminator update, made in training mode."""
@@ -74,6 +76,10 @@ class TwoDomainModel(GANModel):
         self.dis_a(fake_a, training=False)
         self.dis_b(fake_b, training=False)
         self.apply_official_init()
+        self.build_perceptual_network()
+
+    def build_perceptual_network(self) -> None:
+        """The frozen VGG16 (nets.vgg16) of the domain-invariant perceptual loss, when cfg.loss.vgg_w > 0."""
         if self.cfg.loss.get("vgg_w", 0.0) > 0 and self.vgg is None:
             from tf_i2i.nets.vgg16 import VGG16Features  # keras.applications: load only when used
 

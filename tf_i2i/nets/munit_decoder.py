@@ -15,8 +15,8 @@ from tf_i2i.nets.resnet_block import ResnetBlock
 @keras.saving.register_keras_serializable(package="tf_i2i")
 class AdaINResnetBlock(keras.layers.Layer):
     """x + [conv3, AdaIN, act, conv3, AdaIN](x); call(x, params) with params [B, 4C] (or per pixel
-    [B, H, W, 4C]): the first AdaIN's 2C values (shift, then scale), then the second's, as MUNIT's MLP
-    output is laid out."""
+    [B, H, W, 4C], then optionally `regions` [B, H, W, R] for AdaIN's per-region statistics): the first
+    AdaIN's 2C values (shift, then scale), then the second's, as MUNIT's MLP output is laid out."""
 
     def __init__(self, filters: int, activ: str = "relu", pad_type: str = "reflect", **kwargs):
         super().__init__(**kwargs)
@@ -32,19 +32,19 @@ class AdaINResnetBlock(keras.layers.Layer):
     def num_adain_params(self) -> int:
         return 2 * AdaIN.num_params(self.filters)
 
-    def build(self, x_shape, params_shape=None):
+    def build(self, x_shape, params_shape=None, regions_shape=None):
         self.conv1.build(x_shape)
         self.conv2.build(x_shape)
 
-    def compute_output_shape(self, x_shape, params_shape=None):
+    def compute_output_shape(self, x_shape, params_shape=None, regions_shape=None):
         return x_shape
 
-    def call(self, x, params, training=None):
+    def call(self, x, params, regions=None, training=None):
         half = AdaIN.num_params(self.filters)
-        y = self.adain1(self.conv1(x, training=training), params[..., :half], training=training)
+        y = self.adain1(self.conv1(x, training=training), params[..., :half], regions, training=training)
         if self.act is not None:
             y = self.act(y)
-        y = self.adain2(self.conv2(y, training=training), params[..., half:2 * half], training=training)
+        y = self.adain2(self.conv2(y, training=training), params[..., half:2 * half], regions, training=training)
         return x + y
 
     def get_config(self):
@@ -58,9 +58,9 @@ class Decoder(keras.Model):
 
     res_norm 'adain' (MUNIT): call(content, adain_params) with adain_params [B, num_adain_params],
     the blocks' slices in order; or per pixel [B, H, W, num_adain_params] at the content's resolution
-    (all AdaIN blocks run before upsampling), which is how INIT renders region-wise styles with the
-    same weights (layers/region_adain.py: region_adain_params). res_norm 'in' (UNIT) or another
-    official norm: call(content).
+    (all AdaIN blocks run before upsampling), with `regions` [B, H, W, R] one-hot for per-region
+    statistics in the AdaINs and the upsampling LayerNorms (regions upsampled with the maps), which is
+    how INIT renders region-wise styles with the same weights (layers/region_adain.py). res_norm 'in' (UNIT) or another official norm: call(content).
     """
 
     def __init__(self, n_upsample: int = 2, n_res: int = 4, dim: int = 256, output_dim: int = 3,
@@ -98,7 +98,7 @@ class Decoder(keras.Model):
         """Length of the AdaIN parameter vector a style MLP must produce (0 without AdaIN)."""
         return sum(block.num_adain_params() for block in self.blocks) if self.uses_adain else 0
 
-    def call(self, content, adain_params=None, training=None):
+    def call(self, content, adain_params=None, regions=None, training=None):
         if self.uses_adain != (adain_params is not None):
             raise ValueError("an AdaIN decoder needs adain_params" if self.uses_adain
                              else f"a decoder with res_norm={self.res_norm!r} takes no adain_params")
@@ -106,12 +106,15 @@ class Decoder(keras.Model):
         for block in self.blocks:
             if self.uses_adain:
                 n = block.num_adain_params()
-                x = block(x, adain_params[..., offset:offset + n], training=training)
+                x = block(x, adain_params[..., offset:offset + n], regions, training=training)
                 offset += n
             else:
                 x = block(x, training=training)
         for conv in self.up:
-            x = conv(self.upsample(x), training=training)
+            x = self.upsample(x)
+            if regions is not None:
+                regions = self.upsample(regions)
+            x = conv(x, training=training, regions=regions)
         return self.head(x, training=training)
 
     def get_config(self):

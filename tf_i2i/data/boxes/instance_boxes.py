@@ -14,11 +14,12 @@ import numpy as np
 from PIL import Image
 
 from tf_i2i.data.boxes.annotation import ImageBoxes
-from tf_i2i.data.synthetic_street import CAR, PERSON
+from tf_i2i.data.synthetic_street import CAR, PERSON, POLE
 
-# Label class -> INIT box class (1 car, 3 person): Cityscapes car 26, person 24; the synthetic scenes' own ids.
+# Label class -> INIT box class (1 car, 2 sign, 3 person): Cityscapes car 26, person 24; the synthetic
+# scenes' own ids, where a sign plate is a POLE thing (see synthetic_objects).
 CITYSCAPES_CLASSES = {26: 1, 24: 3}
-SYNTHETIC_CLASSES = {CAR: 1, PERSON: 3}
+SYNTHETIC_CLASSES = {CAR: 1, POLE: 2, PERSON: 3}
 
 
 def boxes_from_instance_map(instance: np.ndarray, class_map: Mapping[int, int], image: str = "") -> ImageBoxes:

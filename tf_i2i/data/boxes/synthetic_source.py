@@ -1,5 +1,6 @@
-"""The synthetic ``boxes`` layout: domain d shows scenes d*n..d*n+n-1 in the look LOOKS[d], as the
-``domains`` layout, with the boxes of each scene's cars and people from its instance map."""
+"""The synthetic ``boxes`` layout: domain d shows scenes d*n..d*n+n-1 in its look (data.synthetic.looks,
+default LOOKS[d]), as the ``domains`` layout, with the boxes of each scene's cars, people and (with
+data.synthetic.signs) sign plates from its instance map."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from tf_i2i.data.synthetic import domain_looks, render_sample, scenes
 def synthetic_box_source(cfg: ml_collections.ConfigDict, split: str) -> Source:
     """Render scenes and their padded boxes lazily inside tf.data (one numpy_function call per element)."""
     (n, h, w), seed, max_boxes = scenes(cfg), cfg.synthetic.seed, cfg.boxes.max_boxes
-    looks = domain_looks(cfg.num_domains)
+    looks, signs = domain_looks(cfg.num_domains, cfg.synthetic.looks), cfg.synthetic.signs
 
     def run(domain: np.int64, index: np.int64) -> list[np.ndarray]:
         look = looks[int(domain)]
-        sample = render_sample(seed, split, int(index) + int(domain) * n, h, w, ("instance", look))
+        sample = render_sample(seed, split, int(index) + int(domain) * n, h, w, ("instance", look), signs)
         boxes = padded(boxes_from_instance_map(sample["instance"], SYNTHETIC_CLASSES), max_boxes)
         return [sample[look], boxes["boxes"], boxes["box_classes"], boxes["box_valid"]]
 

@@ -1,6 +1,6 @@
 """Readers of per-image box files: the INIT annotation text and a CSV alternative.
 
-INIT text: line 1 the image path, line 2 the size ``W H`` (a third number, the channels, is
+INIT text: line 1 the image path, line 2 the size ``W H`` (``H W`` accepted; a third number, the channels, is
 ignored), then one ``cls x1 y1 x2 y2`` row per box in pixels. CSV: a header line
 ``class,x1,y1,x2,y2`` then one row per box; the image is the one of the same stem, its size read
 from the file. Both raise DatasetError naming the file and line.
@@ -77,10 +77,12 @@ def read_init_annotation(path: str | Path, image_dir: str | Path | None = None,
     fields = size.split()
     if len(fields) not in (2, 3) or not all(f.isdigit() for f in fields):
         raise DatasetError(f"{path}:{size_line}: malformed size line {size!r}: expected 'W H' (or 'W H C')")
-    width, height = int(fields[0]), int(fields[1])
-    if (height, width) != _image_size(image):
-        h, w = _image_size(image)
-        raise DatasetError(f"{path}:{size_line}: size {width}x{height} differs from the image {image} ({w}x{h})")
+    first, second = int(fields[0]), int(fields[1])
+    height, width = _image_size(image)
+    # The paper's files have not been seen here: "W H" is assumed, "H W" accepted, the image decides.
+    if (first, second) not in ((width, height), (height, width)):
+        raise DatasetError(f"{path}:{size_line}: size {first}x{second} differs from the image {image} "
+                           f"({width}x{height})")
     return _boxes(path, [(i, s.split()) for i, s in lines[2:]], image, height, width, classes)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 from tf_i2i import losses
-from tf_i2i.models.munit.networks import AdaINGenerator
+from tf_i2i.nets.adain_generator import AdaINGenerator
 from tf_i2i.models.codes import sample_styles
 from tf_i2i.models.two_domain import TwoDomainModel
 from tf_i2i.models.munit.endpoints import munit_endpoints

@@ -76,9 +76,10 @@ def spatial_axes(rank: int) -> tuple[int, ...]:
 
 def expected_shape(spec: tf.TensorSpec) -> str:
     """'[batch >= 1, height >= 1, width >= 1, 3]' for an NHWC spec, '[batch >= 1, 3, height >= 1,
-    width >= 1, 1]' for 3 frames, '[batch >= 1, 8]' for a code."""
+    width >= 1, 1]' for 3 frames, '[batch >= 1, 8]' for a code; a fixed height or width as its number."""
     dims = spec.shape.as_list()
-    names = {0: "batch >= 1", **dict(zip(spatial_axes(len(dims)), ("height >= 1", "width >= 1")))}
+    sides = zip(spatial_axes(len(dims)), ("height >= 1", "width >= 1"))
+    names = {0: "batch >= 1", **{axis: name for axis, name in sides if dims[axis] is None}}
     return "[" + ", ".join(names.get(i, str(d)) for i, d in enumerate(dims)) + "]"
 
 
@@ -117,12 +118,13 @@ def assert_min_side(tensor: tf.Tensor, min_side: int, endpoint: str, input_name:
 
 
 def assert_size(tensor: tf.Tensor, size: tuple[int, int], endpoint: str, input_name: str) -> tf.Operation:
-    """Serving-time check for a generator with one output size (SPADE): the input must be that size."""
+    """Serving-time check for an endpoint with one input size (SPADE's generator makes one size; INIT's
+    instance endpoints are traced at one): the input must be that size."""
     height, width = _sides(tensor)
     ok = tf.logical_and(height == size[0], width == size[1])
     return tf.debugging.Assert(ok, [
-        f"tf_i2i endpoint '{endpoint}': {input_name} must be {size[0]}x{size[1]} (height x width), the "
-        "generator's output size (resize it first, nearest neighbour for label maps); got height, width =",
+        f"tf_i2i endpoint '{endpoint}': {input_name} must be {size[0]}x{size[1]} (height x width), the one "
+        "size this endpoint takes (resize it first, nearest neighbour for label maps); got height, width =",
         height, width])
 
 

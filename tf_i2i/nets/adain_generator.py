@@ -1,5 +1,5 @@
-"""MUNIT's generator (Huang et al., ECCV 2018, Fig. 3): a content encoder, a style encoder, and a
-decoder whose residual blocks take AdaIN parameters from an MLP of the style code."""
+"""MUNIT's generator (Huang et al., ECCV 2018, Fig. 3), also INIT's: a content encoder, a style encoder,
+and a decoder whose residual blocks take AdaIN parameters from an MLP of the style code."""
 
 from __future__ import annotations
 
