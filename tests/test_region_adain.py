@@ -1,10 +1,13 @@
-"""Region-wise AdaIN (INIT): object styles inside their boxes, the background's elsewhere, and MUNIT's
-decoder running either globally or region-wise with the same weights."""
+"""Region-wise AdaIN (INIT): object styles inside their boxes, the background's elsewhere, each region
+normalised with its own statistics, and MUNIT's decoder running either globally or region-wise with the
+same weights."""
 
+import keras
 import numpy as np
+import tensorflow as tf
 
 from tests.layer_checks import check_layer
-from tf_i2i.layers import AdaIN, RegionAdaIN, box_regions, region_adain_params, region_normalize
+from tf_i2i.layers import AdaIN, box_regions, region_normalize, region_values
 from tf_i2i.nets.munit_decoder import Decoder
 
 RNG = np.random.default_rng(0)
@@ -24,8 +27,34 @@ def _params(*lead):
     return np.concatenate([shift, scale], axis=-1).astype(np.float32)
 
 
+@keras.saving.register_keras_serializable(package="tests")
+class RegionWiseAdaIN(keras.layers.Layer):
+    """AdaIN with box regions, its inputs as one list [x, background, objects, boxes, valid] so that the
+    shared layer checks can call it (what INIT's decoder does in each AdaIN block)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("autocast", False)  # box coordinates stay float32 under mixed precision
+        super().__init__(**kwargs)
+        self.adain = AdaIN(name="adain", dtype=self.dtype_policy)
+
+    def build(self, input_shape):
+        self.adain.build(input_shape[0])
+
+    def call(self, inputs):
+        x, background, objects, boxes, valid = inputs
+        regions = box_regions(boxes, valid, tf.shape(x)[1], tf.shape(x)[2])
+        return self.adain(tf.cast(x, self.compute_dtype), region_values(regions, background, objects), regions)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+
 def _region(x, background, objects, boxes=BOXES, valid=VALID):
-    return RegionAdaIN()([x, background, objects, boxes, valid]).numpy()
+    return RegionWiseAdaIN()([x, background, objects, boxes, valid]).numpy()
+
+
+def _params_per_pixel(background, objects, boxes, valid, height, width):
+    return region_values(box_regions(boxes, valid, height, width), background, objects)
 
 
 def _region_ids():
@@ -79,7 +108,7 @@ def test_region_normalize_with_one_region_is_instance_norm():
 
 def test_per_pixel_params_copy_the_winner_exactly():
     background, objects = _params(1), _params(1, 3)
-    params = region_adain_params(background, objects, BOXES, VALID, H, W).numpy()[0]
+    params = _params_per_pixel(background, objects, BOXES, VALID, H, W).numpy()[0]
     np.testing.assert_array_equal(params[5, 5], objects[0, 1])
     np.testing.assert_array_equal(params[2, 2], objects[0, 0])
     np.testing.assert_array_equal(params[0, 0], background[0])
@@ -95,7 +124,7 @@ def test_without_valid_boxes_it_is_exactly_adain_with_the_background_params():
 
 def test_region_adain_shared_checks():
     inputs = [_x(), _params(1), _params(1, 3), BOXES, VALID]
-    check_layer(lambda: RegionAdaIN(), inputs)
+    check_layer(lambda: RegionWiseAdaIN(), inputs)
 
 
 def _decoder():
@@ -110,7 +139,7 @@ def test_decoder_renders_region_wise_with_the_same_weights_and_globally_as_befor
     global_out = decoder(content, background).numpy()
 
     def region_wise(boxes, valid):
-        return decoder(content, region_adain_params(background, objects[:, :len(valid[0])], boxes, valid, 4, 4),
+        return decoder(content, _params_per_pixel(background, objects[:, :len(valid[0])], boxes, valid, 4, 4),
                        box_regions(boxes, valid, 4, 4)).numpy()
 
     np.testing.assert_allclose(region_wise(BOXES, np.zeros((1, 3), bool)), global_out, atol=1e-5)

@@ -12,7 +12,7 @@ from tf_i2i.layers.normalization import (InstanceNorm, LayerNorm, TorchLayerNorm
                                          make_norm)
 from tf_i2i.layers.padding import Pad2D
 from tf_i2i.layers.pooling import AvgPoolExcludePad
-from tf_i2i.layers.region_adain import RegionAdaIN, box_regions, region_adain_params, region_values
+from tf_i2i.layers.region_adain import box_regions, region_values
 from tf_i2i.layers.region_norm import region_normalize
 from tf_i2i.layers.resize import Resize, resize_images
 from tf_i2i.layers.spade import SPADE, parse_spade_norm
@@ -20,8 +20,7 @@ from tf_i2i.layers.spectral_norm import SpectralNorm
 
 __all__ = [
     "AdaIN", "AvgPoolExcludePad", "Conv2D", "ConvBlock", "FlowWarp", "ImagePool", "InstanceAveragePool",
-    "InstanceBoundary", "InstanceNorm", "LayerNorm", "LeakyReLU", "Pad2D", "RegionAdaIN", "Resize", "SPADE",
-    "SpectralNorm", "TorchLayerNorm", "TrackedInstanceNorm", "batch_norm", "box_masks", "box_regions",
-    "crop_objects", "make_activation", "make_norm", "parse_spade_norm", "region_adain_params", "region_normalize",
-    "region_values", "resize_images", "warp",
+    "InstanceBoundary", "InstanceNorm", "LayerNorm", "LeakyReLU", "Pad2D", "Resize", "SPADE", "SpectralNorm",
+    "TorchLayerNorm", "TrackedInstanceNorm", "batch_norm", "box_masks", "box_regions", "crop_objects",
+    "make_activation", "make_norm", "parse_spade_norm", "region_normalize", "region_values", "resize_images", "warp",
 ]

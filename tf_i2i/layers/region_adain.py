@@ -1,12 +1,11 @@
-"""Region-wise AdaIN (INIT, Shen et al. 2019): each object's style inside its box, the background
-style elsewhere, each region normalised with its own statistics, for MUNIT's AdaIN and decoder."""
+"""Region-wise AdaIN (INIT, Shen et al. 2019): each object's style inside its box, the background style
+elsewhere. box_regions gives the one-hot regions that MUNIT's AdaIN and decoder take (each region then
+normalised with its own statistics) and region_values the per-pixel AdaIN parameters."""
 
 from __future__ import annotations
 
-import keras
 import tensorflow as tf
 
-from tf_i2i.layers.adain import AdaIN
 from tf_i2i.layers.boxes import box_masks
 
 
@@ -35,42 +34,3 @@ def region_values(regions: tf.Tensor, background: tf.Tensor, objects: tf.Tensor)
     shape = tf.shape(regions)
     flat = tf.reshape(regions, [shape[0], -1, shape[3]])
     return tf.reshape(tf.matmul(flat, table), tf.concat([shape[:3], [-1]], 0))
-
-
-def region_adain_params(background: tf.Tensor, objects: tf.Tensor, boxes: tf.Tensor, valid: tf.Tensor,
-                        height: int | tf.Tensor, width: int | tf.Tensor) -> tf.Tensor:
-    """Per-pixel AdaIN parameters [B, height, width, P] from the background's [B, P] and the objects'
-    [B, N, P] (style MLP outputs): each pixel those of its box_regions region."""
-    return region_values(box_regions(boxes, valid, height, width), background, objects)
-
-
-@keras.saving.register_keras_serializable(package="tf_i2i")
-class RegionAdaIN(keras.layers.Layer):
-    """call([x, background, objects, boxes, valid]): MUNIT's AdaIN of x [B, H, W, C] with each
-    box_regions region normalised by its own statistics and scaled/shifted by its own parameters:
-    background [B, 2C], objects [B, N, 2C], boxes [B, N, 4], valid [B, N] bool. With no valid box it is
-    AdaIN(x, background).
-
-    Inputs are not autocast, so box coordinates stay float32 under mixed precision; the AdaIN inside
-    computes in float32 and returns the compute dtype."""
-
-    def __init__(self, epsilon: float = 1e-5, **kwargs):
-        kwargs.setdefault("autocast", False)
-        super().__init__(**kwargs)
-        self.epsilon = epsilon
-        self.adain = AdaIN(epsilon, name="adain", dtype=self.dtype_policy)
-
-    def build(self, input_shape):
-        self.adain.build(input_shape[0])
-
-    def call(self, inputs, training=None):
-        x, background, objects, boxes, valid = inputs
-        regions = box_regions(boxes, valid, tf.shape(x)[1], tf.shape(x)[2])
-        params = region_values(regions, background, objects)
-        return self.adain(tf.cast(x, self.compute_dtype), params, regions, training=training)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape[0]
-
-    def get_config(self):
-        return {**super().get_config(), "epsilon": self.epsilon}

@@ -60,7 +60,8 @@ class Decoder(keras.Model):
     the blocks' slices in order; or per pixel [B, H, W, num_adain_params] at the content's resolution
     (all AdaIN blocks run before upsampling), with `regions` [B, H, W, R] one-hot for per-region
     statistics in the AdaINs and the upsampling LayerNorms (regions upsampled with the maps), which is
-    how INIT renders region-wise styles with the same weights (layers/region_adain.py). res_norm 'in' (UNIT) or another official norm: call(content).
+    how INIT renders region-wise styles with the same weights (layers/region_adain.py). res_norm 'in'
+    (UNIT) or another official norm: call(content).
     """
 
     def __init__(self, n_upsample: int = 2, n_res: int = 4, dim: int = 256, output_dim: int = 3,

@@ -15,6 +15,7 @@ from tf_i2i.layers.boxes import box_masks, crop_objects
 from tf_i2i.layers.region_adain import box_regions, region_values
 from tf_i2i.nets.adain_generator import AdaINGenerator
 
+
 @dataclasses.dataclass
 class Styles:
     """A picture's style codes: global [B, S] (the whole picture, MUNIT's), background [B, S] (the
