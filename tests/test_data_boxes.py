@@ -313,3 +313,12 @@ def test_written_synthetic_boxes_folders_read_back_as_the_in_memory_set(tmp_path
             np.testing.assert_allclose(got[key], want[key])
         classes |= set(want["box_classes"][want["box_valid"]].tolist())
     assert (2 in classes) == bool(options)  # sign boxes only with data.synthetic.signs
+
+
+def test_boxes_match_by_class_and_order_or_cyclically():
+    from tf_i2i.data.boxes import match_by_class
+
+    # input: car, person, car, car; reference: person, car, car
+    assert match_by_class([1, 3, 1, 1], [3, 1, 1]) == {0: 1, 1: 0, 2: 2}
+    assert match_by_class([1, 3, 1, 1], [3, 1, 1], cyclic=True) == {0: 1, 1: 0, 2: 2, 3: 1}
+    assert match_by_class([2], [1, 3], cyclic=True) == {}

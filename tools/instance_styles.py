@@ -24,6 +24,7 @@ from absl import flags
 from tf_i2i import cli
 from tf_i2i.atomic import write_text
 from tf_i2i.data import build_dataset
+from tf_i2i.data.boxes import match_by_class
 from tf_i2i.errors import UserError
 from tf_i2i.evaluation.instance_styles import Pictures, following, locality
 from tf_i2i.export.workdir import load_run_config, load_trained_model
@@ -57,13 +58,9 @@ def matched_objects(inputs: Pictures, classes: np.ndarray, ref_classes: np.ndarr
     (cyclically) box of that class, else a random code."""
     out = rng.standard_normal(ref_codes.shape).astype(np.float32)
     for b in range(len(out)):
-        seen: dict[int, int] = {}
-        for k in np.flatnonzero(inputs.valid[b]):
-            cls = int(classes[b, k])
-            same = np.flatnonzero(ref_valid[b] & (ref_classes[b] == cls))
-            if len(same):
-                out[b, k] = ref_codes[b, same[seen.get(cls, 0) % len(same)]]
-            seen[cls] = seen.get(cls, 0) + 1
+        boxes, ref_boxes = np.flatnonzero(inputs.valid[b]), np.flatnonzero(ref_valid[b])
+        for i, j in match_by_class(classes[b, boxes], ref_classes[b, ref_boxes], cyclic=True).items():
+            out[b, boxes[i]] = ref_codes[b, ref_boxes[j]]
     return out
 
 

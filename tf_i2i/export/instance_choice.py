@@ -16,7 +16,6 @@ lists them and tools/translate.py writes <stem>_boxes.png with their outlines.
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,7 +24,8 @@ import numpy as np
 from absl import logging
 from PIL import Image
 
-from tf_i2i.data.boxes import INIT_CLASSES, padded, read_csv_boxes, read_init_annotation, read_instance_boxes
+from tf_i2i.data.boxes import (INIT_CLASSES, match_by_class, padded, read_csv_boxes, read_init_annotation,
+                               read_instance_boxes)
 from tf_i2i.data.boxes.instance_boxes import CITYSCAPES_CLASSES
 from tf_i2i.export.images import read_image, resize_uint8
 from tf_i2i.export.options import TranslateOptions
@@ -183,17 +183,7 @@ class InstanceChoice:
                     which, boxes = ("input", picture) if i >= picture.count else ("reference", reference)
                     raise ExportInputError(f"--box_map={i}:{j}: the {which} index is out of range: {_indices(boxes)}")
             return dict(self.box_map)
-        by_class = collections.defaultdict(list)
-        for j in range(reference.count):
-            by_class[int(reference.classes[j])].append(j)
-        seen: collections.Counter = collections.Counter()
-        matches = {}
-        for i in range(picture.count):
-            cls = int(picture.classes[i])
-            if seen[cls] < len(by_class[cls]):
-                matches[i] = by_class[cls][seen[cls]]
-            seen[cls] += 1
-        return matches
+        return match_by_class(picture.classes[:picture.count], reference.classes[:reference.count])
 
 
 def _indices(boxes: PictureBoxes) -> str:

@@ -8,12 +8,14 @@ padding rows are zero and invalid. See docs/datasets.md.
 
 from tf_i2i.data.boxes.annotation import INIT_CLASSES, ImageBoxes, padded
 from tf_i2i.data.boxes.instance_boxes import boxes_from_instance_map, read_instance_boxes
+from tf_i2i.data.boxes.matching import match_by_class
 from tf_i2i.data.boxes.text_format import read_csv_boxes, read_init_annotation
 
 __all__ = [
     "INIT_CLASSES",
     "ImageBoxes",
     "boxes_from_instance_map",
+    "match_by_class",
     "padded",
     "read_csv_boxes",
     "read_init_annotation",
