@@ -81,7 +81,7 @@ def main(argv):
     output = model.translate_instances(inputs.images, inputs.boxes, inputs.valid, background, objects).numpy()
     results["init_instances"] = following(output, inputs, background_refs, object_refs)
     rows.append(("INIT, background code of ref 1, object codes of ref 2", results["init_instances"]))
-    results["init_locality"] = restyle_locality(model, inputs, background, objects, rng)
+    results["init_locality"] = restyle_locality(model, inputs, background, objects, output, rng)
 
     for name, workdir in (("INIT global code", _WORKDIR.value), ("baseline", _BASELINE.value)):
         if workdir is None:
@@ -92,24 +92,25 @@ def main(argv):
             key = f"{name} guided by {ref_name}"
             results[key] = following(output, inputs, background_refs, object_refs)
             rows.append((key, results[key]))
-    print_report(rows, results["init_locality"], _OUT.value or str(Path(_WORKDIR.value) / "instance_styles.json"),
-                 results)
+    print_report(rows, results, _OUT.value or str(Path(_WORKDIR.value) / "instance_styles.json"))
 
 
-def restyle_locality(model, inputs: Pictures, background, objects: np.ndarray, rng: np.random.Generator) -> dict:
-    """locality() of replacing each picture's largest valid box's object code by a new random one."""
+def restyle_locality(model, inputs: Pictures, background, objects: np.ndarray, before: np.ndarray,
+                     rng: np.random.Generator) -> dict:
+    """locality() of replacing each picture's largest valid box's object code by a new random one;
+    `before` is the rendering with `objects`."""
     keep = inputs.valid.any(axis=1)
     areas = (inputs.boxes[..., 2] - inputs.boxes[..., 0]) * (inputs.boxes[..., 3] - inputs.boxes[..., 1])
     chosen = np.argmax(np.where(inputs.valid, areas, -1.0), axis=1)
     restyled = objects.copy()
     restyled[np.arange(len(chosen)), chosen] = rng.standard_normal((len(chosen), objects.shape[-1]))
-    before = model.translate_instances(inputs.images, inputs.boxes, inputs.valid, background, objects).numpy()
     after = model.translate_instances(inputs.images, inputs.boxes, inputs.valid, background, restyled).numpy()
     boxes = inputs.boxes[np.arange(len(chosen)), chosen]
     return locality(before[keep], after[keep], boxes[keep], _MARGIN.value)
 
 
-def print_report(rows, restyle: dict, out: str, results: dict) -> None:
+def print_report(rows, results: dict, out: str) -> None:
+    restyle = results["init_locality"]
     lines = ["| rendering | inside boxes vs object ref | outside vs background ref | inside vs background ref "
              "| outside vs object ref |", "|---|---|---|---|---|"]
     for name, r in rows:
