@@ -24,8 +24,8 @@ import numpy as np
 from absl import logging
 from PIL import Image
 
-from tf_i2i.data.boxes import (INIT_CLASSES, match_by_class, padded, read_csv_boxes, read_init_annotation,
-                               read_instance_boxes)
+from tf_i2i.data.boxes import INIT_CLASSES, match_by_class, padded
+from tf_i2i.data.boxes.folder_boxes import SUFFIXES, read_box_file
 from tf_i2i.data.boxes.instance_boxes import CITYSCAPES_CLASSES
 from tf_i2i.export.images import read_image, resize_uint8
 from tf_i2i.export.options import TranslateOptions
@@ -72,14 +72,9 @@ def read_picture_boxes(path: str | Path, picture: Path, slots: int, classes: tup
     if path.suffix.lower() not in BOX_FILES or not path.is_file():
         kinds = ", ".join(f"{suffix} ({kind})" for suffix, kind in BOX_FILES.items())
         raise ExportInputError(f"--{flag}={path}: not a box file; it must exist and be one of {kinds}")
-    if path.suffix.lower() == ".txt":
-        found = read_init_annotation(path, picture.parent, classes)
-        if Path(found.image).name != picture.name:
-            raise ExportInputError(f"--{flag}={path}: line 1 names the picture {found.image}, not {picture}")
-    elif path.suffix.lower() == ".csv":
-        found = read_csv_boxes(path, picture, classes)
-    else:
-        found = read_instance_boxes(path, instance_classes, str(picture))
+    box_format = {suffix: name for name, suffix in SUFFIXES.items()}[path.suffix.lower()]
+    found = read_box_file(path, picture, box_format, classes, instance_classes)
+    if box_format == "instance":
         with Image.open(picture) as image:
             if (found.height, found.width) != (image.height, image.width):
                 raise ExportInputError(f"--{flag}={path}: the instance map is {found.width}x{found.height} but its "

@@ -9,6 +9,7 @@ file its image; all are read and checked before any step.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import ml_collections
@@ -23,14 +24,17 @@ from tf_i2i.data.files import label_key
 SUFFIXES = {"txt": ".txt", "csv": ".csv", "instance": ".png"}
 
 
-def _read(path: Path, image: Path, cfg: ml_collections.ConfigDict) -> ImageBoxes:
-    if cfg.format == "instance":
-        return read_instance_boxes(path, dict(cfg.instance_classes), str(image))
-    if cfg.format == "csv":
-        return read_csv_boxes(path, image, cfg.classes)
-    boxes = read_init_annotation(path, image.parent, cfg.classes)
+def read_box_file(path: Path, image: Path, box_format: str, classes: Collection[int],
+                  instance_classes: Mapping[int, int]) -> ImageBoxes:
+    """The boxes of `image` in the box file `path` of `box_format` (a data.boxes.format: txt, csv or
+    instance); an INIT text naming another image is an error."""
+    if box_format == "instance":
+        return read_instance_boxes(path, dict(instance_classes), str(image))
+    if box_format == "csv":
+        return read_csv_boxes(path, image, classes)
+    boxes = read_init_annotation(path, image.parent, classes)
     if Path(boxes.image).name != image.name:
-        raise DatasetError(f"{path}:1: names the image {boxes.image}, but belongs to {image} (same stem)")
+        raise DatasetError(f"{path}:1: names the image {boxes.image}, but belongs to {image}")
     return boxes
 
 
@@ -60,5 +64,5 @@ def folder_boxes(images: list[str], box_dir: Path, cfg: ml_collections.ConfigDic
         path = box_files.get(label_key(image.stem))
         if path is None:
             raise DatasetError(f"missing box file {box_dir / (image.stem + suffix)} for the image {image}")
-        rows.append(padded(_read(path, image, cfg), cfg.max_boxes))
+        rows.append(padded(read_box_file(path, image, cfg.format, cfg.classes, cfg.instance_classes), cfg.max_boxes))
     return {key: np.stack([r[key] for r in rows]) for key in rows[0]}
